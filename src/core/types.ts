@@ -1,0 +1,152 @@
+/**
+ * Data shapes of the route registry. Field names are RocketMQ's Java ones, so
+ * these objects serialize to the JSON that RocketMQ brokers and clients read.
+ * @module
+ */
+
+/** Version stamp a broker attaches to its topic configuration. */
+export interface DataVersion {
+  /** Bumped on master/slave state changes (RocketMQ 5). Missing means 0. */
+  stateVersion?: number;
+  /** Milliseconds since the epoch at the broker when the version was made. */
+  timestamp: number;
+  /** Monotonic change counter at the broker. */
+  counter: number;
+}
+
+/** A topic as a broker declares it in its registration. */
+export interface TopicConfig {
+  topicName: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  /** Permission bits: 4 read, 2 write, 1 inherit. */
+  perm: number;
+  topicFilterType?: string;
+  /** 1 unit topic, 2 has unit subscription. */
+  topicSysFlag?: number;
+  order?: boolean;
+  attributes?: Record<string, string>;
+}
+
+/** The topic table a broker sends with each registration. */
+export interface TopicConfigWrapper {
+  /** Keyed by topic name; the name used is each entry's `topicName`. */
+  topicConfigTable: Record<string, TopicConfig>;
+  dataVersion: DataVersion;
+}
+
+/** The queues one broker group (broker name) holds for a topic. */
+export interface QueueData {
+  readonly brokerName: string;
+  readonly readQueueNums: number;
+  readonly writeQueueNums: number;
+  readonly perm: number;
+  readonly topicSysFlag: number;
+}
+
+/** A broker group: its cluster, name and address per broker id (0 = master). */
+export interface BrokerData {
+  readonly cluster: string;
+  readonly brokerName: string;
+  /** Keyed by the decimal broker id. */
+  readonly brokerAddrs: Readonly<Record<string, string>>;
+  readonly zoneName?: string;
+  readonly enableActingMaster: boolean;
+}
+
+/** What a client needs to produce to or consume from a topic. */
+export interface TopicRouteData {
+  /** Set only when `orderMessageEnable` is on and the KV store holds one. */
+  readonly orderTopicConf?: string;
+  /** Sorted by `brokerName`. */
+  readonly queueDatas: readonly QueueData[];
+  /** Sorted by `brokerName`. */
+  readonly brokerDatas: readonly BrokerData[];
+  /** Filter servers keyed by broker address. */
+  readonly filterServerTable: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Every broker group and every cluster's broker names. */
+export interface ClusterInfo {
+  brokerAddrTable: Record<string, BrokerData>;
+  clusterAddrTable: Record<string, string[]>;
+}
+
+/** A list of topic names, optionally with the address of a broker to ask. */
+export interface TopicList {
+  topicList: string[];
+  brokerAddr?: string;
+}
+
+/** The members of one broker group. */
+export interface BrokerMemberGroup {
+  cluster: string;
+  brokerName: string;
+  /** Keyed by the decimal broker id. */
+  brokerAddrs: Record<string, string>;
+}
+
+/** A broker's registration (RocketMQ's REGISTER_BROKER header plus body). */
+export interface RegisterBrokerRequest {
+  clusterName: string;
+  brokerAddr: string;
+  brokerName: string;
+  /** 0 for the master, > 0 for slaves. */
+  brokerId: number;
+  haServerAddr?: string | null;
+  zoneName?: string | null;
+  /** How long this broker may stay silent; default `brokerChannelExpiredMillis`. */
+  heartbeatTimeoutMillis?: number | null;
+  /** Absent (or null) marks a broker older than RocketMQ 5 (no acting master). */
+  enableActingMaster?: boolean | null;
+  topicConfigWrapper?: TopicConfigWrapper | null;
+  /** null/absent keeps the stored list; an empty list removes it. */
+  filterServerList?: string[] | null;
+  /** The connection the registration came on; {@link RouteRegistry.onChannelDestroy} drops its brokers. */
+  channel?: unknown;
+}
+
+/** What a registering broker learns: for a slave, its live master. */
+export interface RegisterBrokerResult {
+  haServerAddr: string | null;
+  masterAddr: string | null;
+}
+
+/** A broker's unregistration (RocketMQ's UNREGISTER_BROKER header). */
+export interface UnregisterBrokerRequest {
+  clusterName: string;
+  brokerAddr: string;
+  brokerName: string;
+  brokerId: number;
+}
+
+/** Why a broker address left the live table. */
+export type BrokerUnregisterReason = 'unregister' | 'expired' | 'channelDestroyed';
+
+/** Payload of `brokerRegistered`. */
+export interface BrokerRegisteredEvent {
+  clusterName: string;
+  brokerName: string;
+  brokerAddr: string;
+  brokerId: number;
+}
+
+/** Payload of `brokerUnregistered`. */
+export interface BrokerUnregisteredEvent extends BrokerRegisteredEvent {
+  reason: BrokerUnregisterReason;
+}
+
+/** Payload of `topicRouteChanged`. */
+export interface TopicRouteChangedEvent {
+  topic: string;
+}
+
+/** The events a {@link RouteRegistry} emits (eventemitter3 object-map form). */
+export interface RouteRegistryEvents {
+  /** An address became live (first registration, not each heartbeat). */
+  brokerRegistered: (event: BrokerRegisteredEvent) => void;
+  /** An address left the live table. */
+  brokerUnregistered: (event: BrokerUnregisteredEvent) => void;
+  /** What `getRouteInfoByTopic(topic)` returns changed. */
+  topicRouteChanged: (event: TopicRouteChangedEvent) => void;
+}

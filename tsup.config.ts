@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'remoting/index': 'src/remoting/index.ts',
+    'http/index': 'src/http/index.ts',
+    'cli/main': 'src/cli/main.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: {
+    entry: {
+      index: 'src/index.ts',
+      'remoting/index': 'src/remoting/index.ts',
+      'http/index': 'src/http/index.ts',
+    },
+  },
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  sourcemap: false,
+  clean: true,
+  treeshake: true,
+});
