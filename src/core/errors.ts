@@ -38,3 +38,30 @@ export class InvalidOptionError extends TypeError {
     this.name = 'InvalidOptionError';
   }
 }
+
+/** The KV config file could not be read or is not RocketMQ's `kvConfig.json` format; nothing was loaded. */
+export class KvConfigLoadError extends NamesrvError {
+  declare readonly code: 'ERR_KV_CONFIG_LOAD';
+  /** The file that failed to load. */
+  readonly path: string;
+
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(`cannot load KV config ${path}: ${message}`, 'ERR_KV_CONFIG_LOAD', options);
+    this.name = 'KvConfigLoadError';
+    this.path = path;
+  }
+}
+
+/** Writing the KV config file failed; the in-memory table is intact and the next change retries. */
+export class KvConfigPersistError extends NamesrvError {
+  declare readonly code: 'ERR_KV_CONFIG_PERSIST';
+  /** The file that could not be written. */
+  readonly path: string;
+
+  constructor(path: string, options?: { cause?: unknown }) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`cannot persist KV config ${path}${reason}`, 'ERR_KV_CONFIG_PERSIST', options);
+    this.name = 'KvConfigPersistError';
+    this.path = path;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * `rocketmq-namesrv`: an embeddable Apache RocketMQ NameServer.
+ *
+ * The core: {@link RouteRegistry} (the route tables, transport-agnostic) and
+ * {@link KvConfigStore}. Adapters live in `rocketmq-namesrv/remoting` (TCP,
+ * RocketMQ's wire protocol) and `rocketmq-namesrv/http`.
+ * @packageDocumentation
+ */
+export { RouteRegistry, dataVersionEquals, MASTER_ID, PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './core/registry.js';
+export { ROUTE_REGISTRY_DEFAULTS } from './core/options.js';
+export type { RouteRegistryOptions, ResolvedRouteRegistryOptions } from './core/options.js';
+export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
+export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';
+export { NamesrvError, InvalidRequestError, InvalidOptionError } from './core/errors.js';
+export type * from './core/types.js';
