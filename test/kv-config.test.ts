@@ -134,12 +134,13 @@ describe('table', () => {
     expect(store.getKVListByNamespace('ns1')).toEqual({ b: '2' });
   });
 
-  it('drops a namespace once its last key is deleted, so listing it answers null', () => {
+  it('keeps a namespace once its last key is deleted, so listing it answers {} as RocketMQ does', () => {
     const store = new KvConfigStore();
+    expect(store.getKVListByNamespace('ns')).toBeNull();
     store.put('ns', 'k', 'v');
     store.delete('ns', 'k');
-    expect(store.getKVListByNamespace('ns')).toBeNull();
-    expect(store.namespaces()).toEqual([]);
+    expect(store.getKVListByNamespace('ns')).toEqual({});
+    expect(store.namespaces()).toEqual(['ns']);
   });
 
   it('accepts empty strings as namespace, key and value', () => {
@@ -289,7 +290,7 @@ describe('persistence', () => {
     store.delete(NAMESPACE_ORDER_TOPIC_CONFIG, 'TopicTest');
     store.delete('ns', 'k');
     await store.flush();
-    expect(await readFile(file, 'utf8')).toBe('{"configTable":{}}');
+    expect(await readFile(file, 'utf8')).toBe('{"configTable":{"ORDER_TOPIC_CONFIG":{},"ns":{}}}');
   });
 
   it('persists every put and delete', async () => {

@@ -157,7 +157,7 @@ export class KvConfigStore extends EventEmitter<KvConfigStoreEvents> {
 
   /**
    * Removes `key` from `namespace` (RocketMQ's `deleteKVConfig`) and persists
-   * the table. A namespace left empty is dropped.
+   * the table. A namespace left empty stays known (listing it gives `{}`), as in RocketMQ.
    * @throws {InvalidRequestError} when an argument is not a string; nothing changes.
    */
   delete(namespace: string, key: string): void {
@@ -166,8 +166,7 @@ export class KvConfigStore extends EventEmitter<KvConfigStoreEvents> {
     this.#touch(namespace, key);
     const kv = this.#table.get(namespace);
     if (kv === undefined || !kv.delete(key)) return;
-    // RocketMQ keeps the empty map, so its list answers `{}`; we answer "unknown namespace" instead.
-    if (kv.size === 0) this.#table.delete(namespace);
+    // Like RocketMQ, an emptied namespace stays: listing it answers `{}`, not "unknown".
     this.#changed(namespace, key, null);
   }
 
@@ -183,7 +182,7 @@ export class KvConfigStore extends EventEmitter<KvConfigStoreEvents> {
     return kv === undefined ? null : recordFromEntries(kv);
   }
 
-  /** The namespaces that hold at least one entry, in insertion order. */
+  /** The known namespaces, in insertion order. */
   namespaces(): string[] {
     return [...this.#table.keys()];
   }
@@ -326,7 +325,7 @@ function parseKvConfig(text: string, path: string): Table {
       }
       kv.set(key, value);
     }
-    if (kv.size > 0) table.set(namespace, kv);
+    table.set(namespace, kv);
   }
   return table;
 }
