@@ -697,12 +697,14 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
 
   #buildRoute(topic: string, entry: TopicEntry): TopicRouteData | null {
     const queueDatas = entry.queueDatas;
-    let brokerDatas: BrokerData[] = [];
+    // Exact length: one of these per looked-up topic, and pushing over-allocates.
+    let brokerDatas = new Array<BrokerData>(queueDatas.length);
+    let found = 0;
     let filterServerTable: Record<string, readonly string[]> | null = null;
     for (const qd of queueDatas) {
       const g = this.#brokerAddrTable.get(qd.brokerName);
       if (g === undefined) continue;
-      brokerDatas.push(this.#snapshotOf(g));
+      brokerDatas[found++] = this.#snapshotOf(g);
       const filters = this.#filterServerTable.size === 0 ? undefined : this.#filterServerTable.get(g.cluster);
       if (filters === undefined) continue;
       for (const addr of g.addrs.values()) {
@@ -710,7 +712,8 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
         if (list !== undefined) setOwn((filterServerTable ??= {}), addr, list);
       }
     }
-    if (brokerDatas.length === 0 || queueDatas.length === 0) return null;
+    if (found === 0) return null;
+    if (found < brokerDatas.length) brokerDatas = brokerDatas.slice(0, found);
     if (this.#options.supportActingMaster && !topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX)) {
       brokerDatas = this.#withActingMasters(brokerDatas, queueDatas);
     }
@@ -1066,7 +1069,11 @@ function indexOfBroker(list: readonly QueueData[], brokerName: string): number {
   return -1;
 }
 
-/** A new frozen list with `qd` in its sorted place, replacing the same broker's entry. */
+/**
+ * A new frozen list with `qd` in its sorted place, replacing the same broker's
+ * entry. Built at its exact length: growing arrays over-allocate, and there is
+ * one of these per topic.
+ */
 function withQueueData(list: readonly QueueData[], qd: QueueData): readonly QueueData[] {
   let lo = 0;
   let hi = list.length;
@@ -1075,9 +1082,15 @@ function withQueueData(list: readonly QueueData[], qd: QueueData): readonly Queu
     if ((list[mid] as QueueData).brokerName < qd.brokerName) lo = mid + 1;
     else hi = mid;
   }
-  const next = list.slice();
-  if (lo < list.length && (list[lo] as QueueData).brokerName === qd.brokerName) next[lo] = qd;
-  else next.splice(lo, 0, qd);
+  if (lo < list.length && (list[lo] as QueueData).brokerName === qd.brokerName) {
+    const next = list.slice();
+    next[lo] = qd;
+    return Object.freeze(next);
+  }
+  const next = new Array<QueueData>(list.length + 1);
+  for (let i = 0; i < lo; i++) next[i] = list[i] as QueueData;
+  next[lo] = qd;
+  for (let i = lo; i < list.length; i++) next[i + 1] = list[i] as QueueData;
   return Object.freeze(next);
 }
 
@@ -1085,9 +1098,7 @@ function withoutQueueData(list: readonly QueueData[], brokerName: string): reado
   const i = indexOfBroker(list, brokerName);
   if (i < 0) return list;
   if (list.length === 1) return NO_QUEUE_DATAS;
-  const next = list.slice();
-  next.splice(i, 1);
-  return Object.freeze(next);
+  return Object.freeze(list.filter((_, j) => j !== i));
 }
 
 function copyBrokerData(bd: BrokerData): BrokerData {
