@@ -11,5 +11,7 @@ export { ROUTE_REGISTRY_DEFAULTS } from './core/options.js';
 export type { RouteRegistryOptions, ResolvedRouteRegistryOptions } from './core/options.js';
 export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
 export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';
-export { NamesrvError, InvalidRequestError, InvalidOptionError } from './core/errors.js';
+export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS } from './core/metrics.js';
+export type { MetricsAdapter, NamesrvMetricsOptions } from './core/metrics.js';
+export { NamesrvError, InvalidRequestError, InvalidOptionError, KvConfigLoadError, KvConfigPersistError } from './core/errors.js';
 export type * from './core/types.js';

@@ -1,0 +1,188 @@
+/**
+ * The endpoints: each one a thin call into the registry or the KV store.
+ * @internal
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidRequestError } from '../core/errors.js';
+import type { RouteRegistry } from '../core/registry.js';
+import type { RegisterBrokerRequest, UnregisterBrokerRequest } from '../core/types.js';
+import type { ResolvedHttpHandlerOptions } from './options.js';
+import { queryFlag, readJsonBody } from './request.js';
+import { HttpError, toJson } from './respond.js';
+import { Router, type Params } from './router.js';
+import type { StreamHub } from './streams.js';
+
+/** What a route is given. */
+export interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly params: Params;
+  readonly query: URLSearchParams;
+}
+
+/** What a route answers: a status with JSON or text, or `null` when it answered itself (a stream). */
+export type Reply =
+  | { readonly status: number; readonly json: string }
+  | { readonly status: number; readonly text: string; readonly contentType: string }
+  | { readonly status: 204 }
+  | null;
+
+/** A route's implementation. */
+export type RouteHandler = (call: Call) => Reply | Promise<Reply>;
+
+/** What the routes need besides the registry. */
+export interface RouteDeps {
+  readonly registry: RouteRegistry;
+  readonly options: ResolvedHttpHandlerOptions;
+  readonly streams: StreamHub;
+  /** False once the handler is closed: `/health` then answers 503. */
+  readonly isOpen: () => boolean;
+}
+
+const NO_CONTENT = Object.freeze({ status: 204 as const });
+const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+function ok(value: unknown): Reply {
+  return { status: 200, json: toJson(value) };
+}
+
+/** The body as a JSON object; anything else is an invalid request. */
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError('body', 'must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Builds the router of every endpoint. */
+export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
+  const { registry, options, streams } = deps;
+  const { metrics, maxBodyBytes } = options;
+  const body = (call: Call): Promise<unknown> => readJsonBody(call.req, maxBodyBytes);
+  const read = { mutating: false };
+  const write = { mutating: true };
+  const router = new Router<RouteHandler>();
+
+  router.add('GET', '/health', read, () => {
+    const open = deps.isOpen();
+    return {
+      status: open ? 200 : 503,
+      json: JSON.stringify({
+        status: open ? 'ok' : 'closing',
+        brokers: registry.liveBrokerCount,
+        topics: registry.topicCount,
+        streams: streams.size,
+      }),
+    };
+  });
+
+  router.add('GET', '/metrics', read, () => {
+    if (metrics === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'metrics are turned off');
+    return { status: 200, text: metrics.toPrometheus(), contentType: PROMETHEUS_CONTENT_TYPE };
+  });
+
+  router.add('GET', '/cluster', read, () => ok(registry.getAllClusterInfo()));
+
+  router.add('GET', '/topics', read, () => ok({ topicList: registry.getAllTopicList() }));
+
+  router.add('GET', '/clusters/:cluster/topics', read, ({ params }) =>
+    ok({ topicList: registry.getTopicsByCluster(params.get('cluster')) }));
+
+  router.add('GET', '/topics/:topic/route', read, ({ req, res, params, query }) => {
+    const topic = params.get('topic');
+    const wantsStream = queryFlag(query, 'watch') || (req.headers.accept ?? '').includes('text/event-stream');
+    if (wantsStream && req.method === 'GET') {
+      streams.watchRoute(res, topic);
+      return null;
+    }
+    const route = registry.getRouteInfoByTopic(topic);
+    metrics?.observeRouteLookup('http', route !== null);
+    if (route === null) {
+      // RocketMQ's remark for TOPIC_NOT_EXIST.
+      throw new HttpError(404, 'ERR_TOPIC_NOT_EXIST', `No topic route info in name server for the topic: ${topic}`);
+    }
+    return ok(route);
+  });
+
+  router.add('DELETE', '/topics/:topic', write, ({ params, query }) => {
+    registry.deleteTopic(params.get('topic'), query.get('cluster'));
+    return NO_CONTENT;
+  });
+
+  router.add('GET', '/events', read, ({ res, query }) => {
+    streams.watchEvents(res, queryFlag(query, 'routes'));
+    return null;
+  });
+
+  router.add('POST', '/brokers', write, async (call) => {
+    // The channel is the remoting adapter's connection handle; HTTP brokers live by heartbeats alone.
+    const req = { ...objectBody(await body(call)), channel: undefined } as unknown as RegisterBrokerRequest;
+    const result = registry.registerBroker(req);
+    if (result === null) {
+      throw new HttpError(409, 'ERR_REGISTRATION_REFUSED',
+        'the registry refused this registration (a first registration must not carry exactly one topic)');
+    }
+    return ok(result);
+  });
+
+  router.add('DELETE', '/brokers', write, async (call) => {
+    const payload = await body(call);
+    if (Array.isArray(payload)) registry.unregisterBrokers(payload as UnregisterBrokerRequest[]);
+    else registry.unregisterBroker(objectBody(payload) as unknown as UnregisterBrokerRequest);
+    return NO_CONTENT;
+  });
+
+  router.add('POST', '/brokers/heartbeat', write, async (call) => {
+    const { clusterName, brokerAddr } = objectBody(await body(call));
+    // Validates both names; a broker that is not live must register again, so say so.
+    if (registry.queryBrokerTopicConfig(clusterName as string, brokerAddr as string) === null) {
+      throw new HttpError(404, 'ERR_BROKER_NOT_LIVE', `broker ${String(brokerAddr)} of cluster ${String(clusterName)} is not registered`);
+    }
+    registry.updateBrokerInfoUpdateTimestamp(clusterName as string, brokerAddr as string);
+    return NO_CONTENT;
+  });
+
+  router.add('POST', '/brokers/:brokerName/wipe-write-perm', write, ({ params }) =>
+    ok({ wipeTopicCount: registry.wipeWritePermOfBroker(params.get('brokerName')) }));
+
+  router.add('POST', '/brokers/:brokerName/add-write-perm', write, ({ params }) =>
+    ok({ addTopicCount: registry.addWritePermOfBroker(params.get('brokerName')) }));
+
+  const kv = (): NonNullable<ResolvedHttpHandlerOptions['kvConfig']> => {
+    if (options.kvConfig === null) throw new HttpError(501, 'ERR_KV_DISABLED', 'no KV config store is configured');
+    return options.kvConfig;
+  };
+
+  router.add('GET', '/kv/:namespace', read, ({ params }) => {
+    const namespace = params.get('namespace');
+    const list = kv().getKVListByNamespace(namespace);
+    if (list === null) throw new HttpError(404, 'ERR_KV_NOT_FOUND', `no KV entries in namespace ${namespace}`);
+    return ok(list);
+  });
+
+  router.add('GET', '/kv/:namespace/:key', read, ({ params }) => {
+    const namespace = params.get('namespace');
+    const key = params.get('key');
+    const value = kv().get(namespace, key);
+    if (value === null) throw new HttpError(404, 'ERR_KV_NOT_FOUND', `no KV entry ${key} in namespace ${namespace}`);
+    return ok({ value });
+  });
+
+  router.add('PUT', '/kv/:namespace/:key', write, async (call) => {
+    const store = kv();
+    const { value } = objectBody(await body(call));
+    store.put(call.params.get('namespace'), call.params.get('key'), value as string);
+    // Answer once it is on disk, as RocketMQ persists before replying.
+    await store.flush();
+    return NO_CONTENT;
+  });
+
+  router.add('DELETE', '/kv/:namespace/:key', write, async ({ params }) => {
+    const store = kv();
+    store.delete(params.get('namespace'), params.get('key'));
+    await store.flush();
+    return NO_CONTENT;
+  });
+
+  return router;
+}

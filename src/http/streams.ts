@@ -1,0 +1,241 @@
+/**
+ * Server-Sent Event streams: per-topic route watchers and the global event
+ * stream. Registry listeners exist only while a stream needs them, and one
+ * listener per event serves every stream.
+ * @internal
+ */
+import type { ServerResponse } from 'node:http';
+import type { RouteRegistry } from '../core/registry.js';
+import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, TopicRouteChangedEvent } from '../core/types.js';
+import { HttpError, toJson } from './respond.js';
+
+/** Limits of a {@link StreamHub}. */
+export interface StreamHubOptions {
+  readonly keepAliveMillis: number;
+  readonly maxStreams: number;
+  readonly maxBufferBytes: number;
+}
+
+/** One open event stream. */
+abstract class EventStream {
+  readonly res: ServerResponse;
+  readonly #keepAlive: ReturnType<typeof setInterval>;
+
+  constructor(res: ServerResponse, keepAliveMillis: number, onClose: () => void) {
+    this.res = res;
+    // The connection is the stream's alone: closing it with the stream lets a server close promptly.
+    res.shouldKeepAlive = false;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      // Stops nginx-style proxies from buffering the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    this.#keepAlive = setInterval(() => {
+      if (!res.writableNeedDrain) res.write(': keep-alive\n\n');
+    }, keepAliveMillis);
+    // A stream must never be what keeps a host process alive.
+    this.#keepAlive.unref();
+    res.once('close', () => {
+      clearInterval(this.#keepAlive);
+      onClose();
+    });
+  }
+
+  /** Writes one event; `data` is single-line JSON. */
+  protected write(event: string, data: string): void {
+    this.res.write(`event: ${event}\ndata: ${data}\n\n`);
+  }
+
+  /** Ends the response; the `close` handler then unsubscribes. */
+  end(): void {
+    clearInterval(this.#keepAlive);
+    this.res.end();
+  }
+}
+
+/** Watches one topic: sends its route (`null` when it has none) now and on every change. */
+class RouteWatcher extends EventStream {
+  readonly topic: string;
+  #lastSent: string | null = null;
+  /** The newest route JSON not yet written because the client was slow, if any. */
+  #pending: string | null = null;
+
+  constructor(res: ServerResponse, topic: string, keepAliveMillis: number, onClose: () => void) {
+    super(res, keepAliveMillis, onClose);
+    this.topic = topic;
+  }
+
+  /** Sends `json` unless it equals what the client has; a slow client gets only the latest. */
+  push(json: string): void {
+    if (this.res.writableNeedDrain) {
+      if (this.#pending === null) {
+        this.res.once('drain', () => {
+          const latest = this.#pending;
+          this.#pending = null;
+          if (latest !== null && !this.res.destroyed) this.push(latest);
+        });
+      }
+      this.#pending = json;
+      return;
+    }
+    if (json === this.#lastSent) return;
+    this.#lastSent = json;
+    this.write('route', json);
+  }
+}
+
+/** The global stream: broker up/down, and route changes when asked for. */
+class EventsClient extends EventStream {
+  readonly routes: boolean;
+
+  constructor(res: ServerResponse, routes: boolean, keepAliveMillis: number, onClose: () => void) {
+    super(res, keepAliveMillis, onClose);
+    this.routes = routes;
+  }
+
+  /** Writes `event`, or disconnects a client more than `maxBufferBytes` behind. */
+  send(event: string, data: string, maxBufferBytes: number): void {
+    if (this.res.writableLength > maxBufferBytes) {
+      this.res.destroy();
+      return;
+    }
+    this.write(event, data);
+  }
+}
+
+/** Every open stream of one handler, and the registry listeners they share. */
+export class StreamHub {
+  readonly #registry: RouteRegistry;
+  readonly #options: StreamHubOptions;
+  readonly #watchers = new Map<string, Set<RouteWatcher>>();
+  #watcherCount = 0;
+  readonly #clients = new Set<EventsClient>();
+  #routeClients = 0;
+  /** Topics changed since the last flush: watchers get one route per burst. */
+  readonly #dirty = new Set<string>();
+  #flush: ReturnType<typeof setImmediate> | null = null;
+  #listeningToRoutes = false;
+  #closed = false;
+
+  readonly #onRouteChanged = (event: TopicRouteChangedEvent): void => {
+    if (this.#routeClients > 0) {
+      const data = JSON.stringify({ topic: event.topic });
+      for (const c of this.#clients) if (c.routes) c.send('topicRouteChanged', data, this.#options.maxBufferBytes);
+    }
+    if (!this.#watchers.has(event.topic)) return;
+    this.#dirty.add(event.topic);
+    // Deferred, so the registry's caller is not slowed by fan-out and a burst is sent once.
+    this.#flush ??= setImmediate(() => this.#flushDirty());
+  };
+
+  readonly #onRegistered = (event: BrokerRegisteredEvent): void => {
+    this.#broadcast('brokerRegistered', JSON.stringify(event));
+  };
+
+  readonly #onUnregistered = (event: BrokerUnregisteredEvent): void => {
+    this.#broadcast('brokerUnregistered', JSON.stringify(event));
+  };
+
+  constructor(registry: RouteRegistry, options: StreamHubOptions) {
+    this.#registry = registry;
+    this.#options = options;
+  }
+
+  /** Open streams of both kinds. */
+  get size(): number {
+    return this.#watcherCount + this.#clients.size;
+  }
+
+  /** Turns `res` into a watcher of `topic`'s route. */
+  watchRoute(res: ServerResponse, topic: string): void {
+    this.#admit();
+    const watcher = new RouteWatcher(res, topic, this.#options.keepAliveMillis, () => this.#removeWatcher(watcher));
+    let set = this.#watchers.get(topic);
+    if (set === undefined) {
+      set = new Set();
+      this.#watchers.set(topic, set);
+    }
+    set.add(watcher);
+    this.#watcherCount++;
+    this.#updateRouteListener();
+    watcher.push(toJson(this.#registry.getRouteInfoByTopic(topic)));
+  }
+
+  /** Turns `res` into a global event stream; `routes` adds `topicRouteChanged` events. */
+  watchEvents(res: ServerResponse, routes: boolean): void {
+    this.#admit();
+    const client = new EventsClient(res, routes, this.#options.keepAliveMillis, () => this.#removeClient(client));
+    if (this.#clients.size === 0) {
+      this.#registry.on('brokerRegistered', this.#onRegistered);
+      this.#registry.on('brokerUnregistered', this.#onUnregistered);
+    }
+    this.#clients.add(client);
+    if (routes) this.#routeClients++;
+    this.#updateRouteListener();
+    // Tells the client the subscription is live.
+    res.write(': ready\n\n');
+  }
+
+  /** Ends every stream and refuses new ones. */
+  close(): void {
+    this.#closed = true;
+    for (const set of [...this.#watchers.values()]) for (const w of [...set]) w.end();
+    for (const c of [...this.#clients]) c.end();
+    if (this.#flush !== null) {
+      clearImmediate(this.#flush);
+      this.#flush = null;
+    }
+  }
+
+  #admit(): void {
+    if (this.#closed) throw new HttpError(503, 'ERR_CLOSING', 'the server is shutting down');
+    if (this.size >= this.#options.maxStreams) {
+      throw new HttpError(503, 'ERR_TOO_MANY_WATCHERS', `at most ${this.#options.maxStreams} event streams may be open`,
+        { 'Retry-After': '5' });
+    }
+  }
+
+  #removeWatcher(watcher: RouteWatcher): void {
+    const set = this.#watchers.get(watcher.topic);
+    if (set === undefined || !set.delete(watcher)) return;
+    this.#watcherCount--;
+    if (set.size === 0) this.#watchers.delete(watcher.topic);
+    this.#updateRouteListener();
+  }
+
+  #removeClient(client: EventsClient): void {
+    if (!this.#clients.delete(client)) return;
+    if (client.routes) this.#routeClients--;
+    if (this.#clients.size === 0) {
+      this.#registry.off('brokerRegistered', this.#onRegistered);
+      this.#registry.off('brokerUnregistered', this.#onUnregistered);
+    }
+    this.#updateRouteListener();
+  }
+
+  /** Listens to `topicRouteChanged` only while someone watches: the registry tracks changed topics only then. */
+  #updateRouteListener(): void {
+    const wanted = this.#watcherCount > 0 || this.#routeClients > 0;
+    if (wanted === this.#listeningToRoutes) return;
+    if (wanted) this.#registry.on('topicRouteChanged', this.#onRouteChanged);
+    else this.#registry.off('topicRouteChanged', this.#onRouteChanged);
+    this.#listeningToRoutes = wanted;
+  }
+
+  #flushDirty(): void {
+    this.#flush = null;
+    const topics = [...this.#dirty];
+    this.#dirty.clear();
+    for (const topic of topics) {
+      const set = this.#watchers.get(topic);
+      if (set === undefined) continue;
+      const json = toJson(this.#registry.getRouteInfoByTopic(topic));
+      for (const w of set) w.push(json);
+    }
+  }
+
+  #broadcast(event: string, data: string): void {
+    for (const c of this.#clients) c.send(event, data, this.#options.maxBufferBytes);
+  }
+}
