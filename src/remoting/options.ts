@@ -1,0 +1,118 @@
+/**
+ * Options of {@link RemotingServer}: one readonly type, defaults in one
+ * place, validated when the server is built.
+ * @module
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { InvalidOptionError } from '../core/errors.js';
+import type { KvConfigStore } from '../core/kv-config.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './frame.js';
+
+/** Options of a {@link RemotingServer}. */
+export interface RemotingServerOptions {
+  /**
+   * TCP port; 0 picks a free one (read it from {@link RemotingServer.address}).
+   * @default 9876
+   */
+  readonly port?: number;
+  /**
+   * Address to listen on. RocketMQ binds every IPv4 interface, since brokers
+   * and clients on other machines must reach the name server.
+   * @default '0.0.0.0'
+   */
+  readonly host?: string;
+  /**
+   * The store behind the KV requests (100, 101, 102, 219) and the order topic
+   * configs returned to registering brokers.
+   * @default the registry's `kvConfig`, else a memory-only store
+   */
+  readonly kvConfig?: KvConfigStore;
+  /**
+   * Largest frame accepted, its 4-byte length field included (RocketMQ's
+   * `com.rocketmq.remoting.frameMaxLength`). A larger frame closes its
+   * connection. A 100 000-topic JSON registration is about 10 MB.
+   * @default 16_777_216 (16 MiB)
+   */
+  readonly maxFrameBytes?: number;
+  /**
+   * A connection that neither reads nor writes for this long is closed and
+   * its brokers dropped (RocketMQ's `serverChannelMaxIdleTimeSeconds`). 0 disables it.
+   * @default 120_000
+   */
+  readonly idleTimeoutMillis?: number;
+  /**
+   * Connections beyond this many are refused.
+   * @default Infinity
+   */
+  readonly maxConnections?: number;
+  /**
+   * Answer REGISTER_BROKER with the `ORDER_TOPIC_CONFIG` KV namespace as body
+   * (RocketMQ's `returnOrderTopicConfigToBroker`).
+   * @default true
+   */
+  readonly returnOrderTopicConfigToBroker?: boolean;
+}
+
+/** Options with every default applied. */
+export interface ResolvedRemotingServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly kvConfig: KvConfigStore | null;
+  readonly maxFrameBytes: number;
+  readonly idleTimeoutMillis: number;
+  readonly maxConnections: number;
+  readonly returnOrderTopicConfigToBroker: boolean;
+}
+
+/** RocketMQ's defaults. */
+export const REMOTING_SERVER_DEFAULTS = Object.freeze({
+  port: 9876,
+  host: '0.0.0.0',
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  idleTimeoutMillis: 120_000,
+  maxConnections: Number.POSITIVE_INFINITY,
+  returnOrderTopicConfigToBroker: true,
+});
+
+/** The smallest frame limit that still admits ordinary requests. */
+const MIN_FRAME_BYTES = 1024;
+/** The length field is an int32. */
+const MAX_FRAME_BYTES = Math.min(0x7fffffff, bufferConstants.MAX_LENGTH);
+
+/** Applies defaults and validates; throws {@link InvalidOptionError}. */
+export function resolveRemotingServerOptions(options: RemotingServerOptions = {}): ResolvedRemotingServerOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('RemotingServer options must be an object');
+  const d = REMOTING_SERVER_DEFAULTS;
+  const port = options.port ?? d.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidOptionError(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  const host = options.host ?? d.host;
+  if (typeof host !== 'string' || host === '') throw new InvalidOptionError('options.host must be a non-empty string');
+  const maxFrameBytes = options.maxFrameBytes ?? d.maxFrameBytes;
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > MAX_FRAME_BYTES) {
+    throw new InvalidOptionError(
+      `options.maxFrameBytes must be an integer from ${MIN_FRAME_BYTES} to ${MAX_FRAME_BYTES}, got ${String(maxFrameBytes)}`);
+  }
+  const idleTimeoutMillis = options.idleTimeoutMillis ?? d.idleTimeoutMillis;
+  // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
+  if (typeof idleTimeoutMillis !== 'number' || !Number.isFinite(idleTimeoutMillis) || idleTimeoutMillis < 0
+    || idleTimeoutMillis > 0x7fffffff) {
+    throw new InvalidOptionError(
+      `options.idleTimeoutMillis must be a number from 0 to 2147483647, got ${String(idleTimeoutMillis)}`);
+  }
+  const maxConnections = options.maxConnections ?? d.maxConnections;
+  if (maxConnections !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
+    throw new InvalidOptionError(`options.maxConnections must be a positive integer, got ${String(maxConnections)}`);
+  }
+  const returnOrder = options.returnOrderTopicConfigToBroker ?? d.returnOrderTopicConfigToBroker;
+  if (typeof returnOrder !== 'boolean') {
+    throw new InvalidOptionError('options.returnOrderTopicConfigToBroker must be a boolean');
+  }
+  const kvConfig = options.kvConfig ?? null;
+  if (kvConfig !== null && (typeof kvConfig !== 'object' || typeof kvConfig.getKVListByNamespace !== 'function'
+    || typeof kvConfig.put !== 'function' || typeof kvConfig.get !== 'function' || typeof kvConfig.delete !== 'function')) {
+    throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
+  }
+  return { port, host, kvConfig, maxFrameBytes, idleTimeoutMillis, maxConnections, returnOrderTopicConfigToBroker: returnOrder };
+}
