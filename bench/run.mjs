@@ -1,0 +1,72 @@
+// `npm run bench`: the workloads of shared/BENCH.md, one table, bench/results.json.
+// Run with `node --expose-gc bench/run.mjs` after `npm run build` (npm run bench does both).
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { w1, w2, w3, w4a, w4b, w5 } from './workloads.mjs';
+import { r1, r2 } from './remoting.mjs';
+
+const quick = process.argv.includes('--quick');
+
+/** name → { figures, unit, java?, target: (median) => boolean, targetText } */
+const results = {};
+function record(name, unit, figures, { java, targetText, target } = {}) {
+  const sorted = [...figures].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  results[name] = { median, min: sorted[0], max: sorted[sorted.length - 1], unit, java, targetText, met: target ? target(median) : undefined };
+  const r = results[name];
+  console.error(`  ${name}: ${fmt(r.median)} ${unit} (min ${fmt(r.min)}, max ${fmt(r.max)})`);
+}
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+
+const started = Date.now();
+console.error('W5 retained heap');
+record('W5 T(10000) heap', 'MiB', w5(10_000), { java: 5.5, targetText: '<= 5.5 MiB', target: (m) => m <= 5.5 });
+if (!quick) record('W5 T(100000) heap', 'MiB', w5(100_000), { java: 47, targetText: '<= 47 MiB', target: (m) => m <= 47 });
+
+console.error('W1 route lookups');
+record('W1 getRouteInfoByTopic', 'M ops/s', w1(), { java: 2.37, targetText: '>= 11.85 M ops/s (5x)', target: (m) => m >= 2.37 * 5 });
+
+console.error('W2 registration, new data version');
+record('W2 register fresh registry', 'us', w2(false), { java: 346, targetText: '<= 242 us (0.7x)', target: (m) => m <= 346 * 0.7 });
+record('W2 register on T(10000)', 'us', w2(true), { java: 472, targetText: '<= 330 us (0.7x)', target: (m) => m <= 472 * 0.7 });
+
+console.error('W3 heartbeat, equal data version');
+const w3Sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+for (const n of w3Sizes) {
+  record(`W3 heartbeat ${n / 1000}k topics`, 'us', w3(n), { java: n === 10_000 ? 289 : undefined, targetText: '<= 5 us', target: (m) => m <= 5 });
+}
+
+console.error('W4 expiry scans');
+const w4Sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+for (const n of w4Sizes) {
+  record(`W4a scan ${n / 1000}k brokers none expired`, 'us', w4a(n), { java: n === 1000 ? 23.5 : undefined, targetText: '<= 2 us', target: (m) => m <= 2 });
+}
+record('W4b scan 1k brokers 100 expired', 'ms', w4b(), { java: 6.4, targetText: '<= 1.28 ms (0.2x)', target: (m) => m <= 6.4 * 0.2 });
+
+console.error('R1 route lookups over loopback TCP');
+const r1Figures = await r1({ quick });
+record('R1 raw node:net comparator', 'k req/s', r1Figures.raw);
+record('R1 RemotingServer', 'k req/s', r1Figures.server);
+record('R1 ratio server/raw', 'x', r1Figures.ratio, { targetText: '>= 0.8', target: (m) => m >= 0.8 });
+
+console.error('R2 100 000-topic registration over TCP');
+const r2Figures = await r2({ quick });
+record('R2 register 100k topics JSON', 'ms', r2Figures.json, { targetText: '< 1000 ms', target: (m) => m < 1000 });
+record('R2 register 100k topics zlib', 'ms', r2Figures.zlib, { targetText: '< 1000 ms', target: (m) => m < 1000 });
+
+// One table.
+const rows = Object.entries(results).map(([name, r]) => [
+  name, `${fmt(r.median)} ${r.unit}`, `${fmt(r.min)}–${fmt(r.max)}`, r.java === undefined ? '' : `${r.java}`, r.targetText ?? '', r.met === undefined ? '' : r.met ? 'met' : 'MISSED',
+]);
+const header = ['figure', 'median', 'min–max', 'Java', 'target', ''];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const row of rows) console.log(line(row));
+console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+const out = {};
+for (const [name, r] of Object.entries(results)) out[name] = { median: r.median, min: r.min, max: r.max, unit: r.unit };
+writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`);
