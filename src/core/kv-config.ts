@@ -5,7 +5,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Mutex } from 'async-mutex';
 import { EventEmitter } from 'eventemitter3';
@@ -105,7 +105,8 @@ export class KvConfigStore extends EventEmitter<KvConfigStoreEvents> {
    * Reads {@link KvConfigStoreOptions.path} and merges its entries into the
    * table, emitting `change` for each entry whose value differs. A missing or
    * empty file counts as no entries, as in RocketMQ; entries changed while
-   * the load is pending keep their in-memory state. Nothing is written.
+   * the load is pending keep their in-memory state. Nothing is written;
+   * temp files that writes interrupted by a crash left next to the file are removed.
    * @throws {KvConfigLoadError} when the file cannot be read or is not
    *   `{"configTable":{namespace:{key:value}}}`; the table is left as it was.
    */
@@ -117,6 +118,7 @@ export class KvConfigStore extends EventEmitter<KvConfigStoreEvents> {
     try {
       await this.#mutex.runExclusive(async () => {
         const loaded = parseKvConfig(await readKvConfig(path), path);
+        await removeStaleTemps(path);
         this.#merge(loaded, touched);
       });
     } finally {
@@ -354,6 +356,26 @@ async function writeFileAtomic(target: string, content: string): Promise<void> {
     if (!renamed) await rm(temp, { force: true }).catch(() => undefined);
   }
   await syncDirectory(dir);
+}
+
+const TEMP_SUFFIX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temp files of writes a crash interrupted (`.<name>.<uuid>.tmp`,
+ * see {@link writeFileAtomic}): each holds up to a whole table, and a
+ * crash-looping process would otherwise pile them up. Best effort.
+ */
+async function removeStaleTemps(target: string): Promise<void> {
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const stale = names.filter((name) => name.startsWith(prefix) && TEMP_SUFFIX.test(name.slice(prefix.length)));
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true }).catch(() => undefined)));
 }
 
 /** Makes the rename itself durable. Best effort: some platforms (Windows) cannot fsync a directory. */

@@ -96,6 +96,8 @@ interface ChangeSet {
   readonly unregistered: BrokerUnregisteredEvent[];
   /** null when nobody listens to `topicRouteChanged`. */
   readonly topics: Set<string> | null;
+  /** The cached route of each changed topic before the operation, when there was one: an event is due only if it differs. */
+  readonly previous: Map<string, TopicRouteData | null> | null;
 }
 
 /**
@@ -296,7 +298,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     }
     if (refusedSingleTopic) {
       this.#finishGroupChange(cs, g, groupChanged);
-      this.#dropGroupIfEmpty(g, r.clusterName);
+      this.#dropGroupIfEmpty(g);
       this.#emit(cs);
       return null;
     }
@@ -355,13 +357,20 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   }
 
   /** RocketMQ keeps an empty group after a refused first registration; we don't. */
-  #dropGroupIfEmpty(g: BrokerGroup, clusterName: string): void {
+  #dropGroupIfEmpty(g: BrokerGroup): void {
     if (g.addrs.size > 0 || g.topics.size > 0) return;
     this.#brokerAddrTable.delete(g.brokerName);
-    const names = this.#clusterAddrTable.get(clusterName);
-    if (names !== undefined) {
-      names.delete(g.brokerName);
-      if (names.size === 0) this.#clusterAddrTable.delete(clusterName);
+    this.#forgetGroupName(g.brokerName);
+  }
+
+  /**
+   * Removes a dropped group's name from every cluster listing it. RocketMQ
+   * removes it from the request's cluster only, which leaves a dangling name
+   * when a broker name was registered in (or is unregistered with) another cluster.
+   */
+  #forgetGroupName(brokerName: string): void {
+    for (const [cluster, names] of this.#clusterAddrTable) {
+      if (names.delete(brokerName) && names.size === 0) this.#clusterAddrTable.delete(cluster);
     }
   }
 
@@ -543,11 +552,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       }
       if (g.addrs.size === 0) {
         this.#brokerAddrTable.delete(req.brokerName);
-        const names = this.#clusterAddrTable.get(req.clusterName);
-        if (names !== undefined) {
-          names.delete(req.brokerName);
-          if (names.size === 0) this.#clusterAddrTable.delete(req.clusterName);
-        }
+        this.#forgetGroupName(req.brokerName);
         removedGroups.add(g);
         reducedGroups.delete(g);
       } else {
@@ -929,15 +934,20 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   // ---------------------------------------------------------------- change tracking
 
   #begin(): ChangeSet {
+    const tracked = this.listenerCount('topicRouteChanged') > 0;
     return {
       registered: [],
       unregistered: [],
-      topics: this.listenerCount('topicRouteChanged') > 0 ? new Set() : null,
+      topics: tracked ? new Set() : null,
+      previous: tracked ? new Map() : null,
     };
   }
 
   #invalidateTopic(cs: ChangeSet, topic: string, entry = this.#topicQueueTable.get(topic)): void {
-    if (entry !== undefined) entry.route = undefined;
+    if (entry !== undefined) {
+      if (cs.previous !== null && entry.route !== undefined && !cs.topics?.has(topic)) cs.previous.set(topic, entry.route);
+      entry.route = undefined;
+    }
     cs.topics?.add(topic);
   }
 
@@ -945,7 +955,13 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   #emit(cs: ChangeSet): void {
     for (const event of cs.unregistered) this.emit('brokerUnregistered', event);
     for (const event of cs.registered) this.emit('brokerRegistered', event);
-    if (cs.topics !== null) for (const topic of cs.topics) this.emit('topicRouteChanged', { topic });
+    if (cs.topics === null) return;
+    for (const topic of cs.topics) {
+      // Internal changes can leave the route as it was (a prime slave acting as master becoming the master).
+      const previous = cs.previous?.get(topic);
+      if (previous !== undefined && sameRoute(previous, this.getRouteInfoByTopic(topic))) continue;
+      this.emit('topicRouteChanged', { topic });
+    }
   }
 }
 
@@ -1034,6 +1050,36 @@ function hasNoMaster(g: BrokerGroup): boolean {
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/** Structural equality of two route snapshots (what their JSON would show). */
+function sameRoute(a: TopicRouteData | null, b: TopicRouteData | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.orderTopicConf !== b.orderTopicConf) return false;
+  if (a.queueDatas.length !== b.queueDatas.length || a.brokerDatas.length !== b.brokerDatas.length) return false;
+  for (let i = 0; i < a.queueDatas.length; i++) {
+    if (!sameQueueData(a.queueDatas[i] as QueueData, b.queueDatas[i] as QueueData)) return false;
+  }
+  for (let i = 0; i < a.brokerDatas.length; i++) {
+    const x = a.brokerDatas[i] as BrokerData;
+    const y = b.brokerDatas[i] as BrokerData;
+    if (x === y) continue;
+    if (x.cluster !== y.cluster || x.brokerName !== y.brokerName || x.enableActingMaster !== y.enableActingMaster
+      || x.zoneName !== y.zoneName || !sameRecord(x.brokerAddrs, y.brokerAddrs, (p, q) => p === q)) return false;
+  }
+  return sameRecord(a.filterServerTable, b.filterServerTable, sameStrings);
+}
+
+function sameRecord<V>(a: Readonly<Record<string, V>>, b: Readonly<Record<string, V>>, same: (x: V, y: V) => boolean): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (k !== otherKeys[i] || !same(a[k] as V, b[k] as V)) return false;
+  }
+  return true;
 }
 
 function sameQueueData(a: QueueData, b: QueueData): boolean {

@@ -32,7 +32,7 @@ abstract class EventStream {
       'X-Accel-Buffering': 'no',
     });
     this.#keepAlive = setInterval(() => {
-      if (!res.writableNeedDrain) res.write(': keep-alive\n\n');
+      if (!res.writableNeedDrain && !res.writableEnded && !res.destroyed) res.write(': keep-alive\n\n');
     }, keepAliveMillis);
     // A stream must never be what keeps a host process alive.
     this.#keepAlive.unref();
@@ -44,6 +44,9 @@ abstract class EventStream {
 
   /** Writes one event; `data` is single-line JSON. */
   protected write(event: string, data: string): void {
+    // Ended (the handler closed) or gone, with the 'close' that unsubscribes still pending: writing
+    // after end would emit an 'error' nobody listens to, which crashes the host process.
+    if (this.res.writableEnded || this.res.destroyed) return;
     this.res.write(`event: ${event}\ndata: ${data}\n\n`);
   }
 

@@ -69,7 +69,7 @@ function wantsStandardJson(request: RemotingCommand): boolean {
 
 /**
  * Answers one request. Returns a promise only for work that is asynchronous
- * (REGISTER_BROKER); the route lookup stays synchronous.
+ * (REGISTER_BROKER, KV writes); the route lookup stays synchronous.
  */
 export function handleRequest(ctx: HandlerContext, request: RemotingCommand, channel: unknown): Reply | Promise<Reply> {
   const ext = request.extFields;
@@ -95,7 +95,8 @@ export function handleRequest(ctx: HandlerContext, request: RemotingCommand, cha
       return queryDataVersion(ctx, request);
     case RequestCode.PUT_KV_CONFIG:
       ctx.kvConfig.put(requireField(ext, 'namespace'), requireField(ext, 'key'), requireField(ext, 'value'));
-      return ok();
+      // Like RocketMQ, answer once the change is persisted.
+      return ctx.kvConfig.flush().then(() => ok());
     case RequestCode.GET_KV_CONFIG: {
       const namespace = requireField(ext, 'namespace');
       const key = requireField(ext, 'key');
@@ -105,7 +106,7 @@ export function handleRequest(ctx: HandlerContext, request: RemotingCommand, cha
     }
     case RequestCode.DELETE_KV_CONFIG:
       ctx.kvConfig.delete(requireField(ext, 'namespace'), requireField(ext, 'key'));
-      return ok();
+      return ctx.kvConfig.flush().then(() => ok());
     case RequestCode.GET_KVLIST_BY_NAMESPACE: {
       const namespace = requireField(ext, 'namespace');
       const body = kvTable(ctx, namespace);

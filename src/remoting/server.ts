@@ -184,6 +184,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
       : Promise.resolve();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    const sockets: Promise<void>[] = [];
     for (const conn of this.#connections) {
       const socket = conn.socket;
       // Flush what is queued, then close at once: a peer that keeps its side open cannot stall close(),
@@ -191,9 +192,13 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       socket.end(() => socket.destroy());
       const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MILLIS);
       timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      sockets.push(new Promise((resolve) => socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      })));
     }
-    await closed;
+    // Resolve only once every connection's channel was destroyed in the registry.
+    await Promise.all([closed, ...sockets]);
     this.#listening = false;
   }
 
