@@ -111,8 +111,26 @@ describe('size limits', () => {
     for (const err of s.events.protocolError) expect(err).toBeInstanceOf(FrameDecodeError);
   });
 
-  it('a header with 50 000 extFields costs bounded time and does not stall other connections', async () => {
-    const s = await start();
+  it('a header over maxHeaderBytes or with more than maxExtFields entries closes only its connection', async () => {
+    const s = await start({ server: { maxHeaderBytes: 16_000_000 } });
+    const bystander = await client(s.port);
+    const ext: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) ext[`k${i}`] = 'v';
+    const tooMany = await peer(s.port);
+    tooMany.write(requestFrame(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, ext));
+    await tooMany.waitClosed(2_000);
+    expect(tooMany.frames).toHaveLength(0);
+
+    const small = await serve({ server: { maxHeaderBytes: 1024 } });
+    cleanups.push(() => small.close());
+    const tooLong = await peer(small.port);
+    tooLong.write(requestFrame(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, { topic: 'x'.repeat(2048) }));
+    await tooLong.waitClosed(2_000);
+    expect((await bystander.invoke(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER)).code).toBe(ResponseCode.SUCCESS);
+  });
+
+  it('with the limits raised, a header with 50 000 extFields costs bounded time and does not stall other connections', async () => {
+    const s = await start({ server: { maxHeaderBytes: 16_000_000, maxExtFields: 100_000 } });
     const bystander = await client(s.port);
     const ext: Record<string, string> = {};
     for (let i = 0; i < 50_000; i++) ext[`k${i}`] = 'v';

@@ -35,6 +35,17 @@ export interface RemotingServerOptions {
    */
   readonly maxFrameBytes?: number;
   /**
+   * Largest header accepted. Name server headers are a few hundred bytes; a
+   * larger one closes its connection.
+   * @default 65_536 (64 KiB)
+   */
+  readonly maxHeaderBytes?: number;
+  /**
+   * Most `extFields` entries a request may carry; more close its connection.
+   * @default 256
+   */
+  readonly maxExtFields?: number;
+  /**
    * A connection that neither reads nor writes for this long is closed and
    * its brokers dropped (RocketMQ's `serverChannelMaxIdleTimeSeconds`). 0 disables it.
    * @default 120_000
@@ -59,6 +70,8 @@ export interface ResolvedRemotingServerOptions {
   readonly host: string;
   readonly kvConfig: KvConfigStore | null;
   readonly maxFrameBytes: number;
+  readonly maxHeaderBytes: number;
+  readonly maxExtFields: number;
   readonly idleTimeoutMillis: number;
   readonly maxConnections: number;
   readonly returnOrderTopicConfigToBroker: boolean;
@@ -69,6 +82,8 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   port: 9876,
   host: '0.0.0.0',
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  maxHeaderBytes: 65_536,
+  maxExtFields: 256,
   idleTimeoutMillis: 120_000,
   maxConnections: Number.POSITIVE_INFINITY,
   returnOrderTopicConfigToBroker: true,
@@ -94,6 +109,14 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
     throw new InvalidOptionError(
       `options.maxFrameBytes must be an integer from ${MIN_FRAME_BYTES} to ${MAX_FRAME_BYTES}, got ${String(maxFrameBytes)}`);
   }
+  const maxHeaderBytes = options.maxHeaderBytes ?? d.maxHeaderBytes;
+  if (!Number.isInteger(maxHeaderBytes) || maxHeaderBytes < 64 || maxHeaderBytes > 0xffffff) {
+    throw new InvalidOptionError(`options.maxHeaderBytes must be an integer from 64 to 16777215, got ${String(maxHeaderBytes)}`);
+  }
+  const maxExtFields = options.maxExtFields ?? d.maxExtFields;
+  if (!Number.isInteger(maxExtFields) || maxExtFields < 1) {
+    throw new InvalidOptionError(`options.maxExtFields must be a positive integer, got ${String(maxExtFields)}`);
+  }
   const idleTimeoutMillis = options.idleTimeoutMillis ?? d.idleTimeoutMillis;
   // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
   if (typeof idleTimeoutMillis !== 'number' || !Number.isFinite(idleTimeoutMillis) || idleTimeoutMillis < 0
@@ -114,5 +137,8 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
     || typeof kvConfig.put !== 'function' || typeof kvConfig.get !== 'function' || typeof kvConfig.delete !== 'function')) {
     throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
   }
-  return { port, host, kvConfig, maxFrameBytes, idleTimeoutMillis, maxConnections, returnOrderTopicConfigToBroker: returnOrder };
+  return {
+    port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
+    returnOrderTopicConfigToBroker: returnOrder,
+  };
 }

@@ -11,6 +11,7 @@ import { KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
+import { FrameDecodeError } from './errors.js';
 import { decodeFrameWithShape, FrameDecoder } from './frame.js';
 import { handleRequest, type HandlerContext, type Reply } from './handlers.js';
 import { JsonHeaderShape } from './header-scan.js';
@@ -279,7 +280,15 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
   #onFrame(conn: Connection, buf: Buffer, start: number, end: number): void {
     // A decode failure throws out of the decoder, which closes the connection, as RocketMQ's NettyDecoder does.
+    const headerBytes = end - start >= 4 ? buf.readUInt32BE(start) & 0xffffff : 0;
+    if (headerBytes > this.#options.maxHeaderBytes) {
+      throw new FrameDecodeError(`header of ${headerBytes} bytes is over maxHeaderBytes (${this.#options.maxHeaderBytes})`);
+    }
     const request = decodeFrameWithShape(buf, start, end, conn.shape);
+    // Each entry takes at least 6 header bytes (`"k":"",`): only a long header can hold too many.
+    if (headerBytes > 6 * this.#options.maxExtFields && countKeys(request.extFields) > this.#options.maxExtFields) {
+      throw new FrameDecodeError(`request has more than maxExtFields (${this.#options.maxExtFields}) extFields`);
+    }
     // We never send requests, so a response is a confused peer; RocketMQ drops unmatched ones too.
     if ((request.flag & FLAG_RESPONSE) !== 0) return;
     let result: Reply | Promise<Reply>;
@@ -331,4 +340,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       conn.socket.pause();
     }
   }
+}
+
+function countKeys(record: Record<string, string>): number {
+  let n = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) n++;
+  return n;
 }
