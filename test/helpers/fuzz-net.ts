@@ -4,11 +4,12 @@
  */
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { RouteRegistry, type RouteRegistryOptions, type TopicConfig } from '../../src/index.js';
+import { RouteRegistry, type RouteRegistryOptions } from '../../src/index.js';
 import {
-  RemotingClient, RemotingServer, RequestCode, bodyCrc32, decodeFrame, encodeFrame, encodeRegisterBrokerBody,
+  RemotingClient, RemotingServer, RequestCode, decodeFrame, encodeFrame,
   type RemotingCommand, type RemotingServerOptions,
 } from '../../src/remoting/index.js';
+import { registerRequest, type BrokerSpec } from './remoting.js';
 
 export interface Served {
   readonly registry: RouteRegistry;
@@ -37,41 +38,7 @@ export async function serve(options: { registry?: RouteRegistryOptions; server?:
   };
 }
 
-export interface BrokerSpec {
-  clusterName?: string;
-  brokerName?: string;
-  brokerAddr?: string;
-  brokerId?: number;
-  topics?: readonly string[];
-  counter?: number;
-  compressed?: boolean;
-  heartbeatTimeoutMillis?: number;
-}
-
-/** The custom header and body of a REGISTER_BROKER request. */
-export function registerRequest(spec: BrokerSpec = {}): { ext: Record<string, string>; body: Buffer } {
-  const brokerAddr = spec.brokerAddr ?? '127.0.0.1:10911';
-  const table = new Map<string, TopicConfig>();
-  for (const t of spec.topics ?? ['TopicA', 'TopicB']) {
-    table.set(t, { topicName: t, readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 });
-  }
-  const body = encodeRegisterBrokerBody({
-    topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion: { stateVersion: 0, timestamp: 1_000, counter: spec.counter ?? 1 } },
-    filterServerList: [],
-  }, spec.compressed ?? false);
-  const ext: Record<string, string> = {
-    clusterName: spec.clusterName ?? 'DefaultCluster',
-    brokerName: spec.brokerName ?? 'broker-a',
-    brokerAddr,
-    brokerId: String(spec.brokerId ?? 0),
-    haServerAddr: brokerAddr.replace(/:\d+$/, ':10912'),
-    enableActingMaster: 'false',
-    compressed: String(spec.compressed ?? false),
-    bodyCrc32: String(bodyCrc32(body)),
-  };
-  if (spec.heartbeatTimeoutMillis !== undefined) ext['heartbeatTimeoutMillis'] = String(spec.heartbeatTimeoutMillis);
-  return { ext, body };
-}
+export { registerRequest, type BrokerSpec } from './remoting.js';
 
 /** One whole REGISTER_BROKER request frame. */
 export function registerFrame(spec: BrokerSpec = {}, opaque = 1): Buffer {

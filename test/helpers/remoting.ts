@@ -45,17 +45,19 @@ export interface BrokerSpec {
   brokerAddr?: string;
   brokerId?: number;
   haServerAddr?: string;
-  topics?: string[];
+  topics?: readonly string[];
   counter?: number;
   compressed?: boolean;
+  heartbeatTimeoutMillis?: number;
   extra?: Record<string, string>;
 }
 
 /** The header and body of a REGISTER_BROKER request, as a RocketMQ broker sends it. */
 export function registerRequest(spec: BrokerSpec = {}): { ext: Record<string, string>; body: Buffer } {
   const brokerAddr = spec.brokerAddr ?? '127.0.0.1:10911';
-  const table: Record<string, TopicConfig> = {};
-  for (const t of spec.topics ?? ['TopicA', 'TopicB']) table[t] = topicConfig(t);
+  // A Map: `__proto__` is a legal topic name, which plain assignment would swallow.
+  const table = new Map<string, TopicConfig>();
+  for (const t of spec.topics ?? ['TopicA', 'TopicB']) table.set(t, topicConfig(t));
   const body = encodeRegisterBrokerBody({
     topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion: { stateVersion: 0, timestamp: 1000, counter: spec.counter ?? 1 } },
     filterServerList: [],
@@ -71,6 +73,7 @@ export function registerRequest(spec: BrokerSpec = {}): { ext: Record<string, st
     bodyCrc32: String(bodyCrc32(body)),
     ...spec.extra,
   };
+  if (spec.heartbeatTimeoutMillis !== undefined) ext['heartbeatTimeoutMillis'] = String(spec.heartbeatTimeoutMillis);
   return { ext, body };
 }
 
