@@ -76,11 +76,15 @@ export function w1() {
   return figures;
 }
 
-/** One master holding topic-0..9999, a new data version each call. */
-export function w2(onTopology) {
+/**
+ * One master holding topic-0..9999, a new data version each call. The table
+ * is a Map (the fast path), or with `asObject` a plain object as JSON gives.
+ */
+export function w2(onTopology, asObject = false) {
   const registry = onTopology ? buildT(10_000) : new RouteRegistry();
-  const table = new Map();
-  for (let t = 0; t < 10_000; t++) table.set(`topic-${t}`, topicConfig(`topic-${t}`));
+  const map = new Map();
+  for (let t = 0; t < 10_000; t++) map.set(`topic-${t}`, topicConfig(`topic-${t}`));
+  const table = asObject ? Object.fromEntries(map) : map;
   let counter = 1;
   const register = () => registry.registerBroker({
     clusterName: CLUSTER, brokerName: 'broker-w2', brokerId: 0, brokerAddr: '10.1.0.1:10911',
@@ -148,8 +152,8 @@ export function w4b() {
   });
 }
 
-/** Retained heap after building T(n), after GC, in MiB. */
-export function w5(n) {
+/** Retained heap after building T(n), after GC, in MiB; with `lookUpAll`, every route cached too. */
+export function w5(n, lookUpAll = false) {
   if (typeof globalThis.gc !== 'function') throw new Error('W5 needs node --expose-gc');
   const gc = () => {
     for (let i = 0; i < 4; i++) globalThis.gc();
@@ -158,6 +162,7 @@ export function w5(n) {
     gc();
     const before = process.memoryUsage().heapUsed;
     let registry = buildT(n);
+    if (lookUpAll) for (let t = 0; t < n; t++) registry.getRouteInfoByTopic(`topic-${t}`);
     gc();
     const after = process.memoryUsage().heapUsed;
     if (registry.topicCount !== n) throw new Error('W5 built the wrong topology');

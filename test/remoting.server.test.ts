@@ -41,6 +41,30 @@ describe('RemotingServer requests', () => {
     await h.close();
   });
 
+  it('route answers follow every change: slave joins, write perm wiped, topic deleted, broker gone', async () => {
+    const route = async (version = 479) => {
+      const res = await h.client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, null, { version });
+      return res.code === ResponseCode.SUCCESS ? parseFastjson(res.body!.toString()) as TopicRouteData : res.code;
+    };
+    await registerBroker(h.client, { topics: ['TopicA', 'TopicB'] });
+    expect((await route() as TopicRouteData).brokerDatas[0]!.brokerAddrs).toEqual({ 0: '127.0.0.1:10911' });
+    expect((await route(100) as TopicRouteData).brokerDatas[0]!.brokerAddrs).toEqual({ 0: '127.0.0.1:10911' });
+    await registerBroker(h.client, { brokerId: 1, brokerAddr: '127.0.0.1:10921', topics: ['TopicA', 'TopicB'] });
+    expect((await route() as TopicRouteData).brokerDatas[0]!.brokerAddrs).toEqual({ 0: '127.0.0.1:10911', 1: '127.0.0.1:10921' });
+    expect((await route(100) as TopicRouteData).brokerDatas[0]!.brokerAddrs).toEqual({ 0: '127.0.0.1:10911', 1: '127.0.0.1:10921' });
+    h.registry.wipeWritePermOfBroker('broker-a');
+    expect((await route() as TopicRouteData).queueDatas[0]!.perm).toBe(4);
+    h.registry.deleteTopic('TopicA');
+    expect(await route()).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    await registerBroker(h.client, { counter: 2, topics: ['TopicA', 'TopicB'] });
+    expect((await route() as TopicRouteData).queueDatas[0]!.perm).toBe(6);
+    h.registry.unregisterBrokers([
+      { clusterName: 'DefaultCluster', brokerName: 'broker-a', brokerAddr: '127.0.0.1:10911', brokerId: 0 },
+      { clusterName: 'DefaultCluster', brokerName: 'broker-a', brokerAddr: '127.0.0.1:10921', brokerId: 1 },
+    ]);
+    expect(await route()).toBe(ResponseCode.TOPIC_NOT_EXIST);
+  });
+
   it('REGISTER_BROKER (103) then GET_ROUTEINFO_BY_TOPIC (105) in standard JSON', async () => {
     const reg = await registerBroker(h.client, { topics: ['TopicA', 'TopicB'] });
     expect(reg.code).toBe(ResponseCode.SUCCESS);

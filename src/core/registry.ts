@@ -135,6 +135,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   readonly #channels = new Map<unknown, Set<LiveBroker>>();
   readonly #expiry = new ExpiryQueue<LiveBroker>();
   #liveCount = 0;
+  #routeEpoch = 0;
   #scanTimer: ReturnType<typeof setInterval> | null = null;
   #kvListener: ((event: KvConfigChangeEvent) => void) | null = null;
 
@@ -158,6 +159,15 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   /** How many broker addresses are live. */
   get liveBrokerCount(): number {
     return this.#liveCount;
+  }
+
+  /**
+   * A number that changes whenever any topic's route may have changed. While
+   * it stays the same, every route is as it was: adapters may trust what they
+   * derived from routes (encoded bodies, say) without asking again.
+   */
+  get routeEpoch(): number {
+    return this.#routeEpoch;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -944,6 +954,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   }
 
   #invalidateTopic(cs: ChangeSet, topic: string, entry = this.#topicQueueTable.get(topic)): void {
+    this.#routeEpoch++;
     if (entry !== undefined) {
       if (cs.previous !== null && entry.route !== undefined && !cs.topics?.has(topic)) cs.previous.set(topic, entry.route);
       entry.route = undefined;

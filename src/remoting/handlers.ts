@@ -44,6 +44,12 @@ export interface HandlerContext {
   /** Route answers per frozen route snapshot: a new snapshot means a new route, so no invalidation. */
   readonly standardRoutes: WeakMap<TopicRouteData, Reply>;
   readonly fastjsonRoutes: WeakMap<TopicRouteData, Reply>;
+  /**
+   * Route answers by topic name, valid while the registry's `routeEpoch` stays
+   * `routeEpoch`: a hit skips the registry and WeakMap lookups, whose cache
+   * misses are most of a lookup's cost once the answer bytes are cached.
+   */
+  readonly routesByTopic: { epoch: number; readonly standard: Map<string, Reply>; readonly fastjson: Map<string, Reply> };
   /** Per connection: the last registration still being decoded or applied. */
   readonly registrations: WeakMap<object, Promise<void>>;
 }
@@ -155,11 +161,21 @@ export function handleRequest(ctx: HandlerContext, request: RemotingCommand, cha
 
 function getRouteInfoByTopic(ctx: HandlerContext, request: RemotingCommand): Reply {
   const topic = requireField(request.extFields, 'topic');
+  const standard = wantsStandardJson(request);
+  const byTopic = ctx.routesByTopic;
+  const epoch = ctx.registry.routeEpoch;
+  if (byTopic.epoch !== epoch) {
+    byTopic.standard.clear();
+    byTopic.fastjson.clear();
+    byTopic.epoch = epoch;
+  }
+  const front = standard ? byTopic.standard : byTopic.fastjson;
+  const known = front.get(topic);
+  if (known !== undefined) return known;
   const route = ctx.registry.getRouteInfoByTopic(topic);
   if (route === null) {
     return fail(ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${topic}${APPLY_TOPIC_SUGGESTION}`);
   }
-  const standard = wantsStandardJson(request);
   const cache = standard ? ctx.standardRoutes : ctx.fastjsonRoutes;
   let reply = cache.get(route);
   if (reply === undefined) {
@@ -168,6 +184,8 @@ function getRouteInfoByTopic(ctx: HandlerContext, request: RemotingCommand): Rep
     reply = Object.freeze({ code: ResponseCode.SUCCESS, remark: null, extFields: null, body, template: buildTemplate(body) });
     cache.set(route, reply);
   }
+  // Only existing topics: unknown names must not grow the map.
+  front.set(topic, reply);
   return reply;
 }
 

@@ -119,6 +119,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker,
       standardRoutes: new WeakMap(),
       fastjsonRoutes: new WeakMap(),
+      routesByTopic: { epoch: -1, standard: new Map(), fastjson: new Map() },
       registrations: new WeakMap(),
     };
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
