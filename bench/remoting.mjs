@@ -88,7 +88,7 @@ export async function r1({ quick = false } = {}) {
   const serverFigures = [];
   const ratios = [];
   // Alternate the two servers round by round so both see the same machine load.
-  for (let i = 0; i < (quick ? 3 : 7); i++) {
+  for (let i = 0; i < (quick ? 3 : 12); i++) {
     const a = await pipeline(rawPort, frames, total);
     const b = await pipeline(port, frames, total);
     if (i === 0) continue; // warm-up
