@@ -54,9 +54,12 @@ const tick = (): void => {
 tick();
 const timer = setInterval(tick, REGISTER_INTERVAL_MILLIS);
 
-process.once('SIGINT', () => {
+// A broker shutting down unregisters at once instead of waiting to expire.
+const stop = (): void => {
   clearInterval(timer);
   unregister()
     .catch((err: unknown) => console.error(`unregister failed: ${(err as Error).message}`))
     .finally(() => void client.close());
-});
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
