@@ -249,15 +249,12 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     const refusedSingleTopic = !rejectedByStateVersion && oldAddrOfId === undefined && table !== null && tableHasExactlyOne(table);
     const registerFirst = group === undefined || !oldAddrOfId;
     const isMaster = r.brokerId === MASTER_ID;
-    let isPrimeSlave = false;
-    if (!isOldVersionBroker && !isMaster && group !== undefined) {
-      isPrimeSlave = true;
+    // The lowest id after this registration (where the address appears under this id only).
+    let isPrimeSlave = !isOldVersionBroker && !isMaster;
+    if (isPrimeSlave && group !== undefined) {
       for (const [id, addr] of group.addrs) {
-        // After this registration the address appears under this id only.
         if (id < r.brokerId && addr !== r.brokerAddr) isPrimeSlave = false;
       }
-    } else if (!isOldVersionBroker && !isMaster) {
-      isPrimeSlave = true;
     }
     const appliesTopics = table !== null && (isMaster || isPrimeSlave) && !rejectedByStateVersion && !refusedSingleTopic;
     const versionChanged = live === undefined || r.dataVersion === null || !dataVersionEquals(live.dataVersion, r.dataVersion);
