@@ -239,6 +239,14 @@ function scanExtFields(buf: Buffer, i: number, end: number, ext: Record<string, 
   }
 }
 
+/** True when `a[aAt, aAt + n)` equals `b[bAt, bAt + n)`; compares 4 bytes at a time (these runs are tens of bytes). */
+function sameBytes(a: DataView, aAt: number, b: DataView, bAt: number, n: number): boolean {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) if (a.getInt32(aAt + k) !== b.getInt32(bAt + k)) return false;
+  for (; k < n; k++) if (a.getUint8(aAt + k) !== b.getUint8(bAt + k)) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------- shape cache
 //
 // A client's consecutive headers usually differ only in the opaque and the
@@ -255,6 +263,10 @@ function scanExtFields(buf: Buffer, i: number, end: number, ext: Record<string, 
  */
 export class JsonHeaderShape {
   #bytes: Buffer | null = null;
+  /** Views for comparing fixed bytes a word at a time: of #bytes, and of the last buffer read. */
+  #bytesView: DataView | null = null;
+  #bufRef: Buffer | null = null;
+  #bufView: DataView | null = null;
   /** Offsets in #bytes: opaque digits [#opaqueAt, #opaqueEnd), topic content [#topicAt, #topicEnd). */
   #opaqueAt = 0;
   #opaqueEnd = 0;
@@ -273,6 +285,7 @@ export class JsonHeaderShape {
       return;
     }
     this.#bytes = Buffer.from(buf.subarray(start, end));
+    this.#bytesView = new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.length);
     this.#opaqueAt = opaqueAt - start;
     this.#opaqueEnd = opaqueEnd - start;
     this.#topicAt = topicAt - start;
@@ -291,7 +304,14 @@ export class JsonHeaderShape {
     const opaqueAtPrev = this.#opaqueAt;
     if (end - start < prev.length - (this.#opaqueEnd - opaqueAtPrev) - (this.#topicEnd - this.#topicAt)) return null;
     // Fixed bytes up to the opaque.
-    for (let k = 0; k < opaqueAtPrev; k++) if (buf[start + k] !== prev[k]) return null;
+    // One read of the socket carries many frames: its view is made once.
+    if (buf !== this.#bufRef) {
+      this.#bufRef = buf;
+      this.#bufView = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    }
+    const view = this.#bufView as DataView;
+    const prevView = this.#bytesView as DataView;
+    if (!sameBytes(view, start, prevView, 0, opaqueAtPrev)) return null;
     // The opaque: same rules as the full scan.
     let i = start + opaqueAtPrev;
     const opaque = scanInt(buf, i, end);
@@ -300,7 +320,7 @@ export class JsonHeaderShape {
     // Fixed bytes from after the opaque to the topic's content.
     const middle = this.#topicAt - this.#opaqueEnd;
     if (end - i < middle) return null;
-    for (let k = 0; k < middle; k++) if (buf[i + k] !== prev[this.#opaqueEnd + k]) return null;
+    if (!sameBytes(view, i, prevView, this.#opaqueEnd, middle)) return null;
     i += middle;
     const valueEnd = stringEnd(buf, i, end);
     if (valueEnd < 0) return null;
@@ -308,7 +328,7 @@ export class JsonHeaderShape {
     // Fixed bytes from the topic's closing quote to the end.
     const tail = prev.length - this.#topicEnd;
     if (end - valueEnd !== tail) return null;
-    for (let k = 0; k < tail; k++) if (buf[valueEnd + k] !== prev[this.#topicEnd + k]) return null;
+    if (!sameBytes(view, valueEnd, prevView, this.#topicEnd, tail)) return null;
     return {
       code: this.#code, language: this.#language, version: this.#version, opaque: opaque | 0, flag: this.#flag,
       remark: this.#remark, extFields: { topic }, body: null, serializeType: SerializeType.JSON,
