@@ -20,7 +20,7 @@ function env(files: Record<string, string> = {}): CliEnvironment {
       return text;
     },
     homedir: () => '/home/mq',
-    cwd: () => '/work',
+    cwd: () => '/srv/namesrv',
   };
 }
 
@@ -72,7 +72,7 @@ describe('parseCommandLine', () => {
 
   it('reads a properties file, and flags override it', () => {
     const files = {
-      '/work/conf/namesrv.properties': [
+      '/srv/namesrv/conf/namesrv.properties': [
         'listenPort=9900', 'bindAddress=127.0.0.1', 'kvConfigPath=~/kv.json', 'orderMessageEnable=TRUE',
         'supportActingMaster=true', 'deleteTopicWithBrokerRegistration=true', 'scanNotActiveBrokerInterval=1000',
         'serverChannelMaxIdleTimeSeconds=60', 'returnOrderTopicConfigToBroker=false', 'rocketmqHome=/opt/rocketmq',
@@ -86,9 +86,9 @@ describe('parseCommandLine', () => {
       supportActingMaster: true, deleteTopicWithBrokerRegistration: true, returnOrderTopicConfigToBroker: false,
       ignoredProperties: ['rocketmqHome'],
     });
-    expect(run(['--config-file=/work/conf/namesrv.properties', '--host', '10.0.0.1', '--http-host', '::1', '--kv-config', 'kv.json',
+    expect(run(['--config-file=/srv/namesrv/conf/namesrv.properties', '--host', '10.0.0.1', '--http-host', '::1', '--kv-config', 'kv.json',
       '--http-port', '0', '--max-frame-bytes', '67108864'], files))
-      .toMatchObject({ host: '10.0.0.1', httpHost: '::1', kvConfigPath: '/work/kv.json', httpPort: 0, maxFrameBytes: 64 << 20 });
+      .toMatchObject({ host: '10.0.0.1', httpHost: '::1', kvConfigPath: '/srv/namesrv/kv.json', httpPort: 0, maxFrameBytes: 64 << 20 });
   });
 
   it('asks for help', () => {
@@ -102,7 +102,7 @@ describe('parseCommandLine', () => {
       ['--max-frame-bytes', '10'], ['-c', 'missing.properties'],
     ];
     for (const argv of bad) expect(() => parseCommandLine(argv, env()), argv.join(' ')).toThrow(CliUsageError);
-    const files = { '/work/a.properties': 'orderMessageEnable=yes', '/work/b.properties': 'listenPort=abc' };
+    const files = { '/srv/namesrv/a.properties': 'orderMessageEnable=yes', '/srv/namesrv/b.properties': 'listenPort=abc' };
     expect(() => run(['-c', 'a.properties'], files)).toThrow(/orderMessageEnable in a.properties must be true or false/);
     expect(() => run(['-c', 'b.properties'], files)).toThrow(/listenPort/);
   });
