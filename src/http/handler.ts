@@ -41,8 +41,8 @@ const CLIENT_CLOSED = 499;
  * Errors answer `{ "code", "message", "field"? }`: 400 for bad JSON or an
  * invalid request (naming the field), 401/403 from `authorize`, 404 for
  * unknown paths, 405 with `Allow` for a wrong method (or any mutating route
- * when `readOnly`), 413 for a body over `maxBodyBytes`, 415 for a body that
- * is not JSON, 500 for anything unexpected (reported to `onError`).
+ * when `readOnly`), 413 for a body over `maxBodyBytes`, 500 for anything
+ * unexpected (reported to `onError`).
  *
  * @throws {@link InvalidOptionError} when an option is invalid or `registry` is not a registry.
  * @example
