@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { InvalidOptionError, KvConfigStore, RouteRegistry, type BrokerUnregisteredEvent } from '../src/index.js';
+import { InvalidOptionError, KvConfigStore, NamesrvMetrics, RouteRegistry, type BrokerUnregisteredEvent } from '../src/index.js';
 import type { ClusterInfo, TopicRouteData } from '../src/core/types.js';
 import {
   FLAG_ONEWAY, RemotingClient, RemotingServer, RequestCode, ResponseCode, SerializeType, encodeFrame, parseFastjson,
@@ -555,6 +555,29 @@ describe('RemotingServer lifecycle and options', () => {
   it('validates client options', () => {
     for (const options of [{ port: -1 }, { host: '' }, { timeoutMillis: 0 }, { serializeType: 3 }, { version: 1.5 }, { maxFrameBytes: 1 }]) {
       expect(() => new RemotingClient(options as never), JSON.stringify(options)).toThrow(InvalidOptionError);
+    }
+  });
+});
+
+describe('RemotingServer metrics', () => {
+  it('counts requests by code and outcome, with latencies, and route lookups', async () => {
+    const metrics = new NamesrvMetrics();
+    const h = await startHarness({ server: { metrics } });
+    try {
+      await registerBroker(h.client, { topics: ['TopicA', 'TopicB'] });
+      await h.client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' });
+      await h.client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Nope' });
+      await h.client.invoke(9999, {});
+      const text = metrics.toPrometheus();
+      expect(text).toMatch(/rocketmq_namesrv_route_lookups_total\{adapter="remoting",result="found"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_route_lookups_total\{adapter="remoting",result="not_found"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="105",outcome="ok"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="105",outcome="error"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="103",outcome="ok"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_request_duration_seconds_count\{adapter="remoting",operation="105"\} 2/);
+      expect(text).toMatch(/rocketmq_namesrv_broker_registrations_total 1/);
+    } finally {
+      await h.close();
     }
   });
 });

@@ -11,6 +11,7 @@ import { RouteRegistry } from '../core/registry.js';
 import { createHttpServer, type NamesrvHttpServer } from '../http/index.js';
 import { RemotingServer } from '../remoting/server.js';
 import type { NamesrvConfig } from './config.js';
+import { NamesrvMetrics } from '../core/metrics.js';
 
 /** Where the name server reports what it does. */
 export interface CliLogger {
@@ -50,7 +51,10 @@ export async function startNamesrv(config: NamesrvConfig, log: CliLogger): Promi
   });
   registry.on('brokerRegistered', (e) => log.info(`new broker registered, ${e.brokerAddr} (${e.clusterName}/${e.brokerName}, id ${e.brokerId})`));
   registry.on('brokerUnregistered', (e) => log.info(`broker removed (${e.reason}), ${e.brokerAddr} (${e.clusterName}/${e.brokerName}, id ${e.brokerId})`));
+  // Only measured when someone can read it: the HTTP API's /metrics.
+  const metrics = config.httpPort === null ? undefined : new NamesrvMetrics();
   const remoting = new RemotingServer(registry, {
+    metrics,
     port: config.port,
     host: config.host,
     kvConfig,
@@ -68,7 +72,7 @@ export async function startNamesrv(config: NamesrvConfig, log: CliLogger): Promi
   try {
     address = await remoting.listen();
     if (config.httpPort !== null) {
-      http = createHttpServer(registry, { kvConfig });
+      http = createHttpServer(registry, { kvConfig, ...(metrics === undefined ? {} : { metrics }) });
       http.listen(config.httpPort, config.httpHost);
       await once(http, 'listening');
       httpAddress = http.address() as AddressInfo;

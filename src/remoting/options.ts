@@ -7,6 +7,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { InvalidOptionError } from '../core/errors.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame.js';
+import type { NamesrvMetrics } from '../core/metrics.js';
 
 /** Options of a {@link RemotingServer}. */
 export interface RemotingServerOptions {
@@ -62,6 +63,12 @@ export interface RemotingServerOptions {
    * @default true
    */
   readonly returnOrderTopicConfigToBroker?: boolean;
+  /**
+   * Counts requests (per request code, with latencies) and route lookups; share
+   * one with the HTTP adapter to serve both from its `/metrics`.
+   * @default none (nothing measured)
+   */
+  readonly metrics?: NamesrvMetrics;
 }
 
 /** Options with every default applied. */
@@ -75,6 +82,7 @@ export interface ResolvedRemotingServerOptions {
   readonly idleTimeoutMillis: number;
   readonly maxConnections: number;
   readonly returnOrderTopicConfigToBroker: boolean;
+  readonly metrics: NamesrvMetrics | null;
 }
 
 /** RocketMQ's defaults. */
@@ -137,8 +145,12 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
     || typeof kvConfig.put !== 'function' || typeof kvConfig.get !== 'function' || typeof kvConfig.delete !== 'function')) {
     throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
   }
+  const metrics = options.metrics ?? null;
+  if (metrics !== null && (typeof metrics !== 'object' || typeof metrics.observeRequest !== 'function')) {
+    throw new InvalidOptionError('options.metrics must be a NamesrvMetrics');
+  }
   return {
     port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
-    returnOrderTopicConfigToBroker: returnOrder,
+    returnOrderTopicConfigToBroker: returnOrder, metrics,
   };
 }

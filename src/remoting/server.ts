@@ -9,7 +9,7 @@ import { EventEmitter } from 'eventemitter3';
 import { InvalidOptionError } from '../core/errors.js';
 import { KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
-import { FLAG_ONEWAY, FLAG_RESPONSE, ResponseCode } from './codes.js';
+import { FLAG_ONEWAY, FLAG_RESPONSE, RequestCode, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { decodeFrameWithShape, FrameDecoder } from './frame.js';
@@ -122,6 +122,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       routesByTopic: { epoch: -1, standard: new Map(), fastjson: new Map() },
       registrations: new WeakMap(),
     };
+    o.metrics?.attach(registry);
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
     if (Number.isFinite(o.maxConnections)) this.#server.maxConnections = o.maxConnections;
   }
@@ -292,6 +293,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     }
     // We never send requests, so a response is a confused peer; RocketMQ drops unmatched ones too.
     if ((request.flag & FLAG_RESPONSE) !== 0) return;
+    const started = this.#options.metrics === null ? 0 : performance.now();
     let result: Reply | Promise<Reply>;
     try {
       result = handleRequest(this.#ctx, request, conn.socket);
@@ -302,8 +304,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       this.#inFlight++;
       result
         .then(
-          (reply) => this.#respond(conn, request, reply),
-          (err: unknown) => this.#respond(conn, request, this.#failure(conn, request, err)),
+          (reply) => this.#respond(conn, request, reply, started),
+          (err: unknown) => this.#respond(conn, request, this.#failure(conn, request, err), started),
         )
         .finally(() => {
           if (--this.#inFlight === 0) {
@@ -317,7 +319,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
           throw err;
         }));
     } else {
-      this.#respond(conn, request, result);
+      this.#respond(conn, request, result, started);
     }
   }
 
@@ -327,7 +329,13 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     return { code: ResponseCode.SYSTEM_ERROR, remark: `${error.name}: ${error.message}`, extFields: null, body: null };
   }
 
-  #respond(conn: Connection, request: RemotingCommand, reply: Reply): void {
+  #respond(conn: Connection, request: RemotingCommand, reply: Reply, started: number): void {
+    const metrics = this.#options.metrics;
+    if (metrics !== null) {
+      const ok = reply.code === ResponseCode.SUCCESS;
+      metrics.observeRequest('remoting', request.code, performance.now() - started, ok);
+      if (request.code === RequestCode.GET_ROUTEINFO_BY_TOPIC) metrics.observeRouteLookup('remoting', ok);
+    }
     if ((request.flag & FLAG_ONEWAY) !== 0 || conn.socket.destroyed) return;
     if (conn.batching) conn.batch.add(request, reply);
     else this.#write(conn, encodeResponse(request, reply));
