@@ -5,11 +5,6 @@
  * time: hosts and adapters that build tables themselves should prefer a Map.
  * @internal
  */
-import type { TopicConfig } from './types.js';
-
-/** A topic config table in either accepted form. */
-export type TopicConfigTable = Readonly<Record<string, TopicConfig>> | ReadonlyMap<string, TopicConfig>;
-
 /** The table as the registry reads it: entries are unvalidated until checked. */
 export type UncheckedTopicTable = Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>;
 
