@@ -4,7 +4,9 @@
  * thousands of keys slowly (it sorts them), while a `Map` iterates in linear
  * time: hosts and adapters that build tables themselves should prefer a Map.
  * @internal
+ * @module
  */
+
 /** The table as the registry reads it: entries are unvalidated until checked. */
 export type UncheckedTopicTable = Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>;
 
