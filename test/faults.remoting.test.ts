@@ -5,36 +5,12 @@
  * serving everyone else and drops exactly the brokers it should.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrokerUnregisteredEvent } from '../src/index.js';
 import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
-import { RawPeer, brokerClient, registerFrame, requestFrame, serve, waitFor, type Served } from './helpers/fuzz-net.js';
+import { RawPeer, brokerClient, registerFrame, requestFrame, loopbackFixtures, waitFor, type Served } from './helpers/fuzz-net.js';
 
-let served: Served | null = null;
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-  await served?.close();
-  served = null;
-});
-
-async function start(options: Parameters<typeof serve>[0] = {}): Promise<Served> {
-  served = await serve(options);
-  return served;
-}
-
-async function peer(port: number): Promise<RawPeer> {
-  const p = await RawPeer.open(port);
-  cleanups.push(() => p.destroy());
-  return p;
-}
-
-async function client(port: number): Promise<RemotingClient> {
-  const c = await RemotingClient.connect(port, '127.0.0.1');
-  cleanups.push(() => c.close());
-  return c;
-}
+const { start, peer, client, defer } = loopbackFixtures();
 
 function unregistered(s: Served): BrokerUnregisteredEvent[] {
   const events: BrokerUnregisteredEvent[] = [];
@@ -51,7 +27,7 @@ describe('connection reset mid-frame', () => {
     const s = await start();
     const events = unregistered(s);
     const healthy = await brokerClient(s.port, { brokerName: 'broker-a', brokerAddr: '10.0.0.1:10911', topics: ['A1', 'A2'] });
-    cleanups.push(() => healthy.close());
+    defer(() => healthy.close());
     const doomed = await peer(s.port);
     expect((await doomed.request(registerFrame({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', topics: ['B1', 'B2'] }))).code).toBe(0);
     expect(s.registry.liveBrokerCount).toBe(2);
@@ -203,7 +179,7 @@ describe('a stale channel after re-registration', () => {
     expect((await fresh.request(registerFrame({ ...spec, counter: 2 }))).code).toBe(0);
     // Keep the fresh connection busy while the old one idles out.
     const keepAlive = setInterval(() => fresh.write(requestFrame(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, {}, 9)), 100);
-    cleanups.push(() => clearInterval(keepAlive));
+    defer(() => clearInterval(keepAlive));
     await old.waitClosed(3_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events).toEqual([]);
@@ -216,11 +192,11 @@ describe('connection floods', () => {
     const s = await start({ server: { maxConnections: 8 } });
     const brokers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
       brokerClient(s.port, { brokerName: `broker-${i}`, brokerAddr: `10.0.1.${i}:10911`, topics: [`T${i}`, 'Shared'] })));
-    for (const b of brokers) cleanups.push(() => b.close());
+    for (const b of brokers) defer(() => b.close());
     expect(s.server.connectionCount).toBe(8);
 
     const flood = await Promise.all(Array.from({ length: 100 }, () => RawPeer.open(s.port).catch(() => null)));
-    for (const p of flood) if (p !== null) cleanups.push(() => p.destroy());
+    for (const p of flood) if (p !== null) defer(() => p.destroy());
     // Every extra connection is closed by the server, whatever it sends.
     for (const p of flood) p?.write(requestFrame(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, {}));
     await Promise.all(flood.map((p) => p?.waitClosed(3_000)));
@@ -247,7 +223,7 @@ describe('peers that stop reading', () => {
     // A route big enough that answers pile up in the socket buffers.
     const topics = Array.from({ length: 200 }, (_, i) => `Topic-${i}`);
     const b = await brokerClient(s.port, { topics });
-    cleanups.push(() => b.close());
+    defer(() => b.close());
     const deaf = await peer(s.port);
     deaf.socket.pause();
     const burst = Buffer.concat(Array.from({ length: 2_000 }, (_, i) => requestFrame(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, {}, i)));
@@ -255,7 +231,6 @@ describe('peers that stop reading', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const started = performance.now();
     const closing = s.close();
-    served = null;
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3_000))]);
     const took = performance.now() - started;
     // Otherwise close() waits forever for the peer to drain its answers (and the test's own cleanup hangs).

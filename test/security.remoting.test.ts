@@ -6,39 +6,15 @@
  */
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NamesrvError } from '../src/index.js';
 import {
   FrameDecodeError, FrameTooLargeError, RemotingClient, RequestCode, ResponseCode, SerializeType, bodyCrc32, encodeBinaryHeader,
   encodeFrame,
 } from '../src/remoting/index.js';
-import { RawPeer, brokerClient, registerFrame, registerRequest, requestFrame, serve, waitFor, type Served } from './helpers/fuzz-net.js';
+import { brokerClient, loopbackFixtures, registerFrame, registerRequest, requestFrame, waitFor } from './helpers/fuzz-net.js';
 
-let served: Served | null = null;
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-  await served?.close();
-  served = null;
-});
-
-async function start(options: Parameters<typeof serve>[0] = {}): Promise<Served> {
-  served = await serve(options);
-  return served;
-}
-
-async function peer(port: number): Promise<RawPeer> {
-  const p = await RawPeer.open(port);
-  cleanups.push(() => p.destroy());
-  return p;
-}
-
-async function client(port: number): Promise<RemotingClient> {
-  const c = await RemotingClient.connect(port, '127.0.0.1');
-  cleanups.push(() => c.close());
-  return c;
-}
+const { start, peer, client, defer } = loopbackFixtures();
 
 function int32(n: number): Buffer {
   const b = Buffer.alloc(4);
@@ -121,8 +97,7 @@ describe('size limits', () => {
     await tooMany.waitClosed(2_000);
     expect(tooMany.frames).toHaveLength(0);
 
-    const small = await serve({ server: { maxHeaderBytes: 1024 } });
-    cleanups.push(() => small.close());
+    const small = await start({ server: { maxHeaderBytes: 1024 } });
     const tooLong = await peer(small.port);
     tooLong.write(requestFrame(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, { topic: 'x'.repeat(2048) }));
     await tooLong.waitClosed(2_000);
@@ -178,7 +153,7 @@ describe('topic names created over the wire (REGISTER_TOPIC_IN_NAMESRV)', () => 
   it('accepts names RocketMQ accepts', async () => {
     const s = await start();
     const c = await brokerClient(s.port, { brokerName: 'broker-a' });
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     for (const topic of valid) {
       expect(await registerTopic(c, topic), topic.slice(0, 20)).toBe(ResponseCode.SUCCESS);
       expect(s.registry.getRouteInfoByTopic(topic), topic.slice(0, 20)).not.toBeNull();
@@ -188,7 +163,7 @@ describe('topic names created over the wire (REGISTER_TOPIC_IN_NAMESRV)', () => 
   it('refuses names RocketMQ refuses, creating no route', async () => {
     const s = await start();
     const c = await brokerClient(s.port, { brokerName: 'broker-a' });
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     const before = s.registry.getAllTopicList().sort();
     for (const topic of invalid) {
       expect(await registerTopic(c, topic), JSON.stringify(topic.slice(0, 20))).not.toBe(ResponseCode.SUCCESS);

@@ -4,6 +4,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { afterEach } from 'vitest';
 import { RouteRegistry, type RouteRegistryOptions } from '../../src/index.js';
 import {
   RemotingClient, RemotingServer, RequestCode, decodeFrame, encodeFrame,
@@ -39,6 +40,35 @@ export async function serve(options: { registry?: RouteRegistryOptions; server?:
 }
 
 export { registerRequest, type BrokerSpec } from './remoting.js';
+
+/** Per-test loopback fixtures of a test file; whatever they open is closed after each test, newest first. */
+export function loopbackFixtures() {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    /** Runs `cleanup` after the current test. */
+    defer(cleanup: () => unknown): void {
+      cleanups.push(cleanup);
+    },
+    async start(options: Parameters<typeof serve>[0] = {}): Promise<Served> {
+      const s = await serve(options);
+      cleanups.push(() => s.close());
+      return s;
+    },
+    async peer(port: number): Promise<RawPeer> {
+      const p = await RawPeer.open(port);
+      cleanups.push(() => p.destroy());
+      return p;
+    },
+    async client(port: number): Promise<RemotingClient> {
+      const c = await RemotingClient.connect(port, '127.0.0.1');
+      cleanups.push(() => c.close());
+      return c;
+    },
+  };
+}
 
 /** One whole REGISTER_BROKER request frame. */
 export function registerFrame(spec: BrokerSpec = {}, opaque = 1): Buffer {
