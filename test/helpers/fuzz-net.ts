@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { afterEach } from 'vitest';
 import { RouteRegistry, type RouteRegistryOptions } from '../../src/index.js';
 import {
-  RemotingClient, RemotingServer, RequestCode, decodeFrame, encodeFrame,
+  RemotingClient, RemotingServer, RequestCode, FrameDecoder, decodeFrame, encodeFrame,
   type RemotingCommand, type RemotingServerOptions,
 } from '../../src/remoting/index.js';
 import { registerRequest, type BrokerSpec } from './remoting.js';
@@ -86,17 +86,13 @@ export class RawPeer {
   readonly socket: Socket;
   readonly frames: RemotingCommand[] = [];
   closedAt: number | null = null;
-  #buffer: Buffer = Buffer.alloc(0);
+  // Answers are copied out: a frame's body may be a view into a chunk.
+  readonly #decoder = new FrameDecoder(64 << 20, (buf, start, end) => this.frames.push(decodeFrame(Buffer.from(buf.subarray(start, end)))));
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
-      while (this.#buffer.length >= 4 && this.#buffer.length >= 4 + this.#buffer.readInt32BE(0)) {
-        const length = this.#buffer.readInt32BE(0);
-        this.frames.push(decodeFrame(Buffer.from(this.#buffer.subarray(4, 4 + length))));
-        this.#buffer = this.#buffer.subarray(4 + length);
-      }
+      this.#decoder.push(chunk);
     });
     // A refused or reset connection fails with ECONNRESET: that is what these peers are for.
     socket.on('error', () => undefined);

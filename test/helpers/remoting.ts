@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { RouteRegistry, type RouteRegistryOptions } from '../../src/index.js';
 import type { TopicConfig } from '../../src/core/types.js';
 import {
-  RemotingClient, RemotingServer, RequestCode, decodeFrame, encodeRegisterBrokerBody, bodyCrc32,
+  FrameDecoder, RemotingClient, RemotingServer, RequestCode, decodeFrame, encodeRegisterBrokerBody, bodyCrc32,
   type RemotingCommand, type RemotingResponse, type RemotingServerOptions,
 } from '../../src/remoting/index.js';
 
@@ -87,19 +87,15 @@ export function registerBroker(client: RemotingClient, spec: BrokerSpec = {}): P
 export class RawConnection {
   readonly socket: Socket;
   readonly frames: RemotingCommand[] = [];
-  #buffer = Buffer.alloc(0);
+  // Answers are copied out: a frame's body may be a view into a chunk.
+  readonly #decoder = new FrameDecoder(64 << 20, (buf, start, end) => this.frames.push(decodeFrame(Buffer.from(buf.subarray(start, end)))));
   #waiters: Array<() => void> = [];
   closed = false;
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
-      while (this.#buffer.length >= 4 && this.#buffer.length >= 4 + this.#buffer.readInt32BE(0)) {
-        const length = this.#buffer.readInt32BE(0);
-        this.frames.push(decodeFrame(Buffer.from(this.#buffer.subarray(4, 4 + length))));
-        this.#buffer = this.#buffer.subarray(4 + length);
-      }
+      this.#decoder.push(chunk);
       this.#wake();
     });
     socket.on('error', () => {});
