@@ -1,57 +1,12 @@
 /** The HTTP adapter's refusals: bad input, limits, routing errors, guards, unexpected failures, options. */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { connect } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError, RouteRegistry } from '../src/index.js';
-import { createHttpHandler, createHttpServer, type HttpHandlerOptions, type NamesrvHttpServer } from '../src/http/index.js';
+import { createHttpHandler, type HttpHandlerOptions } from '../src/http/index.js';
+import { httpFixtures } from './helpers/http.js';
 import { defaultBroker, registration } from './helpers/registry.js';
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
-
-let server: NamesrvHttpServer | null = null;
-
-async function start(registry: RouteRegistry, options?: HttpHandlerOptions): Promise<NamesrvHttpServer> {
-  const s = createHttpServer(registry, options);
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  server = s;
-  return s;
-}
-
-afterEach(async () => {
-  const s = server;
-  server = null;
-  if (s !== null) await new Promise<void>((resolve) => s.close(() => resolve()));
-});
-
-function port(): number {
-  return ((server as NamesrvHttpServer).address() as AddressInfo).port;
-}
-
-/** One request; `body` is sent verbatim when a string, as JSON otherwise. */
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const allHeaders = payload === undefined
-    ? headers
-    : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers };
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: port(), method, path, headers: allHeaders, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const isJson = (res.headers['content-type'] ?? '').startsWith('application/json') && text !== '';
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: isJson ? JSON.parse(text) : undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const { start, call, port } = httpFixtures();
 
 /** Writes raw bytes on a fresh connection and returns everything read until the server closes it. */
 function raw(bytes: string | Buffer): Promise<string> {

@@ -1,55 +1,12 @@
 /** The HTTP adapter's endpoints over loopback: registry reads and writes, KV, odd names, basePath. */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { KvConfigStore, RouteRegistry } from '../src/index.js';
-import { createHttpHandler, createHttpServer, type HttpHandlerOptions, type NamesrvHttpServer } from '../src/http/index.js';
+import { createHttpHandler } from '../src/http/index.js';
+import { httpFixtures } from './helpers/http.js';
 import { FakeClock, defaultBroker, registration, slaveBroker, unregistration } from './helpers/registry.js';
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
-
-let server: Server | null = null;
-
-async function start(registry: RouteRegistry, options?: HttpHandlerOptions): Promise<NamesrvHttpServer> {
-  const s = createHttpServer(registry, options);
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  server = s;
-  return s;
-}
-
-afterEach(async () => {
-  const s = server;
-  server = null;
-  if (s !== null) await new Promise<void>((resolve) => s.close(() => resolve()));
-});
-
-/** One request on its own connection; `path` is sent as is (no normalization). */
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const { port } = (server as Server).address() as AddressInfo;
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  // Node's client sends a DELETE body without framing unless told its length.
-  const allHeaders = payload === undefined
-    ? headers
-    : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers };
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: allHeaders, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const isJson = (res.headers['content-type'] ?? '').startsWith('application/json') && text !== '';
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: isJson ? JSON.parse(text) : undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const { start, call, listen } = httpFixtures();
 
 const enc = encodeURIComponent;
 
@@ -237,8 +194,7 @@ describe('HTTP adapter: registry endpoints', () => {
         handler(req, res);
       });
     });
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    server = s;
+    await listen(s);
     expect((await call('POST', '/brokers', registration(defaultBroker(), ['T']))).status).toBe(200);
     expect(registry.getRouteInfoByTopic('T')).not.toBeNull();
     expect((await call('POST', '/brokers')).status).toBe(400);

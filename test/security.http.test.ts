@@ -3,20 +3,14 @@
  * refusals (false, a throw, a rejection, anything but `true`) and `readOnly`
  * change nothing, and no name or JSON body reaches a prototype.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { KvConfigStore, RouteRegistry } from '../src/index.js';
-import { createHttpServer, type HttpHandlerOptions, type NamesrvHttpServer } from '../src/http/index.js';
+import type { HttpHandlerOptions } from '../src/http/index.js';
+import { httpCall, httpFixtures, type HttpReply } from './helpers/http.js';
 import { FakeClock } from './helpers/registry.js';
 
-let server: NamesrvHttpServer | null = null;
-
-afterEach(async () => {
-  const s = server;
-  server = null;
-  if (s !== null) await new Promise<void>((resolve) => s.close(() => resolve()));
-});
+const http = httpFixtures();
 
 interface World {
   registry: RouteRegistry;
@@ -39,29 +33,11 @@ async function world(options: HttpHandlerOptions): Promise<World> {
   const registry = new RouteRegistry({ now: clock.now, brokerChannelExpiredMillis: 10_000 });
   registry.registerBroker(broker);
   kv.put('ns', 'k', 'v');
-  server = createHttpServer(registry, { kvConfig: kv, ...options });
-  const s = server;
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return { registry, kv, clock, port: (s.address() as AddressInfo).port };
+  await http.start(registry, { kvConfig: kv, ...options });
+  return { registry, kv, clock, port: http.port() };
 }
 
-function call(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        const isJson = (res.headers['content-type'] ?? '').startsWith('application/json') && text !== '';
-        resolve({ status: res.statusCode ?? 0, json: isJson ? JSON.parse(text) : text });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const call = (port: number, method: string, path: string, body?: unknown): Promise<HttpReply> => httpCall(port, method, path, body);
 
 /** Every mutating route, with a request that would change something if allowed. */
 const MUTATIONS: ReadonlyArray<[method: string, path: string, body?: unknown]> = [
@@ -163,15 +139,8 @@ describe('names and bodies aimed at prototypes over HTTP', () => {
       "topicConfigWrapper":{"__proto__":{"polluted":"wrapper"},"dataVersion":{"timestamp":1,"counter":1},
         "topicConfigTable":{"__proto__":{"topicName":"__proto__","perm":6,"__proto__":{"polluted":"config"}},
           "hasOwnProperty":{"topicName":"hasOwnProperty","perm":6}}}}`;
-    const res = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: w.port, method: 'POST', path: '/brokers', agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (r) => {
-        r.resume();
-        r.on('end', () => resolve(r.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    // Sent verbatim: JSON.stringify could not even express these own `__proto__` keys.
+    const res = (await call(w.port, 'POST', '/brokers', body)).status;
     expect(res).toBe(200);
     const route = await call(w.port, 'GET', '/topics/__proto__/route');
     expect(route.status).toBe(200);
