@@ -3,7 +3,7 @@ import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { RemotingServer, RemotingClient, bodyCrc32, encodeRegisterBrokerBody } from '../dist/remoting/index.js';
 import { RouteRegistry } from '../dist/index.js';
-import { buildT, rounds, topicConfig } from './workloads.mjs';
+import { buildT, topicConfig } from './workloads.mjs';
 
 /** A JSON-header request frame, as RocketMQ clients send them. */
 function requestFrame(code, opaque, extFields, body = Buffer.alloc(0)) {
