@@ -5,7 +5,7 @@
  * Run: npx tsx examples/client.ts [topic] [namesrvHost:port]
  *      e.g. npx tsx examples/client.ts TopicTest 127.0.0.1:9876
  */
-import { RemotingClient, RequestCode, ResponseCode, parseFastjson } from '../src/remoting/index.js';
+import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
 import type { TopicRouteData } from '../src/index.js';
 
 const [topic = 'TopicTest', namesrv = '127.0.0.1:9876'] = process.argv.slice(2);
@@ -13,10 +13,10 @@ const [host = '127.0.0.1', port = '9876'] = namesrv.split(':');
 
 const client = await RemotingClient.connect(Number(port), host);
 try {
-  // RocketMQ 4.9.4+ clients (version >= 401) get standard JSON; parseFastjson also reads older servers' answers.
+  // RocketMQ 4.9.4+ clients (version >= 401, this client's default) get standard JSON.
   const res = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic });
   if (res.code === ResponseCode.SUCCESS && res.body !== null) {
-    const route = parseFastjson(res.body.toString('utf8')) as TopicRouteData;
+    const route = JSON.parse(res.body.toString('utf8')) as TopicRouteData;
     for (const qd of route.queueDatas) {
       const bd = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
       console.log(`${qd.brokerName}: ${qd.writeQueueNums} write / ${qd.readQueueNums} read queues, perm ${qd.perm}, `

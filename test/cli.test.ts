@@ -10,7 +10,7 @@ import { CliUsageError, parseCommandLine, type CliEnvironment, type NamesrvConfi
 import { startNamesrv, type CliLogger } from '../src/cli/namesrv.js';
 import { parseProperties } from '../src/cli/properties.js';
 import { RemotingClient, RequestCode } from '../src/remoting/index.js';
-import { registerBroker } from './helpers/remoting.js';
+import { registerBroker } from './helpers/loopback.js';
 
 function env(files: Record<string, string> = {}): CliEnvironment {
   return {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BrokerUnregisteredEvent } from '../src/index.js';
 import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
-import { RawPeer, brokerClient, registerFrame, requestFrame, loopbackFixtures, waitFor, type Served } from './helpers/fuzz-net.js';
+import { RawPeer, brokerClient, registerFrame, requestFrame, loopbackFixtures, waitFor, type Served } from './helpers/loopback.js';
 
 const { start, peer, client, defer } = loopbackFixtures();
 

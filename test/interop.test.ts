@@ -9,10 +9,10 @@ import { createRequire } from 'node:module';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { RouteRegistry } from '../src/index.js';
-import {
-  FLAG_RESPONSE, FrameDecoder, RemotingClient, RemotingServer, RequestCode, decodeFrameAt, encodeFrame, type RemotingCommand,
-} from '../src/remoting/index.js';
-import { registerBroker } from './helpers/remoting.js';
+import { FLAG_RESPONSE, RemotingClient, RemotingServer, RequestCode, type RemotingCommand } from '../src/remoting/index.js';
+import { FrameDecoder, encodeFrame } from '../src/remoting/codec/index.js';
+import { decodeFrameAt } from '../src/remoting/codec/frame.js';
+import { registerBroker } from './helpers/loopback.js';
 
 interface AliOnsMessage { topic: string }
 interface AliOnsSendResult { sendStatus: string; msgId: string; messageQueue: { brokerName: string; queueId: number } }

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deflateSync } from 'node:zlib';
+import { FrameDecodeError, FrameTooLargeError, LanguageCode, SerializeType, type RemotingHeader } from '../src/remoting/index.js';
 import {
-  FrameDecodeError, FrameDecoder, FrameTooLargeError, LanguageCode, SerializeType, bodyCrc32, crc32, decodeBinaryHeader,
-  decodeFrame, decodeFrameAt, decodeJsonHeader, decodeRegisterBrokerBody, encodeBinaryHeader, encodeFrame, encodeJsonHeader,
-  encodeRegisterBrokerBody, encodeTopicRouteData, parseFastjson, type RemotingHeader,
-} from '../src/remoting/index.js';
-import { tableCrc32ForTest } from '../src/remoting/crc32.js';
-import { quoteBareKeys } from '../src/remoting/fastjson.js';
-import { decodeJsonCommandAt } from '../src/remoting/header-json.js';
-import { JsonHeaderShape } from '../src/remoting/header-scan.js';
+  FrameDecoder, bodyCrc32, crc32, decodeBinaryHeader, decodeFrame, decodeJsonHeader, decodeRegisterBrokerBody, encodeBinaryHeader, encodeFrame, encodeJsonHeader, encodeRegisterBrokerBody, parseFastjson,
+} from '../src/remoting/codec/index.js';
+import { encodeTopicRouteData } from '../src/remoting/codec/fastjson.js';
+import { decodeFrameAt } from '../src/remoting/codec/frame.js';
+import { tableCrc32ForTest } from '../src/remoting/codec/crc32.js';
+import { quoteBareKeys } from '../src/remoting/codec/fastjson.js';
+import { decodeJsonCommandAt } from '../src/remoting/codec/header-json.js';
+import { JsonHeaderShape } from '../src/remoting/codec/header-scan.js';
 import type { TopicRouteData } from '../src/core/types.js';
 
 const header = (over: Partial<RemotingHeader> = {}): RemotingHeader => ({
@@ -375,14 +376,19 @@ describe('RegisterBrokerBody', () => {
 
   it('refuses garbage and zip bombs', async () => {
     const opts = { compressed: true, version: 479, maxInflatedBytes: 1 << 20 };
-    await expect(decodeRegisterBrokerBody(Buffer.from('not zlib'), opts)).rejects.toThrow(/inflate/);
+    // Declared compressed but neither zlib nor JSON.
+    await expect(decodeRegisterBrokerBody(Buffer.from('not zlib'), opts)).rejects.toThrow(/neither zlib nor JSON/);
+    // A zlib header whose stream is broken.
+    await expect(decodeRegisterBrokerBody(Buffer.from([0x78, 0x9c, 1, 2, 3]), { ...opts, compressed: false })).rejects.toThrow(/inflate/);
     await expect(decodeRegisterBrokerBody(deflateSync(Buffer.alloc(2 << 20)), opts)).rejects.toThrow(/inflate/);
     await expect(decodeRegisterBrokerBody(Buffer.from('{x'), { ...opts, compressed: false })).rejects.toThrow(/not JSON/);
   });
 
   it('treats a missing body as version 0 without topics, and old brokers send a bare wrapper', async () => {
     const none = await decodeRegisterBrokerBody(null, { compressed: false, version: 479, maxInflatedBytes: 1 });
-    expect(none.topicConfigSerializeWrapper).toEqual({ topicConfigTable: {}, dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 } });
+    expect(none.topicConfigSerializeWrapper).toEqual({
+      topicConfigTable: {}, dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicQueueMappingInfoMap: new Map(),
+    });
     const old = Buffer.from(JSON.stringify({ topicConfigTable: { T: { topicName: 'T' } }, dataVersion: { timestamp: 1, counter: 2 } }));
     const decoded = await decodeRegisterBrokerBody(old, { compressed: false, version: 30, maxInflatedBytes: 1 });
     expect(decoded.topicConfigSerializeWrapper.topicConfigTable).toEqual({ T: { topicName: 'T' } });

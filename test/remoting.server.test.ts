@@ -1,13 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { InvalidOptionError, KvConfigStore, NamesrvMetrics, RouteRegistry, type BrokerUnregisteredEvent } from '../src/index.js';
 import type { ClusterInfo, TopicRouteData } from '../src/core/types.js';
 import {
-  FLAG_ONEWAY, RemotingClient, RemotingServer, RequestCode, ResponseCode, SerializeType, encodeFrame, parseFastjson,
-  type RemotingHeader,
+  FLAG_ONEWAY, RemotingClient, RemotingServer, RequestCode, ResponseCode, SerializeType, type RemotingHeader,
 } from '../src/remoting/index.js';
-import { RawConnection, registerBroker, registerRequest, startHarness, type Harness } from './helpers/remoting.js';
+import { encodeFrame, parseFastjson } from '../src/remoting/codec/index.js';
+import { loopbackFixtures, registerBroker, registerRequest, type Harness } from './helpers/loopback.js';
+
+const { harness, peer, client: connectClient } = loopbackFixtures();
 
 const NOT_EXIST_REMARK = (topic: string): string =>
   `No topic route info in name server for the topic: ${topic}\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.`;
@@ -35,10 +37,7 @@ function nextUnregistered(registry: RouteRegistry, ms = 5_000): Promise<BrokerUn
 describe('RemotingServer requests', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
+    h = await harness();
   });
 
   it('route answers follow every change: slave joins, write perm wiped, topic deleted, broker gone', async () => {
@@ -196,7 +195,7 @@ describe('RemotingServer requests', () => {
 
   it('fills orderTopicConf from the KV store when orderMessageEnable is on', async () => {
     const kvConfig = new KvConfigStore();
-    const o = await startHarness({ registry: { orderMessageEnable: true, kvConfig } });
+    const o = await harness({ registry: { orderMessageEnable: true, kvConfig } });
     try {
       await registerBroker(o.client);
       const put = await o.client.invoke(RequestCode.PUT_KV_CONFIG, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicA', value: 'broker-a:8' });
@@ -236,7 +235,7 @@ describe('RemotingServer requests', () => {
 
   it('BROKER_HEARTBEAT keeps a broker alive past its expiry', async () => {
     let now = 1_000_000;
-    const o = await startHarness({ registry: { now: () => now } });
+    const o = await harness({ registry: { now: () => now } });
     try {
       await registerBroker(o.client);
       now += 100_000;
@@ -334,7 +333,7 @@ describe('RemotingServer requests', () => {
   });
 
   it('does not answer oneway requests but runs them; answers opaque 0', async () => {
-    const raw = await RawConnection.open(h.port);
+    const raw = await peer(h.port);
     try {
       raw.write(encodeFrame(requestHeader({ code: RequestCode.PUT_KV_CONFIG, opaque: 5, flag: FLAG_ONEWAY,
         extFields: { namespace: 'n', key: 'k', value: 'v' } })));
@@ -354,33 +353,14 @@ describe('RemotingServer requests', () => {
 
   it('writes response headers as RocketMQ\'s JSON, for any opaque', async () => {
     await registerBroker(h.client);
-    const raw = await RawConnection.open(h.port);
+    const raw = await peer(h.port);
     try {
       const opaques = [0, 7, -1, 2147483647, -2147483648];
       for (const opaque of opaques) raw.write(encodeFrame(requestHeader({ opaque, extFields: { topic: 'TopicA' } })));
       raw.write(encodeFrame(requestHeader({ opaque: 9, extFields: { topic: 'Nope' } })));
       await raw.waitFrames(opaques.length + 1);
-      const headers = await new Promise<unknown[]>((resolve) => {
-        // Re-read the raw bytes: the decoded frames hide the header text.
-        const chunks: Buffer[] = [];
-        const s2 = connect(h.port, '127.0.0.1', () => s2.write(Buffer.concat(opaques.map((opaque) =>
-          encodeFrame(requestHeader({ opaque, extFields: { topic: 'TopicA' } }))))));
-        s2.on('data', (c: Buffer) => {
-          chunks.push(c);
-          const all = Buffer.concat(chunks);
-          const out: unknown[] = [];
-          let o = 0;
-          while (all.length - o >= 8 && all.length - o >= 4 + all.readInt32BE(o)) {
-            const headerLength = all.readInt32BE(o + 4) & 0xffffff;
-            out.push(JSON.parse(all.toString('utf8', o + 8, o + 8 + headerLength)));
-            o += 4 + all.readInt32BE(o);
-          }
-          if (out.length === opaques.length) {
-            s2.destroy();
-            resolve(out);
-          }
-        });
-      });
+      // The raw answers keep the header text that decoding hides.
+      const headers = raw.rawFrames.slice(0, opaques.length).map((f) => JSON.parse(f.toString('utf8', 4, 4 + (f.readInt32BE(0) & 0xffffff))));
       expect(headers).toEqual(opaques.map((opaque) => ({ code: 0, flag: 1, language: 'JAVA', opaque, serializeTypeCurrentRPC: 'JSON', version: 479 })));
       expect(raw.frames.map((f) => [f.opaque, f.code])).toEqual([...opaques.map((o) => [o, 0]), [9, 17]]);
     } finally {
@@ -390,7 +370,7 @@ describe('RemotingServer requests', () => {
 
   it('answers pipelined requests, in one write, with matching opaques', async () => {
     await registerBroker(h.client);
-    const raw = await RawConnection.open(h.port);
+    const raw = await peer(h.port);
     try {
       const frames = Array.from({ length: 300 }, (_, i) => encodeFrame(requestHeader({ opaque: -150 + i, extFields: { topic: i % 2 ? 'TopicA' : 'Nope' } })));
       raw.write(Buffer.concat(frames));
@@ -405,12 +385,9 @@ describe('RemotingServer requests', () => {
 
 describe('RemotingServer connections', () => {
   let h: Harness;
-  afterEach(async () => {
-    await h.close();
-  });
 
   it('drops the brokers of a connection when it closes', async () => {
-    h = await startHarness();
+    h = await harness();
     const broker = await RemotingClient.connect(h.port);
     await registerBroker(broker);
     await registerBroker(h.client, { brokerName: 'broker-b', brokerAddr: '127.0.0.1:10950' });
@@ -422,7 +399,7 @@ describe('RemotingServer connections', () => {
   });
 
   it('closes idle connections and drops their brokers', async () => {
-    h = await startHarness({ server: { idleTimeoutMillis: 150 } });
+    h = await harness({ server: { idleTimeoutMillis: 150 } });
     const dropped = nextUnregistered(h.registry);
     await registerBroker(h.client);
     const started = Date.now();
@@ -433,11 +410,11 @@ describe('RemotingServer connections', () => {
   });
 
   it('a malformed frame closes only its own connection', async () => {
-    h = await startHarness();
+    h = await harness();
     await registerBroker(h.client);
     const errors: Error[] = [];
     h.server.on('protocolError', (e) => errors.push(e.error));
-    const bad = await RawConnection.open(h.port);
+    const bad = await peer(h.port);
     const bogusHeader = Buffer.from('{not json');
     const frame = Buffer.alloc(8 + bogusHeader.length);
     frame.writeInt32BE(4 + bogusHeader.length, 0);
@@ -452,20 +429,20 @@ describe('RemotingServer connections', () => {
   });
 
   it('an oversized frame closes only its own connection', async () => {
-    h = await startHarness({ server: { maxFrameBytes: 4096 } });
-    const bad = await RawConnection.open(h.port);
+    h = await harness({ server: { maxFrameBytes: 4096 } });
+    const bad = await peer(h.port);
     const head = Buffer.alloc(8);
     head.writeInt32BE(10_000, 0);
     bad.write(head);
     await bad.waitClosed();
     const big = await h.client.invoke(RequestCode.PUT_KV_CONFIG, { namespace: 'n', key: 'k', value: 'x'.repeat(5000) }).catch((e: Error) => e);
     expect(big).toBeInstanceOf(Error);
-    h.client = await RemotingClient.connect(h.port);
+    h.client = await connectClient(h.port);
     expect((await h.client.invoke(RequestCode.GET_KV_CONFIG, { namespace: 'n', key: 'k' })).code).toBe(22);
   });
 
   it('close() lets a running registration finish and answer', async () => {
-    h = await startHarness();
+    h = await harness();
     const topics = Array.from({ length: 5_000 }, (_, i) => `topic-${i}`);
     const { ext, body } = registerRequest({ compressed: true, topics });
     let registered = 0;
@@ -524,7 +501,7 @@ describe('RemotingServer lifecycle and options', () => {
     const server = new RemotingServer(registry, { port: 0, host: '127.0.0.1', maxConnections: 1 });
     const { port } = await server.listen();
     const first = await RemotingClient.connect(port);
-    const second = await RawConnection.open(port);
+    const second = await peer(port);
     await second.waitClosed();
     expect((await first.invoke(999)).code).toBe(3);
     await first.close();
@@ -562,7 +539,7 @@ describe('RemotingServer lifecycle and options', () => {
 describe('RemotingServer metrics', () => {
   it('counts requests by code and outcome, with latencies, and route lookups', async () => {
     const metrics = new NamesrvMetrics();
-    const h = await startHarness({ server: { metrics } });
+    const h = await harness({ server: { metrics } });
     try {
       await registerBroker(h.client, { topics: ['TopicA', 'TopicB'] });
       await h.client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' });

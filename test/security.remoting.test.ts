@@ -8,11 +8,9 @@ import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NamesrvError } from '../src/index.js';
-import {
-  FrameDecodeError, FrameTooLargeError, RemotingClient, RequestCode, ResponseCode, SerializeType, bodyCrc32, encodeBinaryHeader,
-  encodeFrame,
-} from '../src/remoting/index.js';
-import { brokerClient, loopbackFixtures, registerFrame, registerRequest, requestFrame, waitFor } from './helpers/fuzz-net.js';
+import { FrameDecodeError, FrameTooLargeError, RemotingClient, RequestCode, ResponseCode, SerializeType } from '../src/remoting/index.js';
+import { bodyCrc32, encodeBinaryHeader, encodeFrame } from '../src/remoting/codec/index.js';
+import { brokerClient, loopbackFixtures, registerFrame, registerRequest, requestFrame, waitFor } from './helpers/loopback.js';
 
 const { start, peer, client, defer } = loopbackFixtures();
 

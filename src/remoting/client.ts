@@ -8,7 +8,7 @@ import { InvalidOptionError } from '../core/errors.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType, type SerializeTypeValue } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { RemotingConnectionError, RemotingTimeoutError } from './errors.js';
-import { decodeFrameAt, DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './frame.js';
+import { decodeFrameAt, DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './codec/frame.js';
 
 /** Options of a {@link RemotingClient}. */
 export interface RemotingClientOptions {

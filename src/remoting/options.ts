@@ -6,7 +6,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { InvalidOptionError } from '../core/errors.js';
 import type { KvConfigStore } from '../core/kv-config.js';
-import { DEFAULT_MAX_FRAME_BYTES } from './frame.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
 
 /** Options of a {@link RemotingServer}. */

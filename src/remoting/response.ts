@@ -10,8 +10,8 @@
  */
 import { FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType } from './codes.js';
 import type { RemotingCommand } from './command.js';
-import { encodeFrame } from './frame.js';
-import type { Reply } from './handlers.js';
+import { encodeFrame } from './codec/frame.js';
+import type { Reply } from './reply.js';
 
 /** RocketMQ's name server sets `rocketmq.remoting.version` to `MQVersion.CURRENT_VERSION`. */
 export const SERVER_VERSION = MQVersion.V5_3_3;

@@ -5,10 +5,10 @@
  * then per entry short key length + key, int value length + value).
  * @module
  */
-import { setOwn } from '../core/records.js';
-import { SerializeType } from './codes.js';
-import type { RemotingCommand, RemotingHeader } from './command.js';
-import { FrameDecodeError } from './errors.js';
+import { setOwn } from '../../core/records.js';
+import { SerializeType } from '../codes.js';
+import type { RemotingCommand, RemotingHeader } from '../command.js';
+import { FrameDecodeError } from '../errors.js';
 
 /** code(2) + language(1) + version(2) + opaque(4) + flag(4) + remark length(4) + extFields length(4). */
 const FIXED_BYTES = 21;

@@ -1,16 +1,19 @@
 /**
- * Loopback helpers of the fault and security tests: a served registry, raw
- * peers that misbehave on purpose, and REGISTER_BROKER requests as brokers send them.
+ * The loopback fixture of the remoting tests: a registry served on an
+ * ephemeral 127.0.0.1 port, raw peers (well-behaved or not), clients, and
+ * REGISTER_BROKER requests as brokers send them. Whatever a test opens
+ * through {@link loopbackFixtures} is closed after it.
  */
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach } from 'vitest';
 import { RouteRegistry, type RouteRegistryOptions } from '../../src/index.js';
+import type { TopicConfig } from '../../src/core/types.js';
 import {
-  RemotingClient, RemotingServer, RequestCode, FrameDecoder, decodeFrame, encodeFrame,
-  type RemotingCommand, type RemotingServerOptions,
+  RemotingClient, RemotingServer, RequestCode, type RemotingCommand, type RemotingResponse, type RemotingServerOptions,
 } from '../../src/remoting/index.js';
-import { registerRequest, type BrokerSpec } from './remoting.js';
+import { FrameDecoder, bodyCrc32, decodeFrame, encodeFrame, encodeRegisterBrokerBody } from '../../src/remoting/codec/index.js';
+import { topicConfig } from './registry.js';
 
 export interface Served {
   readonly registry: RouteRegistry;
@@ -39,7 +42,10 @@ export async function serve(options: { registry?: RouteRegistryOptions; server?:
   };
 }
 
-export { registerRequest, type BrokerSpec } from './remoting.js';
+/** A served registry with a connected client. */
+export interface Harness extends Served {
+  client: RemotingClient;
+}
 
 /** Per-test loopback fixtures of a test file; whatever they open is closed after each test, newest first. */
 export function loopbackFixtures() {
@@ -47,7 +53,7 @@ export function loopbackFixtures() {
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
-  return {
+  const fixtures = {
     /** Runs `cleanup` after the current test. */
     defer(cleanup: () => unknown): void {
       cleanups.push(cleanup);
@@ -56,6 +62,11 @@ export function loopbackFixtures() {
       const s = await serve(options);
       cleanups.push(() => s.close());
       return s;
+    },
+    /** A served registry and a client connected to it. */
+    async harness(options: Parameters<typeof serve>[0] = {}): Promise<Harness> {
+      const s = await fixtures.start(options);
+      return { ...s, client: await fixtures.client(s.port) };
     },
     async peer(port: number): Promise<RawPeer> {
       const p = await RawPeer.open(port);
@@ -68,6 +79,51 @@ export function loopbackFixtures() {
       return c;
     },
   };
+  return fixtures;
+}
+
+export interface BrokerSpec {
+  clusterName?: string;
+  brokerName?: string;
+  brokerAddr?: string;
+  brokerId?: number;
+  haServerAddr?: string;
+  topics?: readonly string[];
+  counter?: number;
+  compressed?: boolean;
+  heartbeatTimeoutMillis?: number;
+  extra?: Record<string, string>;
+}
+
+/** The header and body of a REGISTER_BROKER request, as a RocketMQ broker sends it. */
+export function registerRequest(spec: BrokerSpec = {}): { ext: Record<string, string>; body: Buffer } {
+  const brokerAddr = spec.brokerAddr ?? '127.0.0.1:10911';
+  // A Map: `__proto__` is a legal topic name, which plain assignment would swallow.
+  const table = new Map<string, TopicConfig>();
+  for (const t of spec.topics ?? ['TopicA', 'TopicB']) table.set(t, topicConfig(t));
+  const body = encodeRegisterBrokerBody({
+    topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion: { stateVersion: 0, timestamp: 1000, counter: spec.counter ?? 1 } },
+    filterServerList: [],
+  }, spec.compressed ?? false);
+  const ext: Record<string, string> = {
+    clusterName: spec.clusterName ?? 'DefaultCluster',
+    brokerName: spec.brokerName ?? 'broker-a',
+    brokerAddr,
+    brokerId: String(spec.brokerId ?? 0),
+    haServerAddr: spec.haServerAddr ?? brokerAddr.replace(/:\d+$/, ':10912'),
+    enableActingMaster: 'false',
+    compressed: String(spec.compressed ?? false),
+    bodyCrc32: String(bodyCrc32(body)),
+    ...spec.extra,
+  };
+  if (spec.heartbeatTimeoutMillis !== undefined) ext['heartbeatTimeoutMillis'] = String(spec.heartbeatTimeoutMillis);
+  return { ext, body };
+}
+
+/** Registers a broker over `client`; resolves the response. */
+export function registerBroker(client: RemotingClient, spec: BrokerSpec = {}): Promise<RemotingResponse> {
+  const { ext, body } = registerRequest(spec);
+  return client.invoke(RequestCode.REGISTER_BROKER, ext, body);
 }
 
 /** One whole REGISTER_BROKER request frame. */
@@ -81,13 +137,31 @@ export function requestFrame(code: number, extFields: Record<string, string>, op
   return encodeFrame({ code, language: 0, version: 479, opaque, flag: 0, remark: null, extFields }, body);
 }
 
-/** A client connection that can misbehave: half frames, stalls, resets. */
+/** Connects a client and registers a broker on its connection. */
+export async function brokerClient(port: number, spec: BrokerSpec): Promise<RemotingClient> {
+  const client = await RemotingClient.connect(port, '127.0.0.1');
+  const res = await registerBroker(client, spec);
+  if (res.code !== 0) throw new Error(`registration refused: ${res.code} ${res.remark ?? ''}`);
+  return client;
+}
+
+/**
+ * A raw client connection: writes any bytes (half frames, garbage, pipelines),
+ * collects the answers the server sends, and can stall or reset.
+ */
 export class RawPeer {
   readonly socket: Socket;
+  /** Answers received, decoded. */
   readonly frames: RemotingCommand[] = [];
+  /** The same answers as received (without their length field): header text included. */
+  readonly rawFrames: Buffer[] = [];
   closedAt: number | null = null;
   // Answers are copied out: a frame's body may be a view into a chunk.
-  readonly #decoder = new FrameDecoder(64 << 20, (buf, start, end) => this.frames.push(decodeFrame(Buffer.from(buf.subarray(start, end)))));
+  readonly #decoder = new FrameDecoder(64 << 20, (buf, start, end) => {
+    const frame = Buffer.from(buf.subarray(start, end));
+    this.rawFrames.push(frame);
+    this.frames.push(decodeFrame(frame));
+  });
 
   private constructor(socket: Socket) {
     this.socket = socket;
@@ -101,6 +175,7 @@ export class RawPeer {
     });
   }
 
+  /** Connects to a loopback port. Prefer `loopbackFixtures().peer`, which also closes it. */
   static async open(port: number): Promise<RawPeer> {
     const socket = connect(port, '127.0.0.1');
     const peer = new RawPeer(socket);
@@ -126,6 +201,13 @@ export class RawPeer {
     return answer;
   }
 
+  /** Resolves with the first `n` answers once they arrived; rejects when the connection closes first, or after `ms`. */
+  async waitFrames(n: number, ms = 5_000): Promise<RemotingCommand[]> {
+    await waitFor(() => this.frames.length >= n || this.closed, ms, `${n} answers`);
+    if (this.frames.length < n) throw new Error(`connection closed after ${this.frames.length} of ${n} answers`);
+    return this.frames.slice(0, n);
+  }
+
   /** Resolves once the server closed the connection; rejects after `ms`. */
   async waitClosed(ms = 5_000): Promise<void> {
     await waitFor(() => this.closed, ms, 'the connection to close');
@@ -148,13 +230,4 @@ export async function waitFor(condition: () => boolean, ms = 5_000, what = 'the 
     if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-/** Connects a client and registers a broker on its connection. */
-export async function brokerClient(port: number, spec: BrokerSpec): Promise<RemotingClient> {
-  const client = await RemotingClient.connect(port, '127.0.0.1');
-  const { ext, body } = registerRequest(spec);
-  const res = await client.invoke(RequestCode.REGISTER_BROKER, ext, body);
-  if (res.code !== 0) throw new Error(`registration refused: ${res.code} ${res.remark ?? ''}`);
-  return client;
 }

@@ -3,11 +3,11 @@
  * writes and reads it.
  * @module
  */
-import { isPlainObject, setOwn } from '../core/records.js';
-import { LanguageCode, SerializeType, languageCode, languageName } from './codes.js';
-import type { RemotingCommand, RemotingHeader } from './command.js';
-import { FrameDecodeError } from './errors.js';
-import { scanHeader, type JsonHeaderShape } from './header-scan.js';
+import { isPlainObject, setOwn } from '../../core/records.js';
+import { LanguageCode, SerializeType, languageCode, languageName } from '../codes.js';
+import type { RemotingCommand, RemotingHeader } from '../command.js';
+import { FrameDecodeError } from '../errors.js';
+import { HeaderScanner, type JsonHeaderShape } from './header-scan.js';
 
 /**
  * The header as RocketMQ's fastjson writes it: fields sorted by name,
@@ -61,12 +61,8 @@ export function decodeJsonHeaderAt(buf: Buffer, start: number, end: number): Rem
  * @internal
  */
 export function decodeJsonCommandAt(buf: Buffer, start: number, end: number, shape?: JsonHeaderShape): RemotingCommand {
-  const matched = shape?.match(buf, start, end) ?? null;
-  if (matched !== null) return matched;
-  const scanned = scanHeader(buf, start, end);
-  if (scanned === null) return parseHeader(buf, start, end);
-  shape?.learn(buf, start, end, scanned);
-  return scanned;
+  const read = shape === undefined ? new HeaderScanner().scan(buf, start, end) : shape.read(buf, start, end);
+  return read ?? parseHeader(buf, start, end);
 }
 
 function parseHeader(buf: Buffer, start: number, end: number): RemotingCommand {

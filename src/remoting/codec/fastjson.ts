@@ -9,7 +9,7 @@
  * fastjson does, and null fields are omitted.
  * @module
  */
-import type { BrokerData, BrokerMemberGroup, ClusterInfo, QueueData, TopicRouteData } from '../core/types.js';
+import type { BrokerData, BrokerMemberGroup, ClusterInfo, QueueData, TopicRouteData } from '../../core/types.js';
 
 const q = JSON.stringify as (value: string) => string;
 const DIGITS = /^\d+$/;

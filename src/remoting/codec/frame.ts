@@ -1,0 +1,258 @@
+/**
+ * Frames: `int32 length | int32 (serializeType << 24 | headerLength) | header | body`,
+ * where `length` counts everything after itself. Encoding, decoding, a
+ * streaming splitter for socket reads, and a connection's request decoder
+ * that enforces the frame, header and extFields limits (RocketMQ's `NettyDecoder`).
+ * @module
+ */
+import { SerializeType, type SerializeTypeValue } from '../codes.js';
+import type { RemotingCommand, RemotingHeader } from '../command.js';
+import { FrameDecodeError, FrameTooLargeError } from '../errors.js';
+import { decodeBinaryCommand, encodeBinaryHeader } from './header-binary.js';
+import { decodeJsonCommandAt, encodeJsonHeader } from './header-json.js';
+import { JsonHeaderShape } from './header-scan.js';
+
+/** RocketMQ's default `com.rocketmq.remoting.frameMaxLength`: 16 MiB, length field included. */
+export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** The header length shares its int with the serialize type: 24 bits. */
+const MAX_HEADER_BYTES = 0xffffff;
+
+/** Encodes a header in the given serialization. */
+export function encodeHeader(header: RemotingHeader, serializeType: SerializeTypeValue = SerializeType.JSON): Buffer {
+  return serializeType === SerializeType.ROCKETMQ ? encodeBinaryHeader(header) : encodeJsonHeader(header);
+}
+
+/**
+ * The 8 bytes that start a frame: total length and (type, header length).
+ * Write them, the header and the body to send a frame without copying the body.
+ */
+export function encodeFramePrefix(headerBytes: number, bodyBytes: number, serializeType: SerializeTypeValue): Buffer {
+  const prefix = Buffer.allocUnsafe(8);
+  writeFramePrefix(prefix, 0, headerBytes, bodyBytes, serializeType);
+  return prefix;
+}
+
+/** Writes the 8-byte frame prefix into `target` at `offset`. */
+export function writeFramePrefix(
+  target: Buffer, offset: number, headerBytes: number, bodyBytes: number, serializeType: SerializeTypeValue,
+): void {
+  if (headerBytes > MAX_HEADER_BYTES) throw new RangeError(`header of ${headerBytes} bytes exceeds 16 MiB`);
+  const length = 4 + headerBytes + bodyBytes;
+  if (length > 0x7fffffff) throw new RangeError(`frame of ${length} bytes exceeds 2 GiB`);
+  target.writeInt32BE(length, offset);
+  target.writeInt32BE((serializeType << 24) | headerBytes, offset + 4);
+}
+
+/** Encodes a whole frame into one buffer. */
+export function encodeFrame(
+  header: RemotingHeader, body: Uint8Array | null = null, serializeType: SerializeTypeValue = SerializeType.JSON,
+): Buffer {
+  const h = encodeHeader(header, serializeType);
+  const bodyBytes = body?.length ?? 0;
+  const out = Buffer.allocUnsafe(8 + h.length + bodyBytes);
+  writeFramePrefix(out, 0, h.length, bodyBytes, serializeType);
+  h.copy(out, 8);
+  if (body !== null && bodyBytes > 0) out.set(body, 8 + h.length);
+  return out;
+}
+
+/**
+ * Decodes one frame given without its length field (what
+ * {@link FrameDecoder} hands out). The body is a view into `frame`, not a copy.
+ * @throws {@link FrameDecodeError} when the frame is malformed.
+ */
+export function decodeFrame(frame: Buffer): RemotingCommand {
+  return decodeFrameAt(frame, 0, frame.length);
+}
+
+/** {@link decodeFrame} of `buf[start, end)`, without slicing it first. */
+export function decodeFrameAt(buf: Buffer, start: number, end: number): RemotingCommand {
+  return decodeFrameWithShape(buf, start, end, undefined);
+}
+
+/**
+ * {@link decodeFrameAt} with a connection's memory of its last JSON header,
+ * which speeds up reading the next one.
+ * @internal
+ */
+export function decodeFrameWithShape(buf: Buffer, start: number, end: number, shape: JsonHeaderShape | undefined): RemotingCommand {
+  const size = end - start;
+  if (size < 4) throw new FrameDecodeError(`frame of ${size} bytes has no header length`);
+  const mark = buf.readUInt32BE(start);
+  const type = mark >>> 24;
+  const headerLength = mark & MAX_HEADER_BYTES;
+  if (headerLength > size - 4) {
+    throw new FrameDecodeError(`header length ${headerLength} exceeds the frame (${size - 4} bytes)`);
+  }
+  const headerEnd = start + 4 + headerLength;
+  let cmd: RemotingCommand;
+  if (type === SerializeType.JSON) cmd = decodeJsonCommandAt(buf, start + 4, headerEnd, shape);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryCommand(buf.subarray(start + 4, headerEnd));
+  else throw new FrameDecodeError(`unknown serialize type ${type}`);
+  if (end > headerEnd) cmd.body = buf.subarray(headerEnd, end);
+  return cmd;
+}
+
+/**
+ * Splits a byte stream into frames, whatever way reads cut or coalesce
+ * them. Complete frames inside one read are handed out as views without
+ * copying; a frame spread over reads is copied once, when it is complete.
+ */
+export class FrameDecoder {
+  readonly #maxFrameBytes: number;
+  readonly #onFrame: (buf: Buffer, start: number, end: number) => void;
+  /** Bytes of an incomplete frame, in arrival order. */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** How many bytes #pending must hold before it is worth joining. */
+  #needed = 0;
+  #failed = false;
+
+  /**
+   * @param maxFrameBytes - largest accepted frame, its length field included (Netty's `maxFrameLength`).
+   * @param onFrame - receives each frame, without its length field, as `buf[start, end)` (no slice is
+   *   made per frame). The decoder never reuses or writes `buf`, so views of it may be kept.
+   */
+  constructor(maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void) {
+    this.#maxFrameBytes = maxFrameBytes;
+    this.#onFrame = onFrame;
+  }
+
+  /** Bytes received but not yet handed out. */
+  get bufferedBytes(): number {
+    return this.#pendingBytes;
+  }
+
+  /**
+   * Feeds a read. Throws on the first malformed or oversized length; the
+   * decoder then refuses further input, since the stream has lost its framing.
+   * @throws {@link FrameTooLargeError} or {@link FrameDecodeError}.
+   */
+  push(chunk: Buffer): void {
+    if (this.#failed) throw new FrameDecodeError('decoder already failed');
+    let buf: Buffer;
+    if (this.#pendingBytes === 0) {
+      buf = chunk;
+    } else {
+      this.#pending.push(chunk);
+      this.#pendingBytes += chunk.length;
+      if (this.#pendingBytes < this.#needed) return;
+      buf = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending, this.#pendingBytes);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+    }
+    let offset = 0;
+    const end = buf.length;
+    while (end - offset >= 4) {
+      const length = buf.readInt32BE(offset);
+      const frameBytes = length + 4;
+      if (length < 4) {
+        this.#failed = true;
+        throw new FrameDecodeError(`frame length ${length} is too small`);
+      }
+      if (frameBytes > this.#maxFrameBytes) {
+        this.#failed = true;
+        throw new FrameTooLargeError(frameBytes, this.#maxFrameBytes);
+      }
+      if (end - offset < frameBytes) {
+        this.#needed = frameBytes;
+        break;
+      }
+      const start = offset + 4;
+      offset += frameBytes;
+      try {
+        this.#onFrame(buf, start, offset);
+      } catch (err) {
+        this.#failed = true;
+        throw err;
+      }
+      if (this.#failed) return;
+    }
+    if (offset < end) {
+      if (end - offset < 4) this.#needed = 4;
+      this.#pending.push(offset === 0 ? buf : buf.subarray(offset));
+      this.#pendingBytes = end - offset;
+    }
+  }
+
+  /** Drops buffered bytes and refuses further input (the connection is going away). */
+  dispose(): void {
+    this.#failed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+}
+
+/** Limits a {@link CommandDecoder} enforces; a frame beyond one fails the stream. */
+export interface FrameLimits {
+  /** Largest frame, its length field included. */
+  readonly maxFrameBytes: number;
+  /** Largest header. */
+  readonly maxHeaderBytes: number;
+  /** Most `extFields` entries in one header. */
+  readonly maxExtFields: number;
+}
+
+/**
+ * A connection's decoder (RocketMQ's `NettyDecoder`): splits the stream into
+ * frames, enforces the {@link FrameLimits} and decodes each frame into a
+ * command. It remembers the peer's last JSON header layout, which makes
+ * reading the next one cheap. Any failure throws out of {@link push} and the
+ * decoder then refuses further input: the connection must be closed.
+ * @internal
+ */
+export class CommandDecoder {
+  readonly #limits: FrameLimits;
+  readonly #onCommand: (command: RemotingCommand, frameBytes: number) => void;
+  readonly #frames: FrameDecoder;
+  /** The layout of this peer's last JSON header: its next one is usually read by comparison. */
+  readonly #shape = new JsonHeaderShape();
+
+  /**
+   * @param onCommand - receives each command and its frame's size (length field included). Its body is a view
+   *   into the read, not a copy.
+   */
+  constructor(limits: FrameLimits, onCommand: (command: RemotingCommand, frameBytes: number) => void) {
+    this.#limits = limits;
+    this.#onCommand = onCommand;
+    this.#frames = new FrameDecoder(limits.maxFrameBytes, (buf, start, end) => this.#decode(buf, start, end));
+  }
+
+  /** Bytes received but not yet decoded. */
+  get bufferedBytes(): number {
+    return this.#frames.bufferedBytes;
+  }
+
+  /**
+   * Feeds a read; commands are handed out synchronously, in order.
+   * @throws {@link FrameTooLargeError} or {@link FrameDecodeError}, also when a limit is exceeded.
+   */
+  push(chunk: Buffer): void {
+    this.#frames.push(chunk);
+  }
+
+  /** Drops buffered bytes and refuses further input. */
+  dispose(): void {
+    this.#frames.dispose();
+  }
+
+  #decode(buf: Buffer, start: number, end: number): void {
+    const { maxHeaderBytes, maxExtFields } = this.#limits;
+    const headerBytes = end - start >= 4 ? buf.readUInt32BE(start) & MAX_HEADER_BYTES : 0;
+    if (headerBytes > maxHeaderBytes) {
+      throw new FrameDecodeError(`header of ${headerBytes} bytes is over maxHeaderBytes (${maxHeaderBytes})`);
+    }
+    const command = decodeFrameWithShape(buf, start, end, this.#shape);
+    // Each entry takes at least 6 header bytes (`"k":"",`): only a long header can hold too many.
+    if (headerBytes > 6 * maxExtFields && countKeys(command.extFields) > maxExtFields) {
+      throw new FrameDecodeError(`request has more than maxExtFields (${maxExtFields}) extFields`);
+    }
+    this.#onCommand(command, end - start + 4);
+  }
+}
+
+function countKeys(record: Record<string, string>): number {
+  let n = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) n++;
+  return n;
+}

@@ -1,0 +1,389 @@
+/**
+ * The REGISTER_BROKER body (RocketMQ's `RegisterBrokerBody`), plain JSON or
+ * zlib-compressed.
+ *
+ * The compressed form is not compressed JSON: it is a deflate stream of
+ * `int length + DataVersion JSON`, `int topicCount`, per topic `int length +
+ * TopicConfig.encode()` (`"name read write perm filterType attributesJson"`),
+ * `int length + filterServerList JSON` and, from RocketMQ 5.0 on, `int count`
+ * plus that many `int length + TopicQueueMappingInfo JSON` (static topics). Like
+ * RocketMQ's own decoder, the compressed form carries no `topicSysFlag` and no `order`.
+ *
+ * Which form a body is in is read from its first bytes, not from the header's
+ * `compressed` flag: RocketMQ 5.3.3 brokers send zlib with `compressed=false`,
+ * and older tools send JSON with `compressed=true`. A zlib stream starts with
+ * 0x78 and a header checksum; JSON never starts with 0x78 (`x`).
+ * @module
+ */
+import { promisify } from 'node:util';
+import { deflateSync, inflate, type InputType, type ZlibOptions } from 'node:zlib';
+import { isPlainObject, setOwn } from '../../core/records.js';
+import type { DataVersion, TopicConfig, TopicConfigWrapper } from '../../core/types.js';
+import { MQVersion } from '../codes.js';
+import { BodyDecodeError } from '../errors.js';
+import { parseFastjson } from './fastjson.js';
+
+const inflateAsync = promisify(inflate) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
+
+/**
+ * A static topic's queue mapping on one broker (RocketMQ's
+ * `TopicQueueMappingInfo`, Java's field names): logical queue id → physical
+ * queue id on broker `bname`.
+ */
+export interface TopicQueueMappingInfo {
+  topic: string;
+  /** RocketMQ's `MixAll.METADATA_SCOPE_GLOBAL` (`__global__`) unless set. */
+  scope: string;
+  totalQueues: number;
+  /** The broker hosting the queues; null when the broker sent none. */
+  bname: string | null;
+  /** Fences stale mappings: a higher epoch wins. */
+  epoch: number;
+  dirty: boolean;
+  /** Logical queue id → physical queue id (Java's `Map<Integer, Integer>`; keys are decimal ints). */
+  currIdMap: Record<string, number>;
+}
+
+/**
+ * A broker's topic table and its version, with its static topic mappings
+ * (RocketMQ's `TopicConfigAndMappingSerializeWrapper`).
+ */
+export interface TopicConfigSerializeWrapper extends TopicConfigWrapper {
+  /** Static topics hosted by the broker, by topic name. */
+  topicQueueMappingInfoMap?: ReadonlyMap<string, TopicQueueMappingInfo> | Readonly<Record<string, TopicQueueMappingInfo>>;
+}
+
+/** What a REGISTER_BROKER body holds (RocketMQ's `RegisterBrokerBody`). */
+export interface RegisterBrokerBody {
+  topicConfigSerializeWrapper: TopicConfigSerializeWrapper;
+  /** Filter server addresses; null keeps what the name server has. */
+  filterServerList: string[] | null;
+}
+
+/** A decoded body: its table as a plain record, its static topic mappings as a `Map` (empty when none). */
+export interface DecodedRegisterBrokerBody extends RegisterBrokerBody {
+  topicConfigSerializeWrapper: {
+    topicConfigTable: Record<string, TopicConfig>;
+    dataVersion: DataVersion;
+    topicQueueMappingInfoMap: Map<string, TopicQueueMappingInfo>;
+  };
+}
+
+/** RocketMQ's `MixAll.METADATA_SCOPE_GLOBAL`. */
+const METADATA_SCOPE_GLOBAL = '__global__';
+
+/** RocketMQ's value when a broker sends no body: version 0, no topics. */
+function emptyBody(): DecodedRegisterBrokerBody {
+  return {
+    topicConfigSerializeWrapper: {
+      topicConfigTable: {}, dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicQueueMappingInfoMap: new Map(),
+    },
+    filterServerList: [],
+  };
+}
+
+/**
+ * Encodes a REGISTER_BROKER body as a RocketMQ broker does
+ * (`RegisterBrokerBody.encode(compress)`), static topic mappings included.
+ */
+export function encodeRegisterBrokerBody(body: RegisterBrokerBody, compressed = false): Buffer {
+  const wrapper = body.topicConfigSerializeWrapper;
+  const table = wrapper.topicConfigTable;
+  const mappings = entriesOf(wrapper.topicQueueMappingInfoMap ?? {});
+  if (!compressed) {
+    const tableJson = table instanceof Map ? mapToJson(table) : JSON.stringify(table);
+    const mappingJson = mappings.length === 0 ? '' : ',"topicQueueMappingInfoMap":' + mapToJson(new Map(mappings));
+    return Buffer.from(
+      '{"filterServerList":' + JSON.stringify(body.filterServerList ?? []) + ',"topicConfigSerializeWrapper":{"dataVersion":'
+      + JSON.stringify(wrapper.dataVersion) + ',"topicConfigTable":' + tableJson + mappingJson + '}}', 'utf8');
+  }
+  const parts: Buffer[] = [];
+  const pushString = (s: string): void => {
+    const bytes = Buffer.from(s, 'utf8');
+    parts.push(intBytes(bytes.length), bytes);
+  };
+  pushString(JSON.stringify({ counter: wrapper.dataVersion.counter, stateVersion: wrapper.dataVersion.stateVersion ?? 0,
+    timestamp: wrapper.dataVersion.timestamp }));
+  const configs = table instanceof Map ? [...(table as ReadonlyMap<string, TopicConfig>).values()] : Object.values(table);
+  parts.push(intBytes(configs.length));
+  for (const c of configs) {
+    pushString(`${c.topicName} ${c.readQueueNums ?? 16} ${c.writeQueueNums ?? 16} ${c.perm ?? 6} `
+      + `${c.topicFilterType ?? 'SINGLE_TAG'} ${JSON.stringify(c.attributes ?? {})}`);
+  }
+  pushString(JSON.stringify(body.filterServerList ?? []));
+  parts.push(intBytes(mappings.length));
+  for (const [, info] of mappings) pushString(JSON.stringify(info));
+  // Deflater.BEST_COMPRESSION, zlib-wrapped like Java's DeflaterOutputStream.
+  return deflateSync(Buffer.concat(parts), { level: 9 });
+}
+
+function entriesOf<T>(table: ReadonlyMap<string, T> | Readonly<Record<string, T>>): Array<[string, T]> {
+  return table instanceof Map ? [...(table as ReadonlyMap<string, T>)] : Object.entries(table as Record<string, T>);
+}
+
+function mapToJson(table: ReadonlyMap<string, unknown>): string {
+  let s = '{';
+  for (const [name, config] of table) s += (s.length > 1 ? ',' : '') + JSON.stringify(name) + ':' + JSON.stringify(config);
+  return s + '}';
+}
+
+function intBytes(n: number): Buffer {
+  const b = Buffer.allocUnsafe(4);
+  b.writeInt32BE(n, 0);
+  return b;
+}
+
+/** Options of {@link decodeRegisterBrokerBody}. */
+export interface DecodeRegisterBrokerBodyOptions {
+  /**
+   * The `compressed` header field. Only the error message uses it: the body's
+   * first bytes decide its form (see the module documentation).
+   */
+  readonly compressed: boolean;
+  /** The request's `version` (an `MQVersion` ordinal): it decides the body layout. */
+  readonly version: number;
+  /** Largest inflated size accepted for a compressed body (a guard against zip bombs). */
+  readonly maxInflatedBytes: number;
+}
+
+/**
+ * Decodes a REGISTER_BROKER body as RocketMQ's `DefaultRequestProcessor`
+ * does: brokers older than 3.0.11 send a bare topic wrapper, others a
+ * `RegisterBrokerBody`, zlib-compressed or JSON (told apart by its first
+ * bytes, whatever `compressed` says). A missing body means no topics at
+ * version 0. Inflating runs off the event loop and stops at `maxInflatedBytes`.
+ * @throws {@link BodyDecodeError} when the body cannot be decoded.
+ */
+export async function decodeRegisterBrokerBody(
+  body: Buffer | null, options: DecodeRegisterBrokerBodyOptions,
+): Promise<DecodedRegisterBrokerBody> {
+  if (body === null || body.length === 0) return emptyBody();
+  if (options.version < MQVersion.V3_0_11) {
+    return { topicConfigSerializeWrapper: wrapperOf(parseJsonBody(body, false)), filterServerList: null };
+  }
+  if (!isZlibStream(body)) return decodePlainBody(body, options.compressed);
+  let raw: Buffer;
+  try {
+    raw = await inflateAsync(body, { maxOutputLength: options.maxInflatedBytes });
+  } catch (err) {
+    throw new BodyDecodeError(`cannot inflate the compressed RegisterBrokerBody: ${(err as Error).message}`, { cause: err });
+  }
+  return decodeInflatedBody(raw, options.version);
+}
+
+/**
+ * True when `body` starts with a zlib header as Java's `Deflater` writes it:
+ * deflate with a 32 KiB window (0x78) and a valid header checksum (RFC 1950).
+ */
+export function isZlibStream(body: Uint8Array): boolean {
+  if (body.length < 2 || body[0] !== 0x78) return false;
+  return (((body[0] << 8) | (body[1] as number)) % 31) === 0;
+}
+
+/**
+ * Decodes a plain (JSON) `RegisterBrokerBody`.
+ * @param declaredCompressed - the header said `compressed=true`: only changes the error message.
+ */
+export function decodePlainBody(body: Buffer, declaredCompressed = false): DecodedRegisterBrokerBody {
+  const parsed = parseJsonBody(body, declaredCompressed);
+  if (!isPlainObject(parsed)) throw new BodyDecodeError('RegisterBrokerBody is not a JSON object');
+  const list = parsed.filterServerList;
+  return {
+    topicConfigSerializeWrapper: wrapperOf(parsed.topicConfigSerializeWrapper),
+    filterServerList: list === undefined ? [] : (list as string[] | null),
+  };
+}
+
+function parseJsonBody(body: Buffer, declaredCompressed: boolean): unknown {
+  try {
+    return parseFastjson(body.toString('utf8'));
+  } catch (err) {
+    const what = declaredCompressed ? 'RegisterBrokerBody is neither zlib nor JSON' : 'RegisterBrokerBody is not JSON';
+    throw new BodyDecodeError(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function wrapperOf(value: unknown): DecodedRegisterBrokerBody['topicConfigSerializeWrapper'] {
+  if (value === undefined || value === null) return emptyBody().topicConfigSerializeWrapper;
+  if (!isPlainObject(value)) throw new BodyDecodeError('topicConfigSerializeWrapper is not an object');
+  const table = value.topicConfigTable ?? {};
+  const dataVersion = value.dataVersion ?? { stateVersion: 0, timestamp: 0, counter: 0 };
+  const topicQueueMappingInfoMap = new Map<string, TopicQueueMappingInfo>();
+  const mappings = value.topicQueueMappingInfoMap;
+  if (mappings !== undefined && mappings !== null) {
+    if (!isPlainObject(mappings)) throw new BodyDecodeError('topicQueueMappingInfoMap is not an object');
+    for (const topic of Object.keys(mappings)) {
+      const info = mappings[topic];
+      // Java's JSON keeps the map key; an entry without its own topic takes it.
+      topicQueueMappingInfoMap.set(topic, mappingInfoOf(isPlainObject(info) && info.topic == null ? { ...info, topic } : info));
+    }
+  }
+  // Shapes are the registry's to validate; it names the offending field precisely.
+  return { topicConfigTable: table as Record<string, TopicConfig>, dataVersion: dataVersion as DataVersion, topicQueueMappingInfoMap };
+}
+
+/** A `TopicQueueMappingInfo` read from JSON, Java's defaults filled in; refuses what Java could not store. */
+function mappingInfoOf(value: unknown): TopicQueueMappingInfo {
+  if (!isPlainObject(value)) throw new BodyDecodeError('TopicQueueMappingInfo is not a JSON object');
+  const { topic, scope, bname, dirty } = value;
+  // Java keys the map by getTopic(): a missing topic is a NullPointerException there.
+  if (typeof topic !== 'string' || topic === '') throw new BodyDecodeError('TopicQueueMappingInfo has no topic');
+  if (scope != null && typeof scope !== 'string') throw new BodyDecodeError(`TopicQueueMappingInfo.scope of ${topic} is not a string`);
+  if (bname != null && typeof bname !== 'string') throw new BodyDecodeError(`TopicQueueMappingInfo.bname of ${topic} is not a string`);
+  if (dirty != null && typeof dirty !== 'boolean') throw new BodyDecodeError(`TopicQueueMappingInfo.dirty of ${topic} is not a boolean`);
+  const currIdMap: Record<string, number> = {};
+  const ids = value.currIdMap;
+  if (ids != null) {
+    if (!isPlainObject(ids)) throw new BodyDecodeError(`TopicQueueMappingInfo.currIdMap of ${topic} is not an object`);
+    for (const logicId of Object.keys(ids)) {
+      const physicalId = ids[logicId];
+      if (!INT.test(logicId) || !isJavaInt(Number(logicId)) || !isJavaInt(physicalId)) {
+        throw new BodyDecodeError(`TopicQueueMappingInfo.currIdMap of ${topic} is not a map of int to int`);
+      }
+      currIdMap[String(Number(logicId))] = physicalId;
+    }
+  }
+  return {
+    topic,
+    scope: scope ?? METADATA_SCOPE_GLOBAL,
+    totalQueues: numberOf(value.totalQueues, 'totalQueues', topic, true),
+    bname: bname ?? null,
+    epoch: numberOf(value.epoch, 'epoch', topic, false),
+    dirty: dirty ?? false,
+    currIdMap,
+  };
+}
+
+function isJavaInt(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff;
+}
+
+/** An int (or, for `epoch`, a long a double holds exactly) field of a mapping; 0 when absent, as in Java. */
+function numberOf(value: unknown, field: string, topic: string, int: boolean): number {
+  if (value === undefined || value === null) return 0;
+  if (int ? !isJavaInt(value) : !Number.isSafeInteger(value)) {
+    throw new BodyDecodeError(`TopicQueueMappingInfo.${field} of ${topic} is not ${int ? 'an int' : 'a long'}`);
+  }
+  return value as number;
+}
+
+/** Decodes the inflated bytes of a compressed body. */
+export function decodeInflatedBody(raw: Buffer, version: number): DecodedRegisterBrokerBody {
+  const reader = new Reader(raw);
+  const dataVersionJson = reader.string();
+  let dataVersion: unknown;
+  try {
+    dataVersion = JSON.parse(dataVersionJson);
+  } catch (err) {
+    throw new BodyDecodeError('compressed RegisterBrokerBody: data version is not JSON', { cause: err });
+  }
+  const count = reader.int();
+  if (count < 0) throw new BodyDecodeError(`compressed RegisterBrokerBody: negative topic count ${count}`);
+  const topicConfigTable: Record<string, TopicConfig> = {};
+  for (let i = 0; i < count; i++) {
+    const config = decodeTopicConfig(reader.string());
+    setOwn(topicConfigTable, config.topicName, config);
+  }
+  let filterServerList: string[] | null = [];
+  try {
+    filterServerList = JSON.parse(reader.string()) as string[] | null;
+  } catch {
+    // RocketMQ logs and keeps the empty list.
+  }
+  const topicQueueMappingInfoMap = new Map<string, TopicQueueMappingInfo>();
+  // RocketMQ 5 brokers append their static topic mappings; 4.x bodies end here.
+  if (version >= MQVersion.V5_0_0) {
+    const mappings = reader.int();
+    if (mappings < 0) throw new BodyDecodeError(`compressed RegisterBrokerBody: negative mapping count ${mappings}`);
+    for (let i = 0; i < mappings; i++) {
+      let parsed: unknown;
+      try {
+        // fastjson writes currIdMap's Integer keys unquoted.
+        parsed = parseFastjson(reader.string());
+      } catch (err) {
+        throw new BodyDecodeError('compressed RegisterBrokerBody: TopicQueueMappingInfo is not JSON', { cause: err });
+      }
+      const info = mappingInfoOf(parsed);
+      topicQueueMappingInfoMap.set(info.topic, info);
+    }
+  }
+  return {
+    topicConfigSerializeWrapper: { topicConfigTable, dataVersion: dataVersion as DataVersion, topicQueueMappingInfoMap },
+    filterServerList,
+  };
+}
+
+const TOPIC_FILTER_TYPES: ReadonlySet<string> = new Set(['SINGLE_TAG', 'MULTI_TAG']);
+const INT = /^[+-]?\d{1,10}$/;
+
+/** RocketMQ's `TopicConfig.decode`: space-separated fields, attributes JSON last. */
+function decodeTopicConfig(encoded: string): TopicConfig {
+  const parts = encoded.split(' ');
+  // Java's String.split drops trailing empty strings.
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length < 5) throw new BodyDecodeError(`compressed RegisterBrokerBody: bad topic config ${JSON.stringify(encoded.slice(0, 200))}`);
+  const topicFilterType = parts[4] as string;
+  if (!TOPIC_FILTER_TYPES.has(topicFilterType)) {
+    throw new BodyDecodeError(`compressed RegisterBrokerBody: unknown topicFilterType ${JSON.stringify(topicFilterType)}`);
+  }
+  const config: TopicConfig = {
+    topicName: parts[0] as string,
+    readQueueNums: javaInt(parts[1] as string),
+    writeQueueNums: javaInt(parts[2] as string),
+    perm: javaInt(parts[3] as string),
+    topicFilterType,
+    topicSysFlag: 0,
+    order: false,
+  };
+  if (parts.length >= 6) {
+    try {
+      const attributes: unknown = JSON.parse(parts[5] as string);
+      if (isPlainObject(attributes)) config.attributes = attributes as Record<string, string>;
+    } catch {
+      // RocketMQ ignores attributes it cannot parse (a space inside them splits the field).
+    }
+  }
+  return config;
+}
+
+function javaInt(s: string): number {
+  const n = INT.test(s) ? Number(s) : NaN;
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) {
+    throw new BodyDecodeError(`compressed RegisterBrokerBody: ${JSON.stringify(s)} is not an int`);
+  }
+  return n;
+}
+
+/** Reads big-endian ints and length-prefixed UTF-8 strings, failing cleanly at the end. */
+class Reader {
+  readonly #buf: Buffer;
+  #offset = 0;
+
+  constructor(buf: Buffer) {
+    this.#buf = buf;
+  }
+
+  int(): number {
+    if (this.#buf.length - this.#offset < 4) throw truncated();
+    const n = this.#buf.readInt32BE(this.#offset);
+    this.#offset += 4;
+    return n;
+  }
+
+  string(): string {
+    const length = this.#length();
+    const s = this.#buf.toString('utf8', this.#offset, this.#offset + length);
+    this.#offset += length;
+    return s;
+  }
+
+  #length(): number {
+    const length = this.int();
+    if (length < 0 || this.#buf.length - this.#offset < length) throw truncated();
+    return length;
+  }
+}
+
+function truncated(): BodyDecodeError {
+  return new BodyDecodeError('compressed RegisterBrokerBody: end of compressed data has been reached');
+}

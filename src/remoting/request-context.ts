@@ -1,0 +1,43 @@
+/**
+ * What request handlers work with: the server-wide {@link RequestContext}
+ * and the {@link Peer} a request came from.
+ * @internal
+ */
+import type { KvConfigStore } from '../core/kv-config.js';
+import type { RouteRegistry } from '../core/registry.js';
+import type { DecodedRegisterBrokerBody, DecodeRegisterBrokerBodyOptions } from './codec/register-body.js';
+import type { Reply } from './reply.js';
+import type { RouteReplyCache } from './route-reply-cache.js';
+
+/**
+ * Decodes a REGISTER_BROKER body (JSON or zlib); by default
+ * `decodeRegisterBrokerBody`, which inflates on libuv's thread pool.
+ * @throws (rejects with) `BodyDecodeError` when the body cannot be decoded.
+ */
+export type RegisterBodyDecoder = (body: Buffer | null, options: DecodeRegisterBrokerBodyOptions) => Promise<DecodedRegisterBrokerBody>;
+
+/** Server-wide state and settings the handlers read. */
+export interface RequestContext {
+  readonly registry: RouteRegistry;
+  readonly kvConfig: KvConfigStore;
+  /** Largest inflated REGISTER_BROKER body: a zip bomb must not exhaust memory. */
+  readonly maxInflatedBytes: number;
+  readonly returnOrderTopicConfigToBroker: boolean;
+  readonly routeReplies: RouteReplyCache;
+  /** Seam: how REGISTER_BROKER bodies are decoded (a worker pool may replace the default). */
+  readonly decodeRegisterBody: RegisterBodyDecoder;
+}
+
+/** The connection a request came on, as handlers see it. */
+export interface Peer {
+  /** The registry's channel for brokers registered on this connection (its socket). */
+  readonly channel: object;
+  /** `ip:port` of the other end. */
+  readonly remoteAddress: string;
+  /**
+   * Applies `decoded`'s value once it and every earlier call's work on this
+   * connection are done: decoding runs concurrently, applying in arrival
+   * order, so a broker's newer topic table is never overwritten by an older one.
+   */
+  inOrder<T>(decoded: Promise<T>, apply: (value: T) => Reply): Promise<Reply>;
+}
