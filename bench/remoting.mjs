@@ -1,7 +1,8 @@
 // R1 and R2 of shared/BENCH.md: the registry over loopback TCP.
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { RemotingServer, RemotingClient, bodyCrc32, encodeRegisterBrokerBody } from '../dist/remoting/index.js';
+import { RemotingServer, RemotingClient } from '../dist/remoting/index.js';
+import { bodyCrc32, encodeRegisterBrokerBody } from '../dist/experimental/codec.js';
 import { RouteRegistry } from '../dist/index.js';
 import { buildT, topicConfig } from './workloads.mjs';
 

@@ -6,6 +6,7 @@
 // --duration seconds. Loopback only; stops by itself.
 //
 //   npm run build && node --expose-gc scripts/load.mjs [--duration 60] [--max-p99 10]
+//   npm run test:load   (CI: 5 s, figures reported, only errors fail it: --max-p99 0)
 //
 // Prints requests served, errors, latency percentiles and the server's heap
 // (after GC) before and after; exits 1 when any request failed or p99 is at
@@ -35,7 +36,7 @@ export const LOAD_DEFAULTS = Object.freeze({
   clientConnections: 20,
   /** Each client asks for a route this often. */
   pollIntervalMillis: 100,
-  /** Fail when p99 is at or above this many milliseconds. */
+  /** Fail when p99 is at or above this many milliseconds; 0: no latency bound, figures reported only (CI on shared cores). */
   maxP99Millis: 10,
   /** Run the server in this process instead of a child (its heap figures then include the load generator). */
   inProcess: false,
@@ -49,7 +50,8 @@ async function loadDist() {
   }
   const core = await import(new URL('index.js', DIST).href);
   const remoting = await import(remotingUrl.href);
-  return { ...core, ...remoting };
+  const codec = await import(new URL('experimental/codec.js', DIST).href);
+  return { ...core, ...remoting, ...codec };
 }
 
 function heapAfterGc() {
@@ -293,7 +295,7 @@ export async function runLoad(options = {}) {
       latencyMillis: { all: ms(all), registrations: ms(registrations), lookups: ms(lookups) },
       heapBytes: { start: heapStart, afterWarmUp: warm.heap, end: end.heap },
       server: o.inProcess ? 'in-process' : 'child process',
-      passed: errors === 0 && all.percentile(99) < o.maxP99Millis,
+      passed: errors === 0 && (o.maxP99Millis === 0 || all.percentile(99) < o.maxP99Millis),
     };
   } finally {
     for (const t of timers) clearTimeout(t);
@@ -316,7 +318,7 @@ export function formatLoadResult(r) {
     `latency: p50 ${f(l.all.p50)} ms, p99 ${f(l.all.p99)} ms, max ${f(l.all.max)} ms `
       + `(registrations p50 ${f(l.registrations.p50)} / p99 ${f(l.registrations.p99)} ms; route lookups p50 ${f(l.lookups.p50)} / p99 ${f(l.lookups.p99)} ms)`,
     `server heap after GC: ${mib(r.heapBytes.start)} at start, ${mib(r.heapBytes.afterWarmUp)} after warm-up, ${mib(r.heapBytes.end)} at the end`,
-    `${r.passed ? 'PASS' : 'FAIL'}: errors must be 0 and p99 below ${o.maxP99Millis} ms`,
+    `${r.passed ? 'PASS' : 'FAIL'}: errors must be 0${o.maxP99Millis === 0 ? ' (latency reported, not bounded)' : ` and p99 below ${o.maxP99Millis} ms`}`,
   ].join('\n');
 }
 
