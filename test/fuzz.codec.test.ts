@@ -14,6 +14,7 @@ import {
 import {
   FrameDecoder, decodeBinaryHeader, decodeFrame, decodeJsonHeader, decodeRegisterBrokerBody, encodeBinaryHeader, encodeFrame, encodeJsonHeader, encodeRegisterBrokerBody,
 } from '../src/remoting/codec/index.js';
+import { int32, lengthPrefixed } from './helpers/loopback.js';
 
 /** Runs `fn`; a thrown error must be one of `types`. Returns the value, or the error. */
 function typed<T>(fn: () => T, ...types: Array<abstract new (...args: never[]) => Error>): T | Error {
@@ -301,17 +302,6 @@ describe('binary (ROCKETMQ) header', () => {
     }), { numRuns: 1_000 });
   });
 });
-
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-}
-
-function lengthPrefixed(s: string | Buffer): Buffer {
-  const bytes = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([int32(bytes.length), bytes]);
-}
 
 describe('REGISTER_BROKER body', () => {
   const versions = fc.constantFrom(30, 400, 412, 413, 479);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RouteRegistry, type RegisterBrokerResult, type TopicRouteData } from '../src/index.js';
 import {
   DEFAULT_ADDR, DEFAULT_ADDR_PREFIX, DEFAULT_BROKER, DEFAULT_CLUSTER, FakeClock, defaultBroker, nextVersion,
-  registration, slaveBroker, unregistration, type BrokerInfo,
+  registration, slaveBroker, topicConfig, unregistration, type BrokerInfo,
 } from './helpers/registry.js';
 
 function setup(options: { deleteTopicWithBrokerRegistration?: boolean; supportActingMaster?: boolean } = {}) {
@@ -487,7 +487,7 @@ describe('RouteInfoManagerBrokerRegisterTest / BrokerPermTest / StaticRegisterTe
   function cluster() {
     const registry = new RouteRegistry({ now: new FakeClock().now });
     const topics = Array.from({ length: 10 }, (_, i) => `topic-${i}`);
-    const table = Object.fromEntries(topics.map((t) => [t, { topicName: t, readQueueNums: 8, writeQueueNums: 8, perm: 6, topicSysFlag: 0 }]));
+    const table = Object.fromEntries(topics.map((t) => [t, topicConfig(t)]));
     const addr = (name: string, id: number) => `cluster-${name}-${id}:10911`;
     for (let g = 0; g < 3; g++) {
       for (let id = 0; id < 3; id++) {

@@ -7,20 +7,9 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../src/remoting/index.js';
 import { bodyCrc32, decodeRegisterBrokerBody, isZlibStream } from '../src/remoting/codec/index.js';
-import { loopbackFixtures, registerBroker, registerRequest } from './helpers/loopback.js';
+import { int32, lengthPrefixed, loopbackFixtures, registerBroker, registerRequest } from './helpers/loopback.js';
 
 const { harness } = loopbackFixtures();
-
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-}
-
-function lengthPrefixed(text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  return Buffer.concat([int32(bytes.length), bytes]);
-}
 
 /** Fastjson's `TopicQueueMappingInfo` text: fields sorted, Integer map keys unquoted. */
 const STATIC_MAPPING = '{"bname":"broker-a","currIdMap":{0:0,1:1},"dirty":false,"epoch":1700000000123,'

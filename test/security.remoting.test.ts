@@ -10,15 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { NamesrvError } from '../src/index.js';
 import { FrameDecodeError, FrameTooLargeError, RemotingClient, RequestCode, ResponseCode, SerializeType } from '../src/remoting/index.js';
 import { bodyCrc32, encodeBinaryHeader, encodeFrame } from '../src/remoting/codec/index.js';
-import { brokerClient, loopbackFixtures, registerFrame, registerRequest, requestFrame, waitFor } from './helpers/loopback.js';
+import { brokerClient, int32, loopbackFixtures, registerFrame, registerRequest, requestFrame, waitFor } from './helpers/loopback.js';
 
 const { start, peer, client, defer } = loopbackFixtures();
-
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-}
 
 /** A raw JSON-header frame: the header text exactly as given. */
 function jsonFrame(headerText: string, body: Buffer | null = null): Buffer {

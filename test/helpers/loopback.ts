@@ -137,6 +137,19 @@ export function requestFrame(code: number, extFields: Record<string, string>, op
   return encodeFrame({ code, language: 0, version: 479, opaque, flag: 0, remark: null, extFields }, body);
 }
 
+/** A big-endian int32, as frames and compressed bodies carry lengths. */
+export function int32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+}
+
+/** `int32 length + bytes`: a string of RocketMQ's compressed REGISTER_BROKER layout. */
+export function lengthPrefixed(s: string | Buffer): Buffer {
+  const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  return Buffer.concat([int32(bytes.length), bytes]);
+}
+
 /** Connects a client and registers a broker on its connection. */
 export async function brokerClient(port: number, spec: BrokerSpec): Promise<RemotingClient> {
   const client = await RemotingClient.connect(port, '127.0.0.1');
