@@ -158,7 +158,7 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
     const applied: RegistryOptionsPatch[] = [];
     const outcome = await c.update(
       Buffer.from('enableTopicList=false\nscanNotActiveBrokerInterval=10000\nserverWorkerThreads=32\nnoSuchKey=1\norderMessageEnable=false\n'),
-      { applyLive: (patch) => applied.push(patch) },
+      { applyLive: (patch) => void applied.push(patch) },
     );
     expect(outcome).toEqual({
       status: 'updated',
@@ -294,13 +294,14 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
     expect(await readFile(file, 'utf8')).toBe('');
   });
 
-  it('restores the file and changes nothing when the registry refuses the patch', async () => {
+  it.each([
+    ['throws', (): void => {
+      throw new Error('refused');
+    }],
+    ['rejects', (): Promise<void> => Promise.reject(new Error('refused'))],
+  ])('restores the file and changes nothing when the registry update %s', async (_how, applyLive) => {
     const c = await fromFile('enableTopicList=true\n');
-    const outcome = await c.update('enableTopicList=false', {
-      applyLive: () => {
-        throw new Error('refused');
-      },
-    });
+    const outcome = await c.update('enableTopicList=false', { applyLive });
     expect(outcome).toMatchObject({ status: 'failed', remark: 'cannot apply config: refused' });
     expect(c.get('enableTopicList')).toBe('true');
     expect(await readFile(file, 'utf8')).toBe('enableTopicList=true\n');

@@ -85,7 +85,7 @@ export interface ConfigUpdateOptions {
    * and before the new values become visible; if it throws, the file is
    * restored and nothing changes.
    */
-  readonly applyLive?: (patch: RegistryOptionsPatch) => void;
+  readonly applyLive?: (patch: RegistryOptionsPatch) => void | Promise<void>;
 }
 
 /**
@@ -234,7 +234,7 @@ export class NamesrvConfiguration {
     }
     if (Object.keys(registryPatch).length > 0 && options.applyLive !== undefined) {
       try {
-        options.applyLive(registryPatch);
+        await options.applyLive(registryPatch);
       } catch (err) {
         if (path !== null && previous !== null) await restore(path, previous);
         return { status: 'failed', remark: `cannot apply config: ${(err as Error).message}`, cause: err };
@@ -247,7 +247,7 @@ export class NamesrvConfiguration {
   /**
    * Writes `values` to `path` atomically, after copying the current file to
    * `<path>.bak` as Java's `MixAll.string2File` does. Returns what the file
-   * held before (`''` when absent, for {@link restore}) or the error.
+   * held before (`text: null` when absent, for {@link restore}) or the error.
    */
   async #persist(path: string, values: ReadonlyMap<string, string>): Promise<{ text: string | null } | Error> {
     try {
