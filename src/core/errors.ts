@@ -65,3 +65,19 @@ export class KvConfigPersistError extends NamesrvError {
     this.path = path;
   }
 }
+
+/** A configuration value (a `-c` file, a flag, an UPDATE_NAMESRV_CONFIG body) is not of its key's type or range; nothing was applied. */
+export class ConfigValueError extends NamesrvError {
+  declare readonly code: 'ERR_CONFIG_VALUE';
+  /** The offending key, e.g. `listenPort`. */
+  readonly key: string;
+  /** The value as given. */
+  readonly value: string;
+
+  constructor(key: string, value: string, expected: string) {
+    super(`invalid value for ${key}: ${JSON.stringify(value)} (expected ${expected})`, 'ERR_CONFIG_VALUE');
+    this.name = 'ConfigValueError';
+    this.key = key;
+    this.value = value;
+  }
+}
