@@ -79,7 +79,7 @@ describe('decide()', () => {
     const added = { ...extFields, compressed: 'true' };
     expect(refused(decide(POLICY, { code: 103, extFields: added, body: BODY, remoteAddress: OUTSIDE })).reason).toBe('bad-signature');
     const body = Buffer.from(BODY);
-    body[2] ^= 1;
+    body[2] = body[2]! ^ 1;
     expect(refused(decide(POLICY, { code: 103, extFields, body, remoteAddress: OUTSIDE })).reason).toBe('bad-signature');
   });
 
@@ -104,7 +104,7 @@ describe('decide()', () => {
   });
 
   it('refuses half a signature (AccessKey without Signature or the other way round)', () => {
-    for (const extFields of [{ AccessKey: 'ops' }, { Signature: 'abc' }]) {
+    for (const extFields of [{ AccessKey: 'ops' }, { Signature: 'abc' }] as Record<string, string>[]) {
       expect(refused(decide(POLICY, { code: 105, extFields, body: null, remoteAddress: OUTSIDE })).reason).toBe('incomplete-signature');
     }
   });
