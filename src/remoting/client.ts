@@ -5,6 +5,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
+import { signExtFields, type AclCredentials } from './access/signature.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType, type SerializeTypeValue } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { RemotingConnectionError, RemotingTimeoutError } from './errors.js';
@@ -37,6 +38,12 @@ export interface RemotingClientOptions {
    * @default 16_777_216 (16 MiB)
    */
   readonly maxFrameBytes?: number;
+  /**
+   * Signs every request as RocketMQ's `AclClientRPCHook` does (extFields
+   * `AccessKey`, `SecurityToken` when set, and `Signature`).
+   * @default undefined (requests are not signed)
+   */
+  readonly credentials?: AclCredentials;
 }
 
 /** Per-call options of {@link RemotingClient.invoke}. */
@@ -77,7 +84,8 @@ const DEFAULTS = Object.freeze({
  * ```
  */
 export class RemotingClient {
-  readonly #options: Required<RemotingClientOptions>;
+  readonly #options: Required<Omit<RemotingClientOptions, 'credentials'>>;
+  readonly #credentials: AclCredentials | null;
   #host: string;
   #port: number;
   #socket: Socket | null = null;
@@ -89,7 +97,8 @@ export class RemotingClient {
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: RemotingClientOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('RemotingClient options must be an object');
-    const o = { ...DEFAULTS, ...stripUndefined(options) };
+    const { credentials, ...rest } = options;
+    const o = { ...DEFAULTS, ...stripUndefined(rest) };
     checkPort(o.port);
     if (typeof o.host !== 'string' || o.host === '') throw new InvalidOptionError('options.host must be a non-empty string');
     checkTimeout(o.timeoutMillis, 'options.timeoutMillis');
@@ -99,6 +108,7 @@ export class RemotingClient {
       throw new InvalidOptionError('options.maxFrameBytes must be an integer of at least 1024');
     }
     this.#options = o;
+    this.#credentials = credentials === undefined ? null : checkCredentials(credentials);
     this.#host = o.host;
     this.#port = o.port;
   }
@@ -247,7 +257,7 @@ export class RemotingClient {
     }
     return encodeFrame({
       code, language: LanguageCode.JAVA, version: options.version ?? this.#options.version, opaque, flag, remark: null,
-      extFields: ext,
+      extFields: this.#credentials === null ? ext : signExtFields(this.#credentials, ext, body),
     }, body, serializeType);
   }
 
@@ -287,6 +297,18 @@ function checkTimeout(value: unknown, name: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 0x7fffffff) {
     throw new InvalidOptionError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
   }
+}
+
+function checkCredentials(value: AclCredentials): AclCredentials {
+  if (typeof value !== 'object' || value === null) throw new InvalidOptionError('options.credentials must be an object');
+  const { accessKey, secretKey, securityToken } = value;
+  if (typeof accessKey !== 'string' || accessKey === '' || typeof secretKey !== 'string' || secretKey === '') {
+    throw new InvalidOptionError('options.credentials needs non-empty accessKey and secretKey strings');
+  }
+  if (securityToken !== undefined && typeof securityToken !== 'string') {
+    throw new InvalidOptionError('options.credentials.securityToken must be a string');
+  }
+  return Object.freeze({ accessKey, secretKey, ...(securityToken === undefined ? {} : { securityToken }) });
 }
 
 function checkSerializeType(value: unknown, name: string): void {
