@@ -8,7 +8,8 @@ import {
   AccessControl, AccessPolicyError, decide, parseAccessPolicy, signExtFields, verifySignature, type AccessDecision,
   type AccessPolicy,
 } from '../src/remoting/access/index.js';
-import { FrameDecoder, RemotingClient, decodeFrameAt, encodeFrame, type RemotingCommand } from '../src/remoting/index.js';
+import { RemotingClient, type RemotingCommand } from '../src/remoting/index.js';
+import { FrameDecoder, decodeFrameAt, encodeFrame } from '../src/remoting/codec/frame.js';
 
 const POLICY = parseAccessPolicy(`
 accounts:

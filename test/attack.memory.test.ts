@@ -17,10 +17,9 @@ import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  RemotingClient, RequestCode, ResponseCode, bodyCrc32, encodeFrame, FrameDecoder,
-} from '../src/remoting/index.js';
-import { registerBroker } from './helpers/remoting.js';
+import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
+import { bodyCrc32, encodeFrame, FrameDecoder } from '../src/remoting/codec/index.js';
+import { registerBroker } from './helpers/loopback.js';
 import { zlibBomb } from './helpers/zlib-bomb.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
