@@ -17,6 +17,7 @@ import { handleRequest, type HandlerContext, type Reply } from './handlers.js';
 import { JsonHeaderShape } from './header-scan.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
 import { encodeResponse, ResponseBatch } from './response.js';
+import { TlsAcceptor } from './tls/sniff.js';
 
 /** Payload of `protocolError`: a connection sent bytes that are not frames and was closed. */
 export interface ProtocolErrorEvent {
@@ -98,6 +99,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   #inFlight = 0;
   #idleWaiters: Array<() => void> = [];
   readonly #spares: Buffer[] = [];
+  /** Holds each new connection until its first byte says TLS or plaintext. */
+  readonly #tlsAcceptor: TlsAcceptor;
 
   /**
    * @param registry - the registry to serve.
@@ -123,7 +126,12 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       registrations: new WeakMap(),
     };
     o.metrics?.attach(registry);
-    this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+    this.#tlsAcceptor = new TlsAcceptor(o.tls, {
+      idleTimeoutMillis: o.idleTimeoutMillis,
+      onSocket: (socket) => this.#accept(socket),
+      onRefused: (refusal) => this.emit('protocolError', refusal),
+    });
+    this.#server = createServer({ noDelay: true }, (socket) => this.#tlsAcceptor.accept(socket));
     if (Number.isFinite(o.maxConnections)) this.#server.maxConnections = o.maxConnections;
   }
 
@@ -139,7 +147,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
   /** Open connections. */
   get connectionCount(): number {
-    return this.#connections.size;
+    return this.#connections.size + this.#tlsAcceptor.pendingCount;
   }
 
   /**
@@ -186,6 +194,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     const closed = this.#listening
       ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
       : Promise.resolve();
+    this.#tlsAcceptor.close();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     const sockets: Promise<void>[] = [];
     for (const conn of this.#connections) {
