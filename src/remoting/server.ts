@@ -19,7 +19,7 @@ import { resolveRemotingServerOptions, type RemotingServerOptions, type Resolved
 import { encodeResponse, ResponseBatch } from './response.js';
 import { TlsAcceptor } from './tls/sniff.js';
 
-/** Payload of `protocolError`: a connection sent bytes that are not frames and was closed. */
+/** Payload of `protocolError`: a connection sent bytes that are not frames (or failed the TLS checks: {@link TlsConnectionError}) and was closed. */
 export interface ProtocolErrorEvent {
   readonly remoteAddress: string;
   readonly error: Error;
