@@ -4,6 +4,7 @@
  * @module
  */
 import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { InvalidOptionError } from '../core/errors.js';
 import { signExtFields, type AclCredentials } from './access/signature.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType, type SerializeTypeValue } from './codes.js';
@@ -44,6 +45,15 @@ export interface RemotingClientOptions {
    * @default undefined (requests are not signed)
    */
   readonly credentials?: AclCredentials;
+  /**
+   * Connect over TLS (RocketMQ's client `tls.enable`). `true` trusts any
+   * server certificate, as RocketMQ's Java client does by default
+   * (`tls.test.mode.enable`, or `tls.client.authServer=false`): encrypted but
+   * not authenticated. Pass `node:tls` options (`ca`, `servername`,
+   * `rejectUnauthorized`, ...) to verify the server.
+   * @default false
+   */
+  readonly tls?: boolean | ConnectionOptions;
 }
 
 /** Per-call options of {@link RemotingClient.invoke}. */
@@ -70,6 +80,7 @@ const DEFAULTS = Object.freeze({
   serializeType: SerializeType.JSON as SerializeTypeValue,
   version: MQVersion.V5_3_3 as number,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  tls: false as boolean | ConnectionOptions,
 });
 
 /**
@@ -107,6 +118,9 @@ export class RemotingClient {
     if (!Number.isInteger(o.maxFrameBytes) || o.maxFrameBytes < 1024) {
       throw new InvalidOptionError('options.maxFrameBytes must be an integer of at least 1024');
     }
+    if (typeof o.tls !== 'boolean' && (typeof o.tls !== 'object' || o.tls === null)) {
+      throw new InvalidOptionError('options.tls must be a boolean or node:tls connection options');
+    }
     this.#options = o;
     this.#credentials = credentials === undefined ? null : checkCredentials(credentials);
     this.#host = o.host;
@@ -139,14 +153,18 @@ export class RemotingClient {
     if (host !== undefined) this.#host = host;
     this.#closedError = null;
     this.#connecting = new Promise<void>((resolve, reject) => {
-      const socket = netConnect({ port: this.#port, host: this.#host, noDelay: true });
+      const tls = this.#options.tls;
+      const target = { port: this.#port, host: this.#host, noDelay: true };
+      const socket = tls === false ? netConnect(target)
+        : tlsConnect({ ...(tls === true ? { rejectUnauthorized: false } : tls), ...target });
       const decoder = new FrameDecoder(this.#options.maxFrameBytes, (buf, start, end) => this.#onFrame(buf, start, end));
       const onConnectError = (err: Error): void => {
         this.#connecting = null;
         reject(new RemotingConnectionError(`cannot connect to ${this.#host}:${this.#port}: ${err.message}`, { cause: err }));
       };
       socket.once('error', onConnectError);
-      socket.once('connect', () => {
+      // Over TLS the connection is usable once the handshake is done.
+      socket.once(tls === false ? 'connect' : 'secureConnect', () => {
         socket.off('error', onConnectError);
         socket.on('error', (err) => this.#fail(new RemotingConnectionError(`connection error: ${err.message}`, { cause: err })));
         resolve();

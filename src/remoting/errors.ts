@@ -65,3 +65,40 @@ export class RemotingConnectionError extends NamesrvError {
     this.name = 'RemotingConnectionError';
   }
 }
+
+/**
+ * TLS on the remoting port cannot be set up: an invalid TLS setting, or a
+ * certificate or key that cannot be read or used. Thrown when the server is
+ * built, before it listens.
+ */
+export class TlsConfigError extends NamesrvError {
+  declare readonly code: 'ERR_TLS_CONFIG';
+  /** The setting at fault: an option name (`certPath`) or a property key (`tls.server.certPath`). */
+  readonly option: string;
+  /** The file involved, if any. */
+  readonly path: string | null;
+
+  constructor(option: string, message: string, options?: { path?: string; cause?: unknown }) {
+    super(`TLS ${option}: ${message}`, 'ERR_TLS_CONFIG', options);
+    this.name = 'TlsConfigError';
+    this.option = option;
+    this.path = options?.path ?? null;
+  }
+}
+
+/**
+ * The remoting port's TLS layer closed a connection: a plaintext frame on an
+ * `enforcing` port, or a failed TLS handshake. Reported through the server's
+ * `protocolError` event; other connections are not affected.
+ */
+export class TlsConnectionError extends NamesrvError {
+  declare readonly code: 'ERR_TLS_CONNECTION';
+  /** Why the connection was closed. */
+  readonly reason: 'plaintext-refused' | 'handshake-failed';
+
+  constructor(reason: 'plaintext-refused' | 'handshake-failed', message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_TLS_CONNECTION', options);
+    this.name = 'TlsConnectionError';
+    this.reason = reason;
+  }
+}

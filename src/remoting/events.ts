@@ -3,7 +3,7 @@
  * @module
  */
 
-/** Payload of `protocolError`: a connection sent bytes that are not frames and was closed. */
+/** Payload of `protocolError`: a connection sent bytes that are not frames (or failed the TLS checks: `TlsConnectionError`) and was closed. */
 export interface ProtocolErrorEvent {
   readonly remoteAddress: string;
   readonly error: Error;

@@ -18,3 +18,9 @@ export type { SerializeTypeValue } from './codes.js';
 export {
   FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError,
 } from './errors.js';
+export { TlsConfigError, TlsConnectionError } from './errors.js';
+export {
+  resolveTlsOptions, tlsOptionsFromProperties, TLS_DEFAULTS, TLS_PROPERTY_KEYS, ROCKETMQ_TLS_CONFIG_FILE,
+  generateSelfSignedCertificate, certificateMatchesKey,
+} from './tls/index.js';
+export type { TlsMode, TlsServerOptions, ResolvedTlsOptions, SelfSignedCertificate, SelfSignedOptions } from './tls/index.js';

@@ -8,6 +8,7 @@ import { InvalidOptionError } from '../core/errors.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
+import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
 
 /** Options of a {@link RemotingServer}. */
 export interface RemotingServerOptions {
@@ -69,6 +70,13 @@ export interface RemotingServerOptions {
    * @default none (nothing measured)
    */
   readonly metrics?: NamesrvMetrics;
+  /**
+   * TLS on the port, decided per connection by its first byte (RocketMQ's
+   * `tls.server.*` settings); see {@link TlsServerOptions}. A bad certificate
+   * or key throws {@link TlsConfigError} here, at construction.
+   * @default { mode: 'permissive', testMode: true } (as RocketMQ: TLS clients get a self-signed certificate)
+   */
+  readonly tls?: TlsServerOptions;
 }
 
 /** Options with every default applied. */
@@ -83,6 +91,7 @@ export interface ResolvedRemotingServerOptions {
   readonly maxConnections: number;
   readonly returnOrderTopicConfigToBroker: boolean;
   readonly metrics: NamesrvMetrics | null;
+  readonly tls: ResolvedTlsOptions;
 }
 
 /** RocketMQ's defaults. */
@@ -152,5 +161,6 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
   return {
     port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
     returnOrderTopicConfigToBroker: returnOrder, metrics,
+    tls: resolveTlsOptions(options.tls),
   };
 }

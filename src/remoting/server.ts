@@ -16,6 +16,7 @@ import { resolveRemotingServerOptions, type RemotingServerOptions, type Resolved
 import { RouteReplyCache } from './route-reply-cache.js';
 
 export type { ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
+import { TlsAcceptor } from './tls/sniff.js';
 
 /** How close() waits for a connection to take its last answers. */
 const CLOSE_GRACE_MILLIS = 1_000;
@@ -43,6 +44,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   readonly #connections = new Set<Connection>();
   #listening = false;
   #closing: Promise<void> | null = null;
+  /** Holds each new connection until its first byte says TLS or plaintext. */
+  readonly #tlsAcceptor: TlsAcceptor;
 
   /**
    * @param registry - the registry to serve.
@@ -76,7 +79,12 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       spares: new SpareBuffers(),
     };
     o.metrics?.attach(registry);
-    this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+    this.#tlsAcceptor = new TlsAcceptor(o.tls, {
+      idleTimeoutMillis: o.idleTimeoutMillis,
+      onSocket: (socket) => this.#accept(socket),
+      onRefused: (refusal) => this.emit('protocolError', refusal),
+    });
+    this.#server = createServer({ noDelay: true }, (socket) => this.#tlsAcceptor.accept(socket));
     if (Number.isFinite(o.maxConnections)) this.#server.maxConnections = o.maxConnections;
   }
 
@@ -92,7 +100,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
   /** Open connections. */
   get connectionCount(): number {
-    return this.#connections.size;
+    return this.#connections.size + this.#tlsAcceptor.pendingCount;
   }
 
   /**
@@ -139,6 +147,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     const closed = this.#listening
       ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
       : Promise.resolve();
+    this.#tlsAcceptor.close();
     for (const connection of this.#connections) connection.stopServing();
     await this.#ctx.pending.idle();
     // Resolve only once every connection's channel was destroyed in the registry.
