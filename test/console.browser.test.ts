@@ -114,6 +114,10 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
     expect(registry.scanNotActiveBroker()).toBe(1);
     await expect.poll(() => brokerRow(page, '10.0.3.11:10911').textContent(), UI_WAIT).toContain('expired');
     expect(await page.locator('#stat-brokers').textContent()).toBe('2');
+    // Their groups, their cluster and the topics only they held go too.
+    await expect.poll(() => page.locator('#topic-rows').textContent(), UI_WAIT).not.toContain('orders-b');
+    await expect.poll(() => page.locator('#cluster-rows').textContent(), UI_WAIT).not.toContain('PaymentsCluster');
+    await expect.poll(() => page.locator('.vrow', { hasText: 'baseTopic' }).textContent(), UI_WAIT).not.toContain('broker-c');
 
     await page.screenshot({ path: screenshotPath('console.png') });
     expect(errors).toEqual([]);

@@ -237,12 +237,17 @@ export function resolveHttpHandlerOptions(options: HttpHandlerOptions = {}): Res
 export function resolveHttpServerLimits(options: HttpServerOptions = {}): Required<Pick<HttpServerOptions,
   'headersTimeoutMillis' | 'requestTimeoutMillis' | 'keepAliveTimeoutMillis' | 'maxConnections'>> {
   const d = HTTP_SERVER_DEFAULTS;
-  return {
+  const limits = {
     headersTimeoutMillis: positiveInteger(options.headersTimeoutMillis, d.headersTimeoutMillis, 'headersTimeoutMillis'),
     requestTimeoutMillis: positiveInteger(options.requestTimeoutMillis, d.requestTimeoutMillis, 'requestTimeoutMillis'),
     keepAliveTimeoutMillis: positiveInteger(options.keepAliveTimeoutMillis, d.keepAliveTimeoutMillis, 'keepAliveTimeoutMillis'),
     maxConnections: positiveInteger(options.maxConnections, d.maxConnections, 'maxConnections'),
   };
+  // Node cannot enforce a header deadline later than the whole request's.
+  if (limits.headersTimeoutMillis > limits.requestTimeoutMillis) {
+    throw new InvalidOptionError('options.headersTimeoutMillis must not exceed options.requestTimeoutMillis');
+  }
+  return limits;
 }
 
 function alwaysReady(): boolean {

@@ -243,10 +243,10 @@ function renderBrokers() {
   rows = rows.sort(function (a, b) {
     return a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : a.id - b.id;
   });
-  var prev = null, groupCount = 0;
+  var prev = null;
   rows.forEach(function (r) {
     var tr = el('tr'), first = prev === null || prev.cluster !== r.cluster || prev.group !== r.group;
-    if (first) { groupCount++; if (prev !== null) tr.className = 'group-start'; }
+    if (first && prev !== null) tr.className = 'group-start';
     prev = r;
     tr.appendChild(el('td', 'mono', first ? r.cluster : ''));
     tr.appendChild(el('td', 'mono', first ? r.group : ''));
@@ -276,7 +276,9 @@ function renderBrokers() {
     [status, beat, dv, to].forEach(function (c) { tr.appendChild(c); });
     body.appendChild(tr);
   });
-  $('broker-count').textContent = fmt(groupCount) + ' groups · ' + fmt(S.live.size) + ' live addresses';
+  var departed = rows.filter(function (r) { return !r.live; }).length, known = groups().length;
+  $('broker-count').textContent = fmt(known) + (known === 1 ? ' group · ' : ' groups · ') + fmt(S.live.size) + ' live addresses'
+    + (departed ? ' · ' + fmt(departed) + ' departed' : '');
   $('broker-empty').hidden = rows.length > 0;
   $('stat-groups').textContent = fmt(groups().length);
   tick();
@@ -368,7 +370,7 @@ function renderKv() {
   var box = $('kv-body'); clear(box);
   if (S.kv === null) { box.appendChild(el('div', 'empty', S.kvError || 'Loading…')); $('kv-count').textContent = ''; return; }
   var names = sorted(S.kv.keys(), function (x) { return x; });
-  $('kv-count').textContent = fmt(names.length) + ' namespaces';
+  $('kv-count').textContent = fmt(names.length) + (names.length === 1 ? ' namespace' : ' namespaces');
   if (names.length === 0) box.appendChild(el('div', 'empty', 'No KV entries.'));
   names.forEach(function (ns) {
     var entries = S.kv.get(ns) || {}, keys = sorted(own(entries), function (x) { return x; });
