@@ -1,7 +1,7 @@
 /**
  * Embeds a route registry in a host process and serves it over HTTP.
  *
- *   npx tsx examples/http-server.ts            # then:
+ *   npx tsx examples/http-server.ts            # then open http://127.0.0.1:8080/ (the console), or:
  *   curl localhost:8080/health
  *   curl -N 'localhost:8080/topics/TopicTest/route?watch=1'
  *   curl -X POST -H 'content-type: application/json' -H 'authorization: Bearer secret' \
@@ -13,6 +13,8 @@ import { KvConfigStore, RouteRegistry } from '../src/index.js';
 import { createHttpServer, NamesrvMetrics } from '../src/http/index.js';
 
 const port = Number(process.env.PORT ?? 8080);
+// Loopback unless told otherwise: the write routes below must not face a network by accident.
+const host = process.env.HOST ?? '127.0.0.1';
 const token = process.env.NAMESRV_TOKEN ?? 'secret';
 
 // Memory-only unless KV_CONFIG_PATH names a kvConfig.json to persist to.
@@ -40,7 +42,7 @@ registry.on('brokerRegistered', (e) => console.log(`broker up: ${e.brokerName}/$
 registry.on('brokerUnregistered', (e) => console.log(`broker down (${e.reason}): ${e.brokerName}/${e.brokerId}`));
 
 registry.start(); // drops brokers that stop sending heartbeats
-server.listen(port, () => console.log(`name server HTTP adapter on http://localhost:${port}`));
+server.listen(port, host, () => console.log(`name server HTTP adapter on http://${host}:${port}/`));
 
 const shutdown = (): void => {
   registry.close();

@@ -110,7 +110,7 @@ describe('HTTP adapter: bad requests', () => {
 
 describe('HTTP adapter: routing errors', () => {
   it('an unknown path answers 404', async () => {
-    await start(new RouteRegistry());
+    await start(new RouteRegistry(), { console: false });
     for (const path of ['/', '/nope', '/topics/x/y', '/topics/x/route/extra', '/Topics', '/health/']) {
       const r = await call('GET', path);
       expect(r.status, path).toBe(404);
@@ -124,7 +124,7 @@ describe('HTTP adapter: routing errors', () => {
     expect(r.status).toBe(405);
     expect(r.headers.allow).toBe('GET, HEAD');
     expect(r.json).toMatchObject({ code: 'ERR_METHOD_NOT_ALLOWED' });
-    expect((await call('GET', '/brokers')).headers.allow).toBe('POST, DELETE');
+    expect((await call('PUT', '/brokers')).headers.allow).toBe('GET, HEAD, POST, DELETE');
     expect((await call('PATCH', '/kv/ns/k')).headers.allow).toBe('GET, HEAD, PUT, DELETE');
   });
 
@@ -166,7 +166,9 @@ describe('HTTP adapter: guards', () => {
     const r = await call('POST', '/brokers', register);
     expect(r.status).toBe(405);
     expect(r.json).toMatchObject({ code: 'ERR_READ_ONLY' });
-    expect(r.headers.allow).toBe('');
+    expect(r.headers.allow).toBe('GET, HEAD');
+    // A path with no read method left says so with an empty Allow (RFC 9110 §10.2.1).
+    expect((await call('POST', '/brokers/heartbeat', { clusterName: 'c', brokerAddr: 'a' })).headers.allow).toBe('');
     expect((await call('PUT', '/kv/ns/k', { value: 'v' })).headers.allow).toBe('GET, HEAD');
     expect((await call('DELETE', '/topics/T')).status).toBe(405);
     expect((await call('POST', '/brokers/b/wipe-write-perm')).status).toBe(405);

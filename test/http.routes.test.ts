@@ -1,4 +1,5 @@
 /** The HTTP adapter's endpoints over loopback: registry reads and writes, KV, odd names, basePath. */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { KvConfigStore, RouteRegistry } from '../src/index.js';
@@ -9,6 +10,7 @@ import { FakeClock, defaultBroker, registration, slaveBroker, unregistration } f
 const { start, call, listen } = httpFixtures();
 
 const enc = encodeURIComponent;
+const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 describe('HTTP adapter: registry endpoints', () => {
   it('GET /health reports readiness and counts', async () => {
@@ -18,7 +20,9 @@ describe('HTTP adapter: registry endpoints', () => {
     const r = await call('GET', '/health');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(r.json).toEqual({ status: 'ok', brokers: 1, topics: 2, streams: 0 });
+    expect(r.json).toEqual({
+      status: 'ok', version: packageVersion, uptimeSeconds: expect.any(Number), brokers: 1, topics: 2, streams: 0,
+    });
   });
 
   it('POST /brokers registers and answers RegisterBrokerResult; a slave learns its master', async () => {

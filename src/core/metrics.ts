@@ -4,8 +4,10 @@
  * @module
  */
 import { InvalidOptionError } from './errors.js';
+import { ProcessMetrics } from './process-metrics.js';
 import type { RouteRegistry } from './registry.js';
 import type { BrokerUnregisteredEvent, BrokerUnregisterReason } from './types.js';
+import { VERSION } from './version.js';
 
 /** The adapter a request came through: a label of every request metric. */
 export type MetricsAdapter = 'http' | 'remoting';
@@ -24,13 +26,37 @@ export interface NamesrvMetricsOptions {
    * @default 256
    */
   readonly maxOperationsPerAdapter?: number;
+  /**
+   * Names of numeric operations (request codes), e.g. `103 → 'REGISTER_BROKER'`.
+   * Once any name is known, a code without one is counted as `UNKNOWN`, so a
+   * client sending arbitrary codes adds one series, not one per code. The
+   * remoting adapter supplies RocketMQ's names through
+   * {@link NamesrvMetrics.nameRequestCodes}; without names, codes are labelled
+   * by their decimal value.
+   */
+  readonly requestCodeNames?: ReadonlyMap<number, string>;
+  /**
+   * Also report process metrics: CPU, resident memory, heap and event-loop
+   * lag (sampled while a registry is attached).
+   * @default true
+   */
+  readonly processMetrics?: boolean;
+  /**
+   * The `version` label of `<prefix>_build_info`.
+   * @default this package's version
+   */
+  readonly version?: string;
 }
 
 /** The defaults of {@link NamesrvMetricsOptions}. */
 export const NAMESRV_METRICS_DEFAULTS = Object.freeze({
   prefix: 'rocketmq_namesrv',
   maxOperationsPerAdapter: 256,
+  processMetrics: true,
 });
+
+/** The operation label of a request code that has no name. */
+export const UNKNOWN_OPERATION = 'UNKNOWN';
 
 /** Upper bounds (seconds) of the request latency histogram buckets; `+Inf` is implied. */
 export const REQUEST_DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([
@@ -94,6 +120,10 @@ export class NamesrvMetrics {
   readonly #adapters = new Map<string, AdapterSeries>();
   #registrations = 0;
   readonly #unregistrations = new Map<string, number>(REASONS.map((r) => [r, 0]));
+  readonly #codeNames = new Map<number, string>();
+  readonly #connections = new Map<string, number>();
+  readonly #process: ProcessMetrics | null;
+  readonly #version: string;
 
   /** @throws {@link InvalidOptionError} when an option is of the wrong type or out of range. */
   constructor(options: NamesrvMetricsOptions = {}) {
@@ -111,6 +141,40 @@ export class NamesrvMetrics {
     }
     this.#prefix = prefix;
     this.#maxOperations = max;
+    const processMetrics = options.processMetrics ?? d.processMetrics;
+    if (typeof processMetrics !== 'boolean') throw new InvalidOptionError('options.processMetrics must be a boolean');
+    this.#process = processMetrics ? new ProcessMetrics() : null;
+    const version = options.version ?? VERSION;
+    if (typeof version !== 'string') throw new InvalidOptionError('options.version must be a string');
+    this.#version = version;
+    if (options.requestCodeNames !== undefined) this.nameRequestCodes(options.requestCodeNames);
+  }
+
+  /**
+   * Adds names of request codes (see {@link NamesrvMetricsOptions.requestCodeNames}).
+   * Idempotent; the remoting adapter calls it with RocketMQ's names.
+   * @throws {@link InvalidOptionError} when a code is not an integer or a name not a non-empty string.
+   */
+  nameRequestCodes(names: ReadonlyMap<number, string> | Iterable<readonly [number, string]>): void {
+    if (typeof names !== 'object' || names === null || typeof (names as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new InvalidOptionError('request code names must be a Map of code to name');
+    }
+    for (const [code, name] of names) {
+      if (!Number.isSafeInteger(code) || typeof name !== 'string' || name === '') {
+        throw new InvalidOptionError(`request code names must map integers to names, got ${String(code)} → ${String(name)}`);
+      }
+      this.#codeNames.set(code, name);
+    }
+    // Codes seen before they had names were labelled by number: label them by name from now on.
+    for (const a of this.#adapters.values()) a.byCode.clear();
+  }
+
+  /**
+   * Sets how many connections `adapter` has open now (a gauge), e.g. from
+   * its server's `connection` and `close` events.
+   */
+  setOpenConnections(adapter: MetricsAdapter, count: number): void {
+    this.#connections.set(String(adapter), Number.isFinite(count) && count > 0 ? Math.floor(count) : 0);
   }
 
   /**
@@ -131,6 +195,7 @@ export class NamesrvMetrics {
       registry.on('brokerRegistered', attachment.onRegistered);
       registry.on('brokerUnregistered', attachment.onUnregistered);
       this.#attached.set(registry, attachment);
+      this.#process?.start();
     }
     return () => this.detach(registry);
   }
@@ -142,6 +207,8 @@ export class NamesrvMetrics {
     registry.off('brokerRegistered', attachment.onRegistered);
     registry.off('brokerUnregistered', attachment.onUnregistered);
     this.#attached.delete(registry);
+    // The event-loop sampler is a timer of its own: nothing keeps sampling once nobody is attached.
+    if (this.#attached.size === 0) this.#process?.stop();
   }
 
   /**
@@ -149,8 +216,9 @@ export class NamesrvMetrics {
    * call per operation it costs two `Map` lookups and a few additions.
    *
    * @param adapter - which adapter served it.
-   * @param operation - a bounded name: a route pattern (`GET /topics/:topic/route`)
-   *   or a request code. Pass codes as numbers to skip building a string.
+   * @param operation - a bounded name: a route pattern (`GET /topics/:topic/route`),
+   *   a request name, or a request code as a number (labelled by its name, see
+   *   {@link NamesrvMetricsOptions.requestCodeNames}).
    * @param millis - how long it took; negative or NaN counts as 0.
    * @param ok - whether it succeeded (HTTP status below 400, remoting SUCCESS).
    */
@@ -182,6 +250,8 @@ export class NamesrvMetrics {
       live += registry.liveBrokerCount;
       topics += registry.topicCount;
     }
+    header(out, `${p}_build_info`, 'gauge', 'Always 1; the version label says which rocketmq-namesrv this is.');
+    out.push(`${p}_build_info{version="${escapeLabel(this.#version)}"} 1`);
     header(out, `${p}_brokers_live`, 'gauge', 'Broker addresses currently live.');
     out.push(`${p}_brokers_live ${live}`);
     header(out, `${p}_topics`, 'gauge', 'Topics that have a route.');
@@ -224,6 +294,9 @@ export class NamesrvMetrics {
       }
     }
     out.push(...histogram);
+    header(out, `${p}_open_connections`, 'gauge', 'Connections open now, by adapter.');
+    for (const [adapter, n] of this.#connections) out.push(`${p}_open_connections{adapter="${escapeLabel(adapter)}"} ${n}`);
+    this.#process?.render(out, p);
     return `${out.join('\n')}\n`;
   }
 
@@ -239,8 +312,10 @@ export class NamesrvMetrics {
     if (typeof operation === 'number') {
       const byCode = a.byCode.get(operation);
       if (byCode !== undefined) return byCode;
-      const s = this.#named(a, String(operation));
-      if (s !== a.other) a.byCode.set(operation, s);
+      const name = this.#codeNames.size === 0 ? String(operation) : (this.#codeNames.get(operation) ?? UNKNOWN_OPERATION);
+      const s = this.#named(a, name);
+      // Cache only codes with a series of their own: caching every unknown code would grow without bound.
+      if (s !== a.other && name !== UNKNOWN_OPERATION) a.byCode.set(operation, s);
       return s;
     }
     return a.byName.get(operation) ?? this.#named(a, String(operation));

@@ -17,6 +17,7 @@ import type {
   BrokerUnregisterReason,
   ClusterInfo,
   DataVersion,
+  LiveBrokerInfo,
   QueueData,
   RegisterBrokerRequest,
   RegisterBrokerResult,
@@ -869,6 +870,27 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   /** Every topic with a route. */
   getAllTopicList(): string[] {
     return [...this.#topicQueueTable.keys()];
+  }
+
+  /** A snapshot of every live broker address (shim: the core helper's version replaces this). */
+  getLiveBrokers(): LiveBrokerInfo[] {
+    const out: LiveBrokerInfo[] = [];
+    for (const byAddr of this.#brokerLiveTable.values()) {
+      for (const live of byAddr.values()) {
+        out.push({
+          clusterName: live.clusterName,
+          brokerName: live.brokerName,
+          brokerId: live.brokerId,
+          brokerAddr: live.brokerAddr,
+          haServerAddr: live.haServerAddr,
+          zoneName: this.#brokerAddrTable.get(live.brokerName)?.zoneName ?? null,
+          lastUpdateTimestamp: live.lastUpdateTimestamp,
+          heartbeatTimeoutMillis: live.heartbeatTimeoutMillis,
+          dataVersion: { ...live.dataVersion },
+        });
+      }
+    }
+    return out;
   }
 
   /** Topics held by any broker of `clusterName` (empty for an unknown cluster). */

@@ -124,6 +124,23 @@ export interface UnregisterBrokerRequest {
   brokerId: number;
 }
 
+/** One live broker address, as `getLiveBrokers()` and `GET /brokers` report it. No field is ever omitted. */
+export interface LiveBrokerInfo {
+  clusterName: string;
+  brokerName: string;
+  brokerId: number;
+  brokerAddr: string;
+  /** `null` when the broker sent none. */
+  haServerAddr: string | null;
+  /** `null` when the broker sent none. */
+  zoneName: string | null;
+  /** Epoch ms on the registry's clock of the last registration or heartbeat. */
+  lastUpdateTimestamp: number;
+  /** The broker's own timeout, or the registry's default when it sent none. */
+  heartbeatTimeoutMillis: number;
+  dataVersion: DataVersion;
+}
+
 /** Why a broker address left the live table. */
 export type BrokerUnregisterReason = 'unregister' | 'expired' | 'channelDestroyed';
 

@@ -6,7 +6,12 @@ import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { InvalidOptionError } from '../core/errors.js';
 import type { RouteRegistry } from '../core/registry.js';
-import { resolveHttpHandlerOptions, type HttpHandlerOptions, type ResolvedHttpHandlerOptions } from './options.js';
+import type { NamesrvMetrics } from '../core/metrics.js';
+import { TokenGuard } from './auth.js';
+import {
+  resolveHttpHandlerOptions, resolveHttpServerLimits, type HttpHandlerOptions, type HttpServerOptions,
+  type ResolvedHttpHandlerOptions,
+} from './options.js';
 import { ClientGoneError, isCrossSite, parseTarget, type Target } from './request.js';
 import { HttpError, sendError, sendJson, sendText } from './respond.js';
 import { buildRouter, type Reply, type RouteHandler } from './routes.js';
@@ -18,6 +23,8 @@ export interface HttpHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Event streams (route watchers and `/events` clients) open now. */
   readonly streamCount: number;
+  /** Where the handler records metrics (`null` when turned off); servers report their connections there. */
+  readonly metrics: NamesrvMetrics | null;
   /**
    * Ends every event stream, refuses new ones, makes `/health` answer 503 and
    * detaches the metrics the handler made itself. Other requests are still
@@ -62,15 +69,19 @@ export function createHttpHandler(registry: RouteRegistry, options?: HttpHandler
     keepAliveMillis: o.keepAliveMillis,
     maxStreams: o.maxWatchers,
     maxBufferBytes: o.maxStreamBufferBytes,
+    replayLength: o.eventReplayLength,
+    kvConfig: o.kvConfig,
   });
   let open = true;
-  const router = buildRouter({ registry, options: o, streams, isOpen: () => open });
+  const router = buildRouter({ registry, options: o, streams, isOpen: () => open, startedAt: performance.now() });
+  const guards: Guards = { router, o, tokens: o.tokens === null ? null : new TokenGuard(o.tokens) };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(router, o, req, res);
+    void serve(guards, req, res);
   };
   return Object.defineProperties(listener, {
     streamCount: { get: () => streams.size, enumerable: true },
+    metrics: { value: o.metrics, enumerable: true },
     close: {
       value: (): void => {
         if (!open) return;
@@ -83,9 +94,15 @@ export function createHttpHandler(registry: RouteRegistry, options?: HttpHandler
   }) as HttpHandler;
 }
 
-async function serve(
-  router: Router<RouteHandler>, o: ResolvedHttpHandlerOptions, req: IncomingMessage, res: ServerResponse,
-): Promise<void> {
+/** What decides whether a request may run. */
+interface Guards {
+  readonly router: Router<RouteHandler>;
+  readonly o: ResolvedHttpHandlerOptions;
+  readonly tokens: TokenGuard | null;
+}
+
+async function serve(guards: Guards, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { router, o } = guards;
   const started = performance.now();
   let operation = UNMATCHED;
   let status: number;
@@ -99,7 +116,8 @@ async function serve(
     }
     const endpoint = match.endpoint;
     operation = endpoint.operation;
-    if (endpoint.mutating) await guard(router, o, endpoint, target, req);
+    if (endpoint.mutating) await guard(guards, endpoint, target, req);
+    else if (guards.tokens !== null && endpoint.access !== 'public') guards.tokens.check(req, endpoint.access);
     const reply = await endpoint.handle({ req, res, params: match.params, query: target.query });
     send(req, res, reply);
     status = res.statusCode;
@@ -109,10 +127,9 @@ async function serve(
   o.metrics?.observeRequest('http', operation, performance.now() - started, status < 400);
 }
 
-/** Read-only mode, the cross-site check, then `authorize`: cheapest refusals first, bodies unread. */
+/** Read-only mode, the cross-site check, tokens, then `authorize`: cheapest refusals first, bodies unread. */
 async function guard(
-  router: Router<RouteHandler>, o: ResolvedHttpHandlerOptions, endpoint: Endpoint<RouteHandler>, target: Target,
-  req: IncomingMessage,
+  { router, o, tokens }: Guards, endpoint: Endpoint<RouteHandler>, target: Target, req: IncomingMessage,
 ): Promise<void> {
   if (o.readOnly) {
     throw new HttpError(405, 'ERR_READ_ONLY', `${endpoint.method} is not allowed: this name server is read-only over HTTP`,
@@ -121,6 +138,7 @@ async function guard(
   if (isCrossSite(req)) {
     throw new HttpError(403, 'ERR_CROSS_SITE', 'a browser request from another site may not change the name server');
   }
+  if (tokens !== null && endpoint.access !== 'public') tokens.check(req, endpoint.access);
   if (o.authorize === null) return;
   let allowed: boolean;
   try {
@@ -134,7 +152,7 @@ async function guard(
 function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if (reply === null) return;
   if ('json' in reply) sendJson(req, res, reply.status, reply.json);
-  else if ('text' in reply) sendText(req, res, reply.status, reply.contentType, reply.text);
+  else if ('text' in reply) sendText(req, res, reply.status, reply.contentType, reply.text, reply.headers);
   else if (!res.headersSent) {
     res.statusCode = reply.status;
     res.end();
@@ -195,9 +213,30 @@ export class NamesrvHttpServer extends Server {
 
 /**
  * An `http.Server` serving {@link createHttpHandler}'s listener; call
- * `listen` on it. Its `close()` also ends the event streams.
- * @throws {@link InvalidOptionError} as {@link createHttpHandler} does.
+ * `listen` on it. Its `close()` also ends the event streams. It cuts off
+ * slow requests (`headersTimeoutMillis`, `requestTimeoutMillis`), closes idle
+ * keep-alive connections (`keepAliveTimeoutMillis`), refuses connections over
+ * `maxConnections`, and reports open connections to the handler's metrics.
+ * @throws {@link InvalidOptionError} as {@link createHttpHandler} does, or when a limit is invalid.
  */
-export function createHttpServer(registry: RouteRegistry, options?: HttpHandlerOptions): NamesrvHttpServer {
-  return new NamesrvHttpServer(createHttpHandler(registry, options));
+export function createHttpServer(registry: RouteRegistry, options?: HttpServerOptions): NamesrvHttpServer {
+  const limits = resolveHttpServerLimits(options);
+  const {
+    headersTimeoutMillis: _h, requestTimeoutMillis: _r, keepAliveTimeoutMillis: _k, maxConnections: _m, ...handlerOptions
+  } = options ?? {};
+  const server = new NamesrvHttpServer(createHttpHandler(registry, handlerOptions));
+  server.headersTimeout = limits.headersTimeoutMillis;
+  server.requestTimeout = limits.requestTimeoutMillis;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMillis;
+  server.maxConnections = limits.maxConnections;
+  const metrics = server.handler.metrics;
+  if (metrics !== null) {
+    let open = 0;
+    metrics.setOpenConnections('http', 0);
+    server.on('connection', (socket) => {
+      metrics.setOpenConnections('http', ++open);
+      socket.once('close', () => metrics.setOpenConnections('http', --open));
+    });
+  }
+  return server;
 }

@@ -4,21 +4,25 @@
  * {@link createHttpHandler} is a plain `node:http` request listener.
  *
  * Endpoints (under `basePath`, default the root):
- * - `GET /health`, `GET /metrics`
+ * - `GET /`: the operator console (unless `console: false`)
+ * - `GET /health`, `GET /health/live`, `GET /health/ready`, `GET /metrics`
+ * - `GET /rocketmq/nsaddr`: the name server list (with `nsAddrs`)
  * - `GET /cluster`, `GET /topics`, `GET /clusters/:cluster/topics`
  * - `GET /topics/:topic/route` (`?watch=1` or `Accept: text/event-stream`: a
  *   stream of `route` events), `DELETE /topics/:topic[?cluster=]`
  * - `GET /events[?routes=1]`: a stream of `brokerRegistered`,
- *   `brokerUnregistered` (and `topicRouteChanged`) events
+ *   `brokerUnregistered`, `kvChanged` (and `topicRouteChanged`) events, each
+ *   with an `id:`; `Last-Event-ID` resumes, or gets `reset` when too old
+ * - `GET /brokers`: the live broker addresses
  * - `POST /brokers` (register), `DELETE /brokers` (unregister, one or an
  *   array), `POST /brokers/heartbeat`,
  *   `POST /brokers/:brokerName/wipe-write-perm`, `POST /brokers/:brokerName/add-write-perm`
- * - `GET /kv/:namespace`, `GET|PUT|DELETE /kv/:namespace/:key`
+ * - `GET /kv` (namespaces), `GET /kv/:namespace`, `GET|PUT|DELETE /kv/:namespace/:key`
  * @packageDocumentation
  */
 export { createHttpHandler, createHttpServer, NamesrvHttpServer } from './handler.js';
 export type { HttpHandler } from './handler.js';
-export { HTTP_HANDLER_DEFAULTS } from './options.js';
-export type { HttpHandlerOptions } from './options.js';
-export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS } from '../core/metrics.js';
+export { HTTP_HANDLER_DEFAULTS, HTTP_SERVER_DEFAULTS } from './options.js';
+export type { HttpHandlerOptions, HttpRole, HttpServerOptions } from './options.js';
+export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS, UNKNOWN_OPERATION } from '../core/metrics.js';
 export type { MetricsAdapter, NamesrvMetricsOptions } from '../core/metrics.js';

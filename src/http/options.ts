@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../core/errors.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../core/metrics.js';
+import { VERSION } from '../core/version.js';
 
 /** Options of {@link createHttpHandler} and {@link createHttpServer}. */
 export interface HttpHandlerOptions {
@@ -67,6 +68,86 @@ export interface HttpHandlerOptions {
    * @default logs with `console.error`
    */
   readonly onError?: (error: unknown, req: IncomingMessage) => void;
+  /**
+   * Serve the operator console (a read-only HTML page following `/events`) at `GET /`.
+   * @default true
+   */
+  readonly console?: boolean;
+  /**
+   * Whether the name server is ready for traffic: `GET /health/ready` answers
+   * 503 while this returns false (wire the remoting adapter's
+   * `needWaitForService` here) and after `close()`.
+   * @default always ready
+   */
+  readonly ready?: () => boolean;
+  /**
+   * The name server addresses `GET /rocketmq/nsaddr` answers (`host:port;host:port`),
+   * for Java clients that find name servers through `rocketmq.namesrv.domain`.
+   * An array or one `;`-separated string. Without it that path answers 404.
+   */
+  readonly nsAddrs?: readonly string[] | string;
+  /**
+   * Bearer tokens and the roles each grants. With tokens, every request but the
+   * health probes and `/rocketmq/nsaddr` needs `Authorization: Bearer <token>`:
+   * reads need `client`, broker registration, heartbeat and unregistration
+   * need `broker`, every other write `admin` (which grants every role).
+   * Missing or unknown token → 401, a role short → 403. Checked before
+   * {@link HttpHandlerOptions.authorize}.
+   */
+  readonly tokens?: ReadonlyArray<{ readonly token: string; readonly roles: readonly HttpRole[] }>;
+  /**
+   * How many recent events `/events` keeps so a client reconnecting with
+   * `Last-Event-ID` gets what it missed; an older id gets a `reset` event.
+   * @default 1024
+   */
+  readonly eventReplayLength?: number;
+  /**
+   * The version `/health` reports.
+   * @default this package's version
+   */
+  readonly version?: string;
+}
+
+/** What a bearer token may do: read (`client`), register and heartbeat (`broker`), or change anything (`admin`). */
+export type HttpRole = 'client' | 'broker' | 'admin';
+
+/** Options of {@link createHttpServer}: the handler's, plus the server's own limits. */
+export interface HttpServerOptions extends HttpHandlerOptions {
+  /**
+   * Time allowed to receive a request's headers (slow-header clients are cut off).
+   * @default 15_000
+   */
+  readonly headersTimeoutMillis?: number;
+  /**
+   * Time allowed to receive a whole request (headers and body). Event streams
+   * are not affected: their request is complete once sent.
+   * @default 60_000
+   */
+  readonly requestTimeoutMillis?: number;
+  /**
+   * How long an idle keep-alive connection stays open.
+   * @default 5_000
+   */
+  readonly keepAliveTimeoutMillis?: number;
+  /**
+   * Most connections open at once; more are closed as they arrive.
+   * @default 2_048
+   */
+  readonly maxConnections?: number;
+}
+
+/** The defaults of {@link HttpServerOptions}' own options. */
+export const HTTP_SERVER_DEFAULTS = Object.freeze({
+  headersTimeoutMillis: 15_000,
+  requestTimeoutMillis: 60_000,
+  keepAliveTimeoutMillis: 5_000,
+  maxConnections: 2_048,
+});
+
+/** A token with its roles, as resolved. */
+export interface ResolvedToken {
+  readonly token: string;
+  readonly roles: ReadonlySet<HttpRole>;
 }
 
 /** The defaults of {@link HttpHandlerOptions}. */
@@ -77,6 +158,8 @@ export const HTTP_HANDLER_DEFAULTS = Object.freeze({
   maxWatchers: 1_000,
   keepAliveMillis: 15_000,
   maxStreamBufferBytes: 1024 * 1024,
+  console: true,
+  eventReplayLength: 1024,
 });
 
 /** Options with every default applied. */
@@ -93,6 +176,14 @@ export interface ResolvedHttpHandlerOptions {
   readonly keepAliveMillis: number;
   readonly maxStreamBufferBytes: number;
   readonly onError: (error: unknown, req: IncomingMessage) => void;
+  readonly console: boolean;
+  readonly ready: () => boolean;
+  /** `host:port;host:port`, or null when not configured. */
+  readonly nsAddrs: string | null;
+  /** null when tokens are not in use. */
+  readonly tokens: readonly ResolvedToken[] | null;
+  readonly eventReplayLength: number;
+  readonly version: string;
 }
 
 function logError(error: unknown, req: IncomingMessage): void {
@@ -133,7 +224,71 @@ export function resolveHttpHandlerOptions(options: HttpHandlerOptions = {}): Res
     keepAliveMillis: positiveInteger(options.keepAliveMillis, d.keepAliveMillis, 'keepAliveMillis'),
     maxStreamBufferBytes: positiveInteger(options.maxStreamBufferBytes, d.maxStreamBufferBytes, 'maxStreamBufferBytes'),
     onError: fn(options.onError, 'onError') ?? logError,
+    console: flag(options.console, d.console, 'console'),
+    ready: fn(options.ready, 'ready') ?? alwaysReady,
+    nsAddrs: nsAddrsOf(options.nsAddrs),
+    tokens: tokensOf(options.tokens),
+    eventReplayLength: positiveInteger(options.eventReplayLength, d.eventReplayLength, 'eventReplayLength'),
+    version: options.version === undefined ? VERSION : nonEmptyString(options.version, 'version'),
   };
+}
+
+/** Validates the server's own options and applies their defaults. */
+export function resolveHttpServerLimits(options: HttpServerOptions = {}): Required<Pick<HttpServerOptions,
+  'headersTimeoutMillis' | 'requestTimeoutMillis' | 'keepAliveTimeoutMillis' | 'maxConnections'>> {
+  const d = HTTP_SERVER_DEFAULTS;
+  const limits = {
+    headersTimeoutMillis: positiveInteger(options.headersTimeoutMillis, d.headersTimeoutMillis, 'headersTimeoutMillis'),
+    requestTimeoutMillis: positiveInteger(options.requestTimeoutMillis, d.requestTimeoutMillis, 'requestTimeoutMillis'),
+    keepAliveTimeoutMillis: positiveInteger(options.keepAliveTimeoutMillis, d.keepAliveTimeoutMillis, 'keepAliveTimeoutMillis'),
+    maxConnections: positiveInteger(options.maxConnections, d.maxConnections, 'maxConnections'),
+  };
+  // Node cannot enforce a header deadline later than the whole request's.
+  if (limits.headersTimeoutMillis > limits.requestTimeoutMillis) {
+    throw new InvalidOptionError('options.headersTimeoutMillis must not exceed options.requestTimeoutMillis');
+  }
+  return limits;
+}
+
+function alwaysReady(): boolean {
+  return true;
+}
+
+const ROLES: ReadonlySet<string> = new Set<HttpRole>(['client', 'broker', 'admin']);
+
+function nonEmptyString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new InvalidOptionError(`options.${name} must be a non-empty string`);
+  return value;
+}
+
+function nsAddrsOf(value: HttpHandlerOptions['nsAddrs']): string | null {
+  if (value === undefined) return null;
+  const list = typeof value === 'string' ? value.split(';') : value;
+  if (!Array.isArray(list)) throw new InvalidOptionError('options.nsAddrs must be an array of host:port or a ;-separated string');
+  const addrs = list.map((a: unknown) => (typeof a === 'string' ? a.trim() : a)).filter((a) => a !== '');
+  // Each is `host:port` (a bracketed IPv6 host too); the separator and whitespace would corrupt the list.
+  for (const a of addrs) {
+    if (typeof a !== 'string' || !/^[^\s;]+:\d{1,5}$/.test(a)) {
+      throw new InvalidOptionError(`options.nsAddrs entries must be host:port, got ${String(a)}`);
+    }
+  }
+  if (addrs.length === 0) throw new InvalidOptionError('options.nsAddrs must name at least one address');
+  return addrs.join(';');
+}
+
+function tokensOf(value: HttpHandlerOptions['tokens']): readonly ResolvedToken[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) throw new InvalidOptionError('options.tokens must be an array of { token, roles }');
+  return value.map((entry: unknown, i) => {
+    const e = entry as { token?: unknown; roles?: unknown } | null;
+    if (typeof e !== 'object' || e === null || typeof e.token !== 'string' || e.token.length === 0) {
+      throw new InvalidOptionError(`options.tokens[${i}].token must be a non-empty string`);
+    }
+    if (!Array.isArray(e.roles) || e.roles.some((r) => typeof r !== 'string' || !ROLES.has(r))) {
+      throw new InvalidOptionError(`options.tokens[${i}].roles must list 'client', 'broker' or 'admin'`);
+    }
+    return { token: e.token, roles: new Set(e.roles as HttpRole[]) };
+  });
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {

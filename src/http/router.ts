@@ -3,10 +3,14 @@
  * raw segments, with 404 and 405 (plus `Allow`) decided in one place.
  * @internal
  */
+import type { HttpRole } from './options.js';
 import { decodeSegment } from './request.js';
 
 /** The methods the adapter serves. */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Who may call an endpoint when bearer tokens are in use: anyone, or holders of a role. */
+export type Access = 'public' | HttpRole;
 
 /** One method of one route. */
 export interface Endpoint<H> {
@@ -15,6 +19,8 @@ export interface Endpoint<H> {
   readonly operation: string;
   /** Changes state: subject to `readOnly`, `authorize` and the cross-site check. */
   readonly mutating: boolean;
+  /** The role a bearer token needs. */
+  readonly access: Access;
   readonly handle: H;
 }
 
@@ -53,7 +59,7 @@ export class Router<H> {
   readonly #routes: Route<H>[] = [];
 
   /** Adds `handle` for `method` on `pattern` (e.g. `/topics/:topic/route`). */
-  add(method: Method, pattern: string, options: { mutating: boolean }, handle: H): this {
+  add(method: Method, pattern: string, options: { readonly mutating: boolean; readonly access: Access }, handle: H): this {
     const parts = pattern === '/' ? [] : pattern.slice(1).split('/');
     const segments = parts.map((p) => (p.startsWith(':') ? null : p));
     const key = segments.map((s) => s ?? ':').join('/');
@@ -62,7 +68,7 @@ export class Router<H> {
       route = { segments, paramNames: parts.filter((p) => p.startsWith(':')).map((p) => p.slice(1)), endpoints: new Map() };
       this.#routes.push(route);
     }
-    route.endpoints.set(method, { method, operation: `${method} ${pattern}`, mutating: options.mutating, handle });
+    route.endpoints.set(method, { method, operation: `${method} ${pattern}`, mutating: options.mutating, access: options.access, handle });
     return this;
   }
 

@@ -3,9 +3,11 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { InvalidRequestError } from '../core/errors.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { RegisterBrokerRequest, UnregisterBrokerRequest } from '../core/types.js';
+import { consolePage } from './console/page.js';
 import type { ResolvedHttpHandlerOptions } from './options.js';
 import { queryFlag, readJsonBody } from './request.js';
 import { HttpError, toJson } from './respond.js';
@@ -23,7 +25,10 @@ export interface Call {
 /** What a route answers: a status with JSON or text, or `null` when it answered itself (a stream). */
 export type Reply =
   | { readonly status: number; readonly json: string }
-  | { readonly status: number; readonly text: string; readonly contentType: string }
+  | {
+    readonly status: number; readonly text: string; readonly contentType: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  }
   | { readonly status: 204 }
   | null;
 
@@ -37,6 +42,8 @@ export interface RouteDeps {
   readonly streams: StreamHub;
   /** False once the handler is closed: `/health` then answers 503. */
   readonly isOpen: () => boolean;
+  /** `performance.now()` when the handler was made: `/health`'s uptime. */
+  readonly startedAt: number;
 }
 
 const NO_CONTENT = Object.freeze({ status: 204 as const });
@@ -59,22 +66,48 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
   const { registry, options, streams } = deps;
   const { metrics, maxBodyBytes } = options;
   const body = (call: Call): Promise<unknown> => readJsonBody(call.req, maxBodyBytes);
-  const read = { mutating: false };
-  const write = { mutating: true };
+  const read = { mutating: false, access: 'client' } as const;
+  // Probes (kubelet, load balancers) and Java's address lookup send no credentials.
+  const open = { mutating: false, access: 'public' } as const;
+  const write = { mutating: true, access: 'admin' } as const;
+  const brokerWrite = { mutating: true, access: 'broker' } as const;
   const router = new Router<RouteHandler>();
 
-  router.add('GET', '/health', read, () => {
-    const open = deps.isOpen();
+  router.add('GET', '/health', open, () => {
+    const serving = deps.isOpen();
     return {
-      status: open ? 200 : 503,
+      status: serving ? 200 : 503,
       json: JSON.stringify({
-        status: open ? 'ok' : 'closing',
+        status: serving ? 'ok' : 'closing',
+        version: options.version,
+        uptimeSeconds: Math.floor((performance.now() - deps.startedAt) / 1000),
         brokers: registry.liveBrokerCount,
         topics: registry.topicCount,
         streams: streams.size,
       }),
     };
   });
+
+  // Liveness: answering at all is the proof.
+  router.add('GET', '/health/live', open, () => ok({ status: 'ok' }));
+
+  router.add('GET', '/health/ready', open, () => {
+    const status = !deps.isOpen() ? 'closing' : options.ready() ? 'ready' : 'not-ready';
+    return { status: status === 'ready' ? 200 : 503, json: JSON.stringify({ status }) };
+  });
+
+  router.add('GET', '/rocketmq/nsaddr', open, () => {
+    if (options.nsAddrs === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'no name server addresses are configured');
+    return { status: 200, text: options.nsAddrs, contentType: 'text/plain; charset=utf-8' };
+  });
+
+  if (options.console) {
+    const page = consolePage(options.basePath, options.kvConfig !== null);
+    // The page holds no data (it fetches it), so loading it needs no token; its requests do.
+    router.add('GET', '/', open, () => {
+      return { status: 200, text: page.html, contentType: 'text/html; charset=utf-8', headers: page.headers };
+    });
+  }
 
   router.add('GET', '/metrics', read, () => {
     if (metrics === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'metrics are turned off');
@@ -109,12 +142,19 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return NO_CONTENT;
   });
 
-  router.add('GET', '/events', read, ({ res, query }) => {
-    streams.watchEvents(res, queryFlag(query, 'routes'));
+  router.add('GET', '/events', read, ({ req, res, query }) => {
+    const lastEventId = req.headers['last-event-id'];
+    streams.watchEvents(res, queryFlag(query, 'routes'), typeof lastEventId === 'string' ? lastEventId : undefined);
     return null;
   });
 
-  router.add('POST', '/brokers', write, async (call) => {
+  router.add('GET', '/brokers', read, ({ res }) => {
+    // The registry's clock, so a page can show heartbeat ages even when it is not wall time.
+    res.setHeader('X-Namesrv-Now', String(registry.options.now()));
+    return ok(registry.getLiveBrokers());
+  });
+
+  router.add('POST', '/brokers', brokerWrite, async (call) => {
     // The channel is the remoting adapter's connection handle; HTTP brokers live by heartbeats alone.
     const req = { ...objectBody(await body(call)), channel: undefined } as unknown as RegisterBrokerRequest;
     const result = registry.registerBroker(req);
@@ -125,14 +165,14 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return ok(result);
   });
 
-  router.add('DELETE', '/brokers', write, async (call) => {
+  router.add('DELETE', '/brokers', brokerWrite, async (call) => {
     const payload = await body(call);
     if (Array.isArray(payload)) registry.unregisterBrokers(payload as UnregisterBrokerRequest[]);
     else registry.unregisterBroker(objectBody(payload) as unknown as UnregisterBrokerRequest);
     return NO_CONTENT;
   });
 
-  router.add('POST', '/brokers/heartbeat', write, async (call) => {
+  router.add('POST', '/brokers/heartbeat', brokerWrite, async (call) => {
     const { clusterName, brokerAddr } = objectBody(await body(call));
     // Validates both names; a broker that is not live must register again, so say so.
     if (registry.queryBrokerTopicConfig(clusterName as string, brokerAddr as string) === null) {
@@ -152,6 +192,8 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     if (options.kvConfig === null) throw new HttpError(501, 'ERR_KV_DISABLED', 'no KV config store is configured');
     return options.kvConfig;
   };
+
+  router.add('GET', '/kv', read, () => ok({ namespaces: kv().namespaces() }));
 
   router.add('GET', '/kv/:namespace', read, ({ params }) => {
     const namespace = params.get('namespace');

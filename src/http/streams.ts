@@ -5,8 +5,10 @@
  * @internal
  */
 import type { ServerResponse } from 'node:http';
+import type { KvConfigChangeEvent, KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, TopicRouteChangedEvent } from '../core/types.js';
+import { EventLog } from './event-log.js';
 import { HttpError, toJson } from './respond.js';
 
 /** Limits of a {@link StreamHub}. */
@@ -14,6 +16,10 @@ export interface StreamHubOptions {
   readonly keepAliveMillis: number;
   readonly maxStreams: number;
   readonly maxBufferBytes: number;
+  /** How many recent events a reconnecting `/events` client may catch up on. */
+  readonly replayLength: number;
+  /** Its changes become `kvChanged` events. */
+  readonly kvConfig: KvConfigStore | null;
 }
 
 /** One open event stream. */
@@ -42,12 +48,12 @@ abstract class EventStream {
     });
   }
 
-  /** Writes one event; `data` is single-line JSON. */
-  protected write(event: string, data: string): void {
+  /** Writes framed event text. */
+  protected writeFrame(frame: string): void {
     // Ended (the handler closed) or gone, with the 'close' that unsubscribes still pending: writing
     // after end would emit an 'error' nobody listens to, which crashes the host process.
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.res.write(`event: ${event}\ndata: ${data}\n\n`);
+    this.res.write(frame);
   }
 
   /** Ends the response; the `close` handler then unsubscribes. */
@@ -60,13 +66,15 @@ abstract class EventStream {
 /** Watches one topic: sends its route (`null` when it has none) now and on every change. */
 class RouteWatcher extends EventStream {
   readonly topic: string;
+  readonly #log: EventLog;
   #lastSent: string | null = null;
   /** The newest route JSON not yet written because the client was slow, if any. */
   #pending: string | null = null;
 
-  constructor(res: ServerResponse, topic: string, keepAliveMillis: number, onClose: () => void) {
+  constructor(res: ServerResponse, topic: string, log: EventLog, keepAliveMillis: number, onClose: () => void) {
     super(res, keepAliveMillis, onClose);
     this.topic = topic;
+    this.#log = log;
   }
 
   /** Sends `json` unless it equals what the client has; a slow client gets only the latest. */
@@ -84,7 +92,8 @@ class RouteWatcher extends EventStream {
     }
     if (json === this.#lastSent) return;
     this.#lastSent = json;
-    this.write('route', json);
+    // Each route event is the whole state, so a reconnect needs no replay: the id only orders them.
+    this.writeFrame(`id: ${this.#log.lastId}\nevent: route\ndata: ${json}\n\n`);
   }
 }
 
@@ -97,13 +106,13 @@ class EventsClient extends EventStream {
     this.routes = routes;
   }
 
-  /** Writes `event`, or disconnects a client more than `maxBufferBytes` behind. */
-  send(event: string, data: string, maxBufferBytes: number): void {
+  /** Writes a framed event, or disconnects a client more than `maxBufferBytes` behind. */
+  send(frame: string, maxBufferBytes: number): void {
     if (this.res.writableLength > maxBufferBytes) {
       this.res.destroy();
       return;
     }
-    this.write(event, data);
+    this.writeFrame(frame);
   }
 }
 
@@ -121,10 +130,12 @@ export class StreamHub {
   #listeningToRoutes = false;
   #closed = false;
 
+  readonly #log: EventLog;
+
   readonly #onRouteChanged = (event: TopicRouteChangedEvent): void => {
+    const frame = this.#log.append('topicRouteChanged', JSON.stringify({ topic: event.topic }), true);
     if (this.#routeClients > 0) {
-      const data = JSON.stringify({ topic: event.topic });
-      for (const c of this.#clients) if (c.routes) c.send('topicRouteChanged', data, this.#options.maxBufferBytes);
+      for (const c of this.#clients) if (c.routes) c.send(frame, this.#options.maxBufferBytes);
     }
     if (!this.#watchers.has(event.topic)) return;
     this.#dirty.add(event.topic);
@@ -140,9 +151,14 @@ export class StreamHub {
     this.#broadcast('brokerUnregistered', JSON.stringify(event));
   };
 
+  readonly #onKvChanged = (event: KvConfigChangeEvent): void => {
+    this.#broadcast('kvChanged', JSON.stringify({ namespace: event.namespace, key: event.key }));
+  };
+
   constructor(registry: RouteRegistry, options: StreamHubOptions) {
     this.#registry = registry;
     this.#options = options;
+    this.#log = new EventLog(options.replayLength);
   }
 
   /** Open streams of both kinds. */
@@ -153,7 +169,7 @@ export class StreamHub {
   /** Turns `res` into a watcher of `topic`'s route. */
   watchRoute(res: ServerResponse, topic: string): void {
     this.#admit();
-    const watcher = new RouteWatcher(res, topic, this.#options.keepAliveMillis, () => this.#removeWatcher(watcher));
+    const watcher = new RouteWatcher(res, topic, this.#log, this.#options.keepAliveMillis, () => this.#removeWatcher(watcher));
     let set = this.#watchers.get(topic);
     if (set === undefined) {
       set = new Set();
@@ -162,22 +178,32 @@ export class StreamHub {
     set.add(watcher);
     this.#watcherCount++;
     this.#updateRouteListener();
+    // Tells the client the subscription is live, as `/events` does.
+    res.write(': ready\n\n');
     watcher.push(toJson(this.#registry.getRouteInfoByTopic(topic)));
   }
 
-  /** Turns `res` into a global event stream; `routes` adds `topicRouteChanged` events. */
-  watchEvents(res: ServerResponse, routes: boolean): void {
+  /**
+   * Turns `res` into a global event stream; `routes` adds `topicRouteChanged`
+   * events. With `lastEventId` (the `Last-Event-ID` of a reconnect) it first
+   * replays what the client missed, or sends `reset` when that is no longer known.
+   */
+  watchEvents(res: ServerResponse, routes: boolean, lastEventId?: string): void {
     this.#admit();
     const client = new EventsClient(res, routes, this.#options.keepAliveMillis, () => this.#removeClient(client));
-    if (this.#clients.size === 0) {
-      this.#registry.on('brokerRegistered', this.#onRegistered);
-      this.#registry.on('brokerUnregistered', this.#onUnregistered);
-    }
+    // Listening only while someone streams keeps an idle handler off the registry; a client that
+    // reconnects after a pause with no listener learns it must re-read (the log marks the pause).
+    if (this.#clients.size === 0) this.#listenToEvents(true);
     this.#clients.add(client);
     if (routes) this.#routeClients++;
     this.#updateRouteListener();
-    // Tells the client the subscription is live.
-    res.write(': ready\n\n');
+    // Tells the client the subscription is live; the bare id (no data, so no event fires) is where
+    // a client with nothing to catch up on resumes from.
+    res.write(`: ready\nid: ${this.#log.lastId}\n\n`);
+    if (lastEventId === undefined || lastEventId === '') return;
+    const resume = this.#log.resume(lastEventId, routes);
+    if (resume.kind === 'reset') client.send(this.#log.resetFrame(resume.reason), this.#options.maxBufferBytes);
+    else for (const frame of resume.frames) client.send(frame, this.#options.maxBufferBytes);
   }
 
   /** Ends every stream and refuses new ones. */
@@ -210,19 +236,31 @@ export class StreamHub {
   #removeClient(client: EventsClient): void {
     if (!this.#clients.delete(client)) return;
     if (client.routes) this.#routeClients--;
-    if (this.#clients.size === 0) {
+    if (this.#clients.size === 0) this.#listenToEvents(false);
+    this.#updateRouteListener();
+  }
+
+  #listenToEvents(on: boolean): void {
+    if (on) {
+      this.#log.trackingStarted('events');
+      this.#registry.on('brokerRegistered', this.#onRegistered);
+      this.#registry.on('brokerUnregistered', this.#onUnregistered);
+      this.#options.kvConfig?.on('change', this.#onKvChanged);
+    } else {
       this.#registry.off('brokerRegistered', this.#onRegistered);
       this.#registry.off('brokerUnregistered', this.#onUnregistered);
+      this.#options.kvConfig?.off('change', this.#onKvChanged);
     }
-    this.#updateRouteListener();
   }
 
   /** Listens to `topicRouteChanged` only while someone watches: the registry tracks changed topics only then. */
   #updateRouteListener(): void {
     const wanted = this.#watcherCount > 0 || this.#routeClients > 0;
     if (wanted === this.#listeningToRoutes) return;
-    if (wanted) this.#registry.on('topicRouteChanged', this.#onRouteChanged);
-    else this.#registry.off('topicRouteChanged', this.#onRouteChanged);
+    if (wanted) {
+      this.#log.trackingStarted('routes');
+      this.#registry.on('topicRouteChanged', this.#onRouteChanged);
+    } else this.#registry.off('topicRouteChanged', this.#onRouteChanged);
     this.#listeningToRoutes = wanted;
   }
 
@@ -239,6 +277,7 @@ export class StreamHub {
   }
 
   #broadcast(event: string, data: string): void {
-    for (const c of this.#clients) c.send(event, data, this.#options.maxBufferBytes);
+    const frame = this.#log.append(event, data, false);
+    for (const c of this.#clients) c.send(frame, this.#options.maxBufferBytes);
   }
 }
