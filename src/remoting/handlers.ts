@@ -14,6 +14,7 @@ import { bodyCrc32 } from './crc32.js';
 import { BodyDecodeError } from './errors.js';
 import { encodeBrokerMemberGroupBody, encodeClusterInfo, encodeTopicRouteData, parseFastjson } from './fastjson.js';
 import { booleanField, intField, longField, optionalField, requireField } from './headers.js';
+import type { DecodeRegisterBody } from './options.js';
 import { decodeRegisterBrokerBody } from './register-body.js';
 import { buildTemplate } from './response.js';
 import { invalidTopicRemark } from './topic-validator.js';
@@ -52,6 +53,8 @@ export interface HandlerContext {
   readonly routesByTopic: { epoch: number; readonly standard: Map<string, Reply>; readonly fastjson: Map<string, Reply> };
   /** Per connection: the last registration still being decoded or applied. */
   readonly registrations: WeakMap<object, Promise<void>>;
+  /** The server's `decodeRegisterBody` option; null decodes with decodeRegisterBrokerBody. */
+  readonly decodeRegisterBody: DecodeRegisterBody | null;
 }
 
 const SUCCESS_EMPTY: Readonly<Reply> = Object.freeze({ code: ResponseCode.SUCCESS, remark: null, extFields: null, body: null });
@@ -198,7 +201,7 @@ type DecodedRegistration = Omit<RegisterBrokerRequest, 'channel'>;
  * broker's newer topic table is never overwritten by an older one.
  */
 function registerBroker(ctx: HandlerContext, request: RemotingCommand, channel: unknown): Promise<Reply> {
-  const decoded = decodeRegistration(ctx, request);
+  const decoded = decodeRegistration(ctx, request, channel);
   // Handled below, possibly later: a rejection must not count as unhandled meanwhile.
   decoded.catch(() => undefined);
   const key = typeof channel === 'object' && channel !== null ? channel : null;
@@ -219,7 +222,7 @@ function isReply(value: DecodedRegistration | Reply): value is Reply {
   return 'code' in value;
 }
 
-async function decodeRegistration(ctx: HandlerContext, request: RemotingCommand): Promise<DecodedRegistration | Reply> {
+async function decodeRegistration(ctx: HandlerContext, request: RemotingCommand, channel: unknown): Promise<DecodedRegistration | Reply> {
   const ext = request.extFields;
   const brokerName = requireField(ext, 'brokerName');
   const brokerAddr = requireField(ext, 'brokerAddr');
@@ -233,9 +236,10 @@ async function decodeRegistration(ctx: HandlerContext, request: RemotingCommand)
   if (expectedCrc !== 0 && bodyCrc32(request.body) !== expectedCrc) {
     return fail(ResponseCode.SYSTEM_ERROR, 'crc32 not match');
   }
-  const body = await decodeRegisterBrokerBody(request.body, {
-    compressed, version: request.version, maxInflatedBytes: ctx.maxInflatedBytes,
-  });
+  const decodeOptions = { compressed, version: request.version, maxInflatedBytes: ctx.maxInflatedBytes };
+  const body = ctx.decodeRegisterBody === null
+    ? await decodeRegisterBrokerBody(request.body, decodeOptions)
+    : await ctx.decodeRegisterBody(request.body, typeof channel === 'object' && channel !== null ? { ...decodeOptions, key: channel } : decodeOptions);
   return {
     clusterName, brokerAddr, brokerName, brokerId, haServerAddr,
     zoneName: optionalField(ext, ZONE_NAME),

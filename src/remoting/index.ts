@@ -6,7 +6,9 @@
 export { RemotingServer } from './server.js';
 export type { RemotingServerEvents, ProtocolErrorEvent, RequestErrorEvent } from './server.js';
 export { REMOTING_SERVER_DEFAULTS } from './options.js';
-export type { RemotingServerOptions, ResolvedRemotingServerOptions } from './options.js';
+export type { RemotingServerOptions, ResolvedRemotingServerOptions, DecodeRegisterBody } from './options.js';
+export { DecodePool, DecodeQueueFullError } from './decode-pool.js';
+export type { DecodePoolOptions, DecodePoolStats, PoolDecodeOptions, MappedRegisterBrokerBody } from './decode-pool.js';
 export { RemotingClient } from './client.js';
 export type { RemotingClientOptions, InvokeOptions, RemotingResponse } from './client.js';
 export type { RemotingCommand, RemotingHeader } from './command.js';

@@ -8,6 +8,16 @@ import { InvalidOptionError } from '../core/errors.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
+import type { RegisterBrokerBody, DecodeRegisterBrokerBodyOptions } from './register-body.js';
+
+/**
+ * Decodes a REGISTER_BROKER body in place of the built-in decoder, e.g. a
+ * `DecodePool`'s `decode` bound to it. `key` is the connection: decodes of
+ * one key must resolve in call order.
+ */
+export type DecodeRegisterBody = (
+  body: Buffer | null, options: DecodeRegisterBrokerBodyOptions & { readonly key?: object },
+) => Promise<RegisterBrokerBody>;
 
 /** Options of a {@link RemotingServer}. */
 export interface RemotingServerOptions {
@@ -69,6 +79,12 @@ export interface RemotingServerOptions {
    * @default none (nothing measured)
    */
   readonly metrics?: NamesrvMetrics;
+  /**
+   * Decodes REGISTER_BROKER bodies, e.g. `(body, o) => pool.decode(body, o)`
+   * with a `DecodePool` to take large bodies off the event loop.
+   * @default decodeRegisterBrokerBody on the event loop
+   */
+  readonly decodeRegisterBody?: DecodeRegisterBody;
 }
 
 /** Options with every default applied. */
@@ -83,6 +99,7 @@ export interface ResolvedRemotingServerOptions {
   readonly maxConnections: number;
   readonly returnOrderTopicConfigToBroker: boolean;
   readonly metrics: NamesrvMetrics | null;
+  readonly decodeRegisterBody: DecodeRegisterBody | null;
 }
 
 /** RocketMQ's defaults. */
@@ -149,8 +166,12 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
   if (metrics !== null && (typeof metrics !== 'object' || typeof metrics.observeRequest !== 'function')) {
     throw new InvalidOptionError('options.metrics must be a NamesrvMetrics');
   }
+  const decodeRegisterBody = options.decodeRegisterBody ?? null;
+  if (decodeRegisterBody !== null && typeof decodeRegisterBody !== 'function') {
+    throw new InvalidOptionError('options.decodeRegisterBody must be a function');
+  }
   return {
     port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
-    returnOrderTopicConfigToBroker: returnOrder, metrics,
+    returnOrderTopicConfigToBroker: returnOrder, metrics, decodeRegisterBody,
   };
 }

@@ -121,6 +121,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       fastjsonRoutes: new WeakMap(),
       routesByTopic: { epoch: -1, standard: new Map(), fastjson: new Map() },
       registrations: new WeakMap(),
+      decodeRegisterBody: o.decodeRegisterBody,
     };
     o.metrics?.attach(registry);
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
