@@ -51,10 +51,13 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
   let ints = new Int32Array(8 + 64 + (b.length >> 2));
   let p = 8;
   let topics = 0;
+  // The previous topic's field names: start, end, id per position.
+  const memo = new Int32Array(3 * 32);
+  let memoFields = 0;
   const n = b.length;
   let i = bsSkipWs(b, 0);
   if (b[i] !== 0x7b) return null;
-  i = bsSkipWs(b, i + 1);
+  if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
   let seenFilter = false;
   let seenWrapper = false;
   if (b[i] === 0x7d) i++;
@@ -65,9 +68,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
       i = bsString(b, i, tmp);
       if (i < 0 || tmp[0] !== 0) return null;
       const ke = i - 1;
-      i = bsSkipWs(b, i);
+      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
       if (b[i] !== 0x3a) return null;
-      i = bsSkipWs(b, i + 1);
+      if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
       if (bsIs(b, ks, ke, 'filterServerList')) {
         if (seenFilter) return null;
         seenFilter = true;
@@ -85,7 +88,7 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
         } else {
           if (b[i] !== 0x7b) return null;
           // The wrapper: dataVersion, topicConfigTable, anything else skipped.
-          i = bsSkipWs(b, i + 1);
+          if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
           let seenVersion = false;
           let seenTable = false;
           if (b[i] === 0x7d) i++;
@@ -96,9 +99,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
               i = bsString(b, i, tmp);
               if (i < 0 || tmp[0] !== 0) return null;
               const we = i - 1;
-              i = bsSkipWs(b, i);
+              if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
               if (b[i] !== 0x3a) return null;
-              i = bsSkipWs(b, i + 1);
+              if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
               if (bsIs(b, ws, we, 'dataVersion')) {
                 if (seenVersion) return null;
                 seenVersion = true;
@@ -117,7 +120,7 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                   i += 4;
                 } else {
                   if (b[i] !== 0x7b) return null;
-                  i = bsSkipWs(b, i + 1);
+                  if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                   if (b[i] === 0x7d) i++;
                   else {
                     // The table: one record per topic.
@@ -134,9 +137,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                       const te = i - 1;
                       const keyFlags = tmp[0] as number;
                       if ((keyFlags & 1) !== 0 && !bsValidJson(b, ts - 1, te + 1)) return null;
-                      i = bsSkipWs(b, i);
+                      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                       if (b[i] !== 0x3a) return null;
-                      i = bsSkipWs(b, i + 1);
+                      if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                       const rec = p;
                       ints[rec + 1] = (keyFlags & 1) !== 0 ? 2 : (keyFlags & 2) !== 0 ? 1 : 0;
                       ints[rec + 2] = (keyFlags & 1) !== 0 ? ts - 1 : ts;
@@ -156,7 +159,7 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                         p = rec + 5;
                         let count = 0;
                         let seenFields = 0;
-                        i = bsSkipWs(b, i + 1);
+                        if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                         if (b[i] === 0x7d) i++;
                         else {
                           for (;;) {
@@ -167,15 +170,29 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                             }
                             if (b[i] !== 0x22) return null;
                             const fs = i + 1;
-                            i = bsString(b, i, tmp);
-                            if (i < 0 || (tmp[0] as number) !== 0) return null;
-                            const fe = i - 1;
-                            const id = bsFieldId(b, fs, fe, names);
+                            let fe: number;
+                            let id: number;
+                            // Topics repeat one layout: the previous topic's k-th name usually matches byte for byte.
+                            const ms = memo[3 * count] as number;
+                            const ml = (memo[3 * count + 1] as number) - ms;
+                            if (count < memoFields && b[fs + ml] === 0x22 && bsSame(b, fs, fs + ml, ms, ms + ml)) {
+                              fe = fs + ml;
+                              id = memo[3 * count + 2] as number;
+                              i = fe + 1;
+                            } else {
+                              i = bsString(b, i, tmp);
+                              if (i < 0 || (tmp[0] as number) !== 0) return null;
+                              fe = i - 1;
+                              id = bsFieldId(b, fs, fe, names);
+                            }
                             if (id >= 30 || (seenFields & (1 << id)) !== 0) return null;
                             seenFields |= 1 << id;
-                            i = bsSkipWs(b, i);
+                            memo[3 * count] = fs;
+                            memo[3 * count + 1] = fe;
+                            memo[3 * count + 2] = id;
+                            if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                             if (b[i] !== 0x3a) return null;
-                            i = bsSkipWs(b, i + 1);
+                            if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                             ints[p] = id;
                             const c = b[i] as number;
                             if (c === 0x22) {
@@ -243,9 +260,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                             }
                             p += 4;
                             count++;
-                            i = bsSkipWs(b, i);
+                            if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                             if (b[i] === 0x2c) {
-                              i = bsSkipWs(b, i + 1);
+                              if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                               continue;
                             }
                             if (b[i] !== 0x7d) return null;
@@ -254,10 +271,11 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                           }
                         }
                         ints[rec + 4] = count;
+                        memoFields = count;
                       }
-                      i = bsSkipWs(b, i);
+                      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                       if (b[i] === 0x2c) {
-                        i = bsSkipWs(b, i + 1);
+                        if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                         continue;
                       }
                       if (b[i] !== 0x7d) return null;
@@ -271,9 +289,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                 if (e < 0) return null;
                 i = e;
               }
-              i = bsSkipWs(b, i);
+              if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
               if (b[i] === 0x2c) {
-                i = bsSkipWs(b, i + 1);
+                if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                 continue;
               }
               if (b[i] !== 0x7d) return null;
@@ -287,9 +305,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
         if (e < 0) return null;
         i = e;
       }
-      i = bsSkipWs(b, i);
+      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
       if (b[i] === 0x2c) {
-        i = bsSkipWs(b, i + 1);
+        if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
         continue;
       }
       if (b[i] !== 0x7d) return null;
