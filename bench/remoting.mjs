@@ -7,7 +7,7 @@ import { RouteRegistry } from '../dist/index.js';
 import { buildT, topicConfig } from './workloads.mjs';
 
 /** A JSON-header request frame, as RocketMQ clients send them. */
-function requestFrame(code, opaque, extFields, body = Buffer.alloc(0)) {
+export function requestFrame(code, opaque, extFields, body = Buffer.alloc(0)) {
   const header = Buffer.from(JSON.stringify({ code, language: 'JAVA', version: 453, opaque, flag: 0, extFields }));
   const frame = Buffer.allocUnsafe(8 + header.length + body.length);
   frame.writeInt32BE(4 + header.length + body.length, 0);
@@ -30,7 +30,7 @@ function pipeline(port, frames, total, window = 2048) {
 }
 
 /** The physical limit: parses frame lengths, answers each with prebuilt bytes, no registry work. */
-function rawServer(response) {
+export function rawServer(response) {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     let pending = Buffer.alloc(0);
@@ -54,7 +54,7 @@ function rawServer(response) {
 }
 
 /** Captures the exact bytes our server answers to one request. */
-function oneResponse(port, frame) {
+export function oneResponse(port, frame) {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(frame));
     let buf = Buffer.alloc(0);

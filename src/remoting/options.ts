@@ -9,6 +9,7 @@ import type { KvConfigStore } from '../core/kv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
+import type { RegisterBodyDecoder } from './request-context.js';
 
 /** Options of a {@link RemotingServer}. */
 export interface RemotingServerOptions {
@@ -77,6 +78,12 @@ export interface RemotingServerOptions {
    * @default { mode: 'permissive', testMode: true } (as RocketMQ: TLS clients get a self-signed certificate)
    */
   readonly tls?: TlsServerOptions;
+  /**
+   * Decodes REGISTER_BROKER bodies, e.g. `(body, o) => pool.decode(body, o)`
+   * with a `DecodePool` to take large bodies off the event loop.
+   * @default decodeRegisterBrokerBody on the event loop
+   */
+  readonly decodeRegisterBody?: RegisterBodyDecoder;
 }
 
 /** Options with every default applied. */
@@ -92,6 +99,7 @@ export interface ResolvedRemotingServerOptions {
   readonly returnOrderTopicConfigToBroker: boolean;
   readonly metrics: NamesrvMetrics | null;
   readonly tls: ResolvedTlsOptions;
+  readonly decodeRegisterBody: RegisterBodyDecoder | null;
 }
 
 /** RocketMQ's defaults. */
@@ -158,9 +166,13 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
   if (metrics !== null && (typeof metrics !== 'object' || typeof metrics.observeRequest !== 'function')) {
     throw new InvalidOptionError('options.metrics must be a NamesrvMetrics');
   }
+  const decodeRegisterBody = options.decodeRegisterBody ?? null;
+  if (decodeRegisterBody !== null && typeof decodeRegisterBody !== 'function') {
+    throw new InvalidOptionError('options.decodeRegisterBody must be a function');
+  }
   return {
     port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
-    returnOrderTopicConfigToBroker: returnOrder, metrics,
+    returnOrderTopicConfigToBroker: returnOrder, metrics, decodeRegisterBody,
     tls: resolveTlsOptions(options.tls),
   };
 }

@@ -67,7 +67,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         maxInflatedBytes: Math.min(o.maxFrameBytes * 8, 0x7fffffff),
         returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker,
         routeReplies: new RouteReplyCache(registry),
-        decodeRegisterBody: decodeRegisterBrokerBody,
+        decodeRegisterBody: o.decodeRegisterBody ?? decodeRegisterBrokerBody,
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,

@@ -1,0 +1,114 @@
+/**
+ * Turns the compact form of a scanned REGISTER_BROKER body (see
+ * `body-scan.ts`) back into values: the same ones `JSON.parse` (or the
+ * compressed decoder) gives, with the topic table as a `Map`, the registry's
+ * fast path. Names are decoded straight from the body's bytes, so nothing
+ * keeps the body alive afterwards.
+ * @internal
+ * @module
+ */
+import type { DataVersion, TopicConfig } from '../../core/types.js';
+import type { BodyScan } from './body-scan.js';
+import type { RegisterBrokerBody } from '../codec/register-body.js';
+
+/** A decoded `RegisterBrokerBody` whose topic table is a `Map` in body order. */
+export interface MappedRegisterBrokerBody extends RegisterBrokerBody {
+  topicConfigSerializeWrapper: { topicConfigTable: Map<string, TopicConfig>; dataVersion: DataVersion };
+}
+
+/** Where the topic records start in `BodyScan.ints`. */
+const HEADER = 8;
+
+/** Rebuilds the body from `scan`, whose ranges point into `src`. */
+export function unpackRegisterBody(scan: BodyScan, src: Buffer): MappedRegisterBrokerBody {
+  const { ints, names, values } = scan;
+  const count = ints[0] as number;
+  const protoId = names.indexOf('__proto__');
+  const table = new Map<string, TopicConfig>();
+  let p = HEADER;
+  for (let t = 0; t < count; t++) {
+    const keyKind = ints[p + 1] as number;
+    const ks = ints[p + 2] as number;
+    const ke = ints[p + 3] as number;
+    const key = keyKind === 0 ? src.toString('latin1', ks, ke)
+      : keyKind === 1 ? src.toString('utf8', ks, ke) : JSON.parse(src.toString('utf8', ks, ke)) as string;
+    if (ints[p] === 1) {
+      table.set(key, JSON.parse(src.toString('utf8', ints[p + 4] as number, ints[p + 5] as number)) as TopicConfig);
+      p += 6;
+      continue;
+    }
+    const fields = ints[p + 4] as number;
+    p += 5;
+    let config: Record<string, unknown>;
+    // Object literals for the layouts brokers send: compact objects of one shape, and no keyed stores.
+    if (fields === 8 && isLayout(ints, p, FASTJSON_ORDER)) {
+      config = {
+        attributes: valueAt(ints, p, key, src, values), order: valueAt(ints, p + 4, key, src, values),
+        perm: valueAt(ints, p + 8, key, src, values), readQueueNums: valueAt(ints, p + 12, key, src, values),
+        topicFilterType: valueAt(ints, p + 16, key, src, values), topicName: valueAt(ints, p + 20, key, src, values),
+        topicSysFlag: valueAt(ints, p + 24, key, src, values), writeQueueNums: valueAt(ints, p + 28, key, src, values),
+      };
+    } else if ((fields === 7 || (fields === 8 && ints[p + 28] === 0)) && isLayout(ints, p, COMPRESSED_ORDER)) {
+      config = {
+        topicName: valueAt(ints, p, key, src, values), readQueueNums: valueAt(ints, p + 4, key, src, values),
+        writeQueueNums: valueAt(ints, p + 8, key, src, values), perm: valueAt(ints, p + 12, key, src, values),
+        topicFilterType: valueAt(ints, p + 16, key, src, values), topicSysFlag: valueAt(ints, p + 20, key, src, values),
+        order: valueAt(ints, p + 24, key, src, values),
+      };
+      if (fields === 8) config.attributes = valueAt(ints, p + 28, key, src, values);
+    } else {
+      config = {};
+      for (let f = 0; f < fields; f++) {
+        const id = ints[p + 4 * f] as number;
+        const value = valueAt(ints, p + 4 * f, key, src, values);
+        if (id === protoId) Object.defineProperty(config, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+        else config[names[id] as string] = value;
+      }
+    }
+    p += 4 * fields;
+    table.set(key, config as unknown as TopicConfig);
+  }
+  const dataVersion: DataVersion = ints[2] === 1
+    ? JSON.parse(src.toString('utf8', ints[3] as number, ints[4] as number)) as DataVersion
+    : { stateVersion: 0, timestamp: 0, counter: 0 };
+  return { topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion }, filterServerList: filterServers(ints, src) };
+}
+
+/** Field ids (indexes of the scanners' known names) in fastjson's sorted order. */
+const FASTJSON_ORDER: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7];
+/** Field ids in the compressed decoder's order (attributes, when present, last). */
+const COMPRESSED_ORDER: readonly number[] = [5, 3, 7, 2, 4, 6, 1];
+
+function isLayout(ints: Int32Array, p: number, order: readonly number[]): boolean {
+  for (let k = 0; k < order.length; k++) if (ints[p + 4 * k] !== order[k]) return false;
+  return true;
+}
+
+/** The value of the field record at `f`. */
+function valueAt(ints: Int32Array, f: number, key: string, src: Buffer, values: string[]): unknown {
+  const a = ints[f + 2] as number;
+  switch (ints[f + 1]) {
+    case 0: return a;
+    case 1: return a !== 0;
+    case 2: return null;
+    case 3: return key;
+    case 4: return values[a];
+    case 5: return src.toString('latin1', a, ints[f + 3] as number);
+    case 6: return src.toString('utf8', a, ints[f + 3] as number);
+    case 9: return {};
+    default: return JSON.parse(src.toString('utf8', a, ints[f + 3] as number)) as unknown;
+  }
+}
+
+function filterServers(ints: Int32Array, src: Buffer): string[] | null {
+  const kind = ints[5];
+  if (kind === 0) return [];
+  const text = src.toString('utf8', ints[6] as number, ints[7] as number);
+  if (kind === 1) return JSON.parse(text) as string[] | null;
+  try {
+    return JSON.parse(text) as string[] | null;
+  } catch {
+    // The compressed layout: RocketMQ logs and keeps the empty list.
+    return [];
+  }
+}

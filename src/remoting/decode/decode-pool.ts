@@ -1,0 +1,291 @@
+/**
+ * A small `worker_threads` pool that decodes REGISTER_BROKER bodies off the
+ * event loop. Workers scan the body (inflating it first when compressed)
+ * into a compact form, typed arrays transferred rather than an object graph
+ * cloned; the main thread only rebuilds the values from it. Anything the
+ * scanners do not reproduce exactly, errors included, is decoded on the main
+ * thread by {@link decodeRegisterBrokerBody}, so results and errors are
+ * always that function's.
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
+import type { TopicConfig } from '../../core/types.js';
+import { scanPlainRegisterBody } from './body-scan.js';
+import { unpackRegisterBody, type MappedRegisterBrokerBody } from './body-unpack.js';
+import { MQVersion } from '../codes.js';
+import { bodyCrc32 } from '../codec/crc32.js';
+import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
+import { BodyDecodeError } from '../errors.js';
+import { decodeRegisterBrokerBody, type DecodeRegisterBrokerBodyOptions } from '../codec/register-body.js';
+
+export type { MappedRegisterBrokerBody } from './body-unpack.js';
+
+/** Options of a {@link DecodePool}. */
+export interface DecodePoolOptions {
+  /**
+   * Worker threads at most (started on demand). One core stays for the event loop.
+   * @default min(2, max(1, availableParallelism() - 1))
+   */
+  readonly size?: number;
+  /**
+   * Body bytes handed to workers and not yet answered; a body that would
+   * exceed it is refused with {@link DecodeQueueFullError}. Part of the
+   * server's memory budget: a worker holds a copy of each queued body.
+   * @default 67_108_864 (64 MiB)
+   */
+  readonly maxQueuedBytes?: number;
+  /**
+   * Bodies smaller than this decode on the calling thread: a worker round
+   * trip costs more than they do.
+   * @default 65_536
+   */
+  readonly inlineBelowBytes?: number;
+}
+
+/** Options of one {@link DecodePool.decode} call: those of `decodeRegisterBrokerBody`, a CRC and an ordering key. */
+export interface PoolDecodeOptions extends DecodeRegisterBrokerBodyOptions {
+  /**
+   * The request's `bodyCrc32` header: when not 0, a body whose masked CRC-32
+   * differs is refused with a {@link BodyDecodeError} `crc32 not match`, checked where it is decoded.
+   * @default 0 (not checked)
+   */
+  readonly bodyCrc32?: number;
+  /** Calls with the same key (a connection) resolve in call order. */
+  readonly key?: object;
+}
+
+/** The decode queue is full: the body is refused, not decoded (the broker retries with its next registration). */
+export class DecodeQueueFullError extends NamesrvError {
+  declare readonly code: 'ERR_DECODE_QUEUE_FULL';
+  /** Bytes queued when the body came. */
+  readonly queuedBytes: number;
+  /** The limit. */
+  readonly maxQueuedBytes: number;
+
+  constructor(bodyBytes: number, queuedBytes: number, maxQueuedBytes: number) {
+    super(`decode queue full: ${queuedBytes} bytes queued, a body of ${bodyBytes} bytes exceeds maxQueuedBytes (${maxQueuedBytes})`,
+      'ERR_DECODE_QUEUE_FULL');
+    this.name = 'DecodeQueueFullError';
+    this.queuedBytes = queuedBytes;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+}
+
+/** What a {@link DecodePool} did so far. */
+export interface DecodePoolStats {
+  /** Bodies a worker decoded. */
+  readonly worker: number;
+  /** Bodies a worker handed back for the general decoder (shapes or errors the scanners leave to it). */
+  readonly fallback: number;
+  /** Bodies decoded on the calling thread from the start (small, old layout, no workers). */
+  readonly inline: number;
+}
+
+interface Job {
+  readonly body: Buffer;
+  readonly options: PoolDecodeOptions;
+  readonly resolve: (body: MappedRegisterBrokerBody) => void;
+  readonly reject: (err: unknown) => void;
+  readonly thread: Thread;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  inFlight: number;
+}
+
+/**
+ * Decodes REGISTER_BROKER bodies on worker threads.
+ *
+ * @example
+ * ```ts
+ * const pool = new DecodePool();
+ * const body = await pool.decode(request.body, { compressed, version: request.version, maxInflatedBytes, key: socket });
+ * registry.registerBroker({ ...header, topicConfigWrapper: body.topicConfigSerializeWrapper, filterServerList: body.filterServerList });
+ * await pool.close();
+ * ```
+ */
+export class DecodePool {
+  readonly #size: number;
+  readonly #maxQueuedBytes: number;
+  readonly #inlineBelowBytes: number;
+  readonly #threads: Thread[] = [];
+  readonly #jobs = new Map<number, Job>();
+  readonly #tails = new WeakMap<object, Promise<unknown>>();
+  #source: string | null = null;
+  #nextId = 1;
+  #queuedBytes = 0;
+  #closed = false;
+  readonly #stats = { worker: 0, fallback: 0, inline: 0 };
+
+  /** @throws {@link InvalidOptionError} when an option is invalid. */
+  constructor(options: DecodePoolOptions = {}) {
+    const size = options.size ?? Math.min(2, Math.max(1, availableParallelism() - 1));
+    if (!Number.isInteger(size) || size < 0) throw new InvalidOptionError(`options.size must be an integer >= 0, got ${String(size)}`);
+    const maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
+    if (typeof maxQueuedBytes !== 'number' || !(maxQueuedBytes >= 0)) {
+      throw new InvalidOptionError(`options.maxQueuedBytes must be a number >= 0, got ${String(maxQueuedBytes)}`);
+    }
+    const inlineBelowBytes = options.inlineBelowBytes ?? 65_536;
+    if (typeof inlineBelowBytes !== 'number' || !(inlineBelowBytes >= 0)) {
+      throw new InvalidOptionError(`options.inlineBelowBytes must be a number >= 0, got ${String(inlineBelowBytes)}`);
+    }
+    this.#size = size;
+    this.#maxQueuedBytes = maxQueuedBytes;
+    this.#inlineBelowBytes = inlineBelowBytes;
+  }
+
+  /** Body bytes handed to workers and not answered yet. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** Bodies handed to workers and not answered yet. */
+  get pending(): number {
+    return this.#jobs.size;
+  }
+
+  /** Counts of decodes by where they ran. */
+  get stats(): DecodePoolStats {
+    return { ...this.#stats };
+  }
+
+  /** Worker threads running. */
+  get threadCount(): number {
+    return this.#threads.length;
+  }
+
+  /**
+   * Decodes a REGISTER_BROKER body: the values of
+   * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
+   * in body order.
+   * @throws {@link BodyDecodeError} when the body cannot be decoded.
+   * @throws {@link DecodeQueueFullError} when the queue has no room for it.
+   */
+  decode(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
+    const own = this.#decode(body, options);
+    const key = options.key;
+    if (key === undefined) return own;
+    const previous = this.#tails.get(key);
+    const ordered = previous === undefined ? own : previous.then(() => own, () => own);
+    const tail = ordered.then(() => undefined, () => undefined);
+    this.#tails.set(key, tail);
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return ordered;
+  }
+
+  /** Terminates the workers; later calls decode on the calling thread. Jobs still queued are decoded there too. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const threads = this.#threads.splice(0);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  #decode(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
+    if (body === null || body.length < this.#inlineBelowBytes || this.#closed || this.#size === 0
+      || options.version < MQVersion.V3_0_11) {
+      this.#stats.inline++;
+      return decodeInline(body, options);
+    }
+    if (this.#queuedBytes + body.length > this.#maxQueuedBytes) {
+      return Promise.reject(new DecodeQueueFullError(body.length, this.#queuedBytes, this.#maxQueuedBytes));
+    }
+    const thread = this.#pickThread();
+    const id = this.#nextId++;
+    // A private copy the worker owns: the body's memory is shared with the frame decoder.
+    const bytes = new Uint8Array(body.length);
+    bytes.set(body);
+    return new Promise((resolve, reject) => {
+      this.#jobs.set(id, { body, options, resolve, reject, thread });
+      this.#queuedBytes += body.length;
+      if (thread.inFlight++ === 0) thread.worker.ref();
+      const job: DecodeJob = {
+        id, bytes, compressed: options.compressed, withMappings: options.version >= MQVersion.V5_0_0,
+        maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0,
+      };
+      thread.worker.postMessage(job, [bytes.buffer]);
+    });
+  }
+
+  #pickThread(): Thread {
+    let best: Thread | null = null;
+    for (const t of this.#threads) if (best === null || t.inFlight < best.inFlight) best = t;
+    if (best !== null && (best.inFlight === 0 || this.#threads.length >= this.#size)) return best;
+    this.#source ??= decodeWorkerSource();
+    const worker = new Worker(this.#source, { eval: true });
+    const thread: Thread = { worker, inFlight: 0 };
+    worker.unref();
+    worker.on('message', (answer: DecodeAnswer) => this.#answer(answer));
+    // A worker that fails takes nothing with it: its jobs decode here.
+    worker.on('error', () => this.#lose(thread));
+    worker.on('exit', () => this.#lose(thread));
+    this.#threads.push(thread);
+    return thread;
+  }
+
+  #settle(id: number): Job | undefined {
+    const job = this.#jobs.get(id);
+    if (job === undefined) return undefined;
+    this.#jobs.delete(id);
+    this.#queuedBytes -= job.body.length;
+    if (--job.thread.inFlight === 0) job.thread.worker.unref();
+    return job;
+  }
+
+  #answer(answer: DecodeAnswer): void {
+    const job = this.#settle(answer.id);
+    if (job === undefined) return;
+    if (answer.kind === 'scan') {
+      this.#stats.worker++;
+      try {
+        const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
+        job.resolve(unpackRegisterBody(answer.scan, src));
+      } catch (err) {
+        job.reject(err);
+      }
+    } else if (answer.kind === 'error') {
+      this.#stats.worker++;
+      job.reject(new BodyDecodeError(answer.message));
+    } else if (answer.kind === 'no-crc') {
+      // Checked here, then decoded here too: this only happens on Node before 20.15.
+      this.#stats.fallback++;
+      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+    } else {
+      this.#stats.fallback++;
+      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+    }
+  }
+
+  #lose(thread: Thread): void {
+    const index = this.#threads.indexOf(thread);
+    if (index >= 0) this.#threads.splice(index, 1);
+    for (const [id, job] of this.#jobs) {
+      if (job.thread !== thread) continue;
+      this.#settle(id);
+      this.#stats.fallback++;
+      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+    }
+  }
+}
+
+/** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
+async function decodeInline(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
+  const expected = options.bodyCrc32 ?? 0;
+  if (expected !== 0 && bodyCrc32(body) !== expected) throw new BodyDecodeError('crc32 not match');
+  if (body !== null && body.length > 0 && !options.compressed && options.version >= MQVersion.V3_0_11) {
+    const scan = scanPlainRegisterBody(body);
+    if (scan !== null) return unpackRegisterBody(scan, body);
+  }
+  return mapped(await decodeRegisterBrokerBody(body, options));
+}
+
+function mapped(body: Awaited<ReturnType<typeof decodeRegisterBrokerBody>>): MappedRegisterBrokerBody {
+  const record = body.topicConfigSerializeWrapper.topicConfigTable;
+  const table = new Map<string, TopicConfig>(Object.entries(record));
+  return { topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion: body.topicConfigSerializeWrapper.dataVersion },
+    filterServerList: body.filterServerList };
+}

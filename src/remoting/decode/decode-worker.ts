@@ -1,0 +1,95 @@
+/**
+ * The decode pool's worker program, built as source text from the scanner
+ * functions themselves (`Function.prototype.toString`) and started with
+ * `eval: true`. No separate entry file: the same text works when this
+ * package runs from its ESM build, its CJS build, or from source under a
+ * test runner, wherever the bundler put this module.
+ * @internal
+ * @module
+ */
+import { BODY_SCAN_FUNCTIONS, scanPlainRegisterBody } from './body-scan.js';
+import { INFLATED_SCAN_FUNCTIONS, scanInflatedRegisterBody } from './body-scan-inflated.js';
+import type { BodyScan } from './body-scan.js';
+
+/** A decode job, main thread → worker. */
+export interface DecodeJob {
+  readonly id: number;
+  /** A private copy of the body, transferred. */
+  readonly bytes: Uint8Array;
+  readonly compressed: boolean;
+  /** The body has a topic queue mapping section (compressed, RocketMQ 5.0+). */
+  readonly withMappings: boolean;
+  readonly maxInflatedBytes: number;
+  /** RocketMQ's `bodyCrc32` header (masked CRC-32 of the body); 0 means not checked. */
+  readonly bodyCrc32: number;
+}
+
+/** A decode answer, worker → main thread. */
+export type DecodeAnswer =
+  | { readonly id: number; readonly kind: 'scan'; readonly scan: BodyScan; readonly src: Uint8Array | null }
+  | { readonly id: number; readonly kind: 'fallback' }
+  /** This Node has no `zlib.crc32` (before 20.15): the main thread checks the body's CRC. */
+  | { readonly id: number; readonly kind: 'no-crc' }
+  | { readonly id: number; readonly kind: 'error'; readonly message: string };
+
+type Scanner = (bytes: Uint8Array, withMappings: boolean) => BodyScan | null;
+
+/**
+ * The worker's main function. It sees nothing of this module: the scanners
+ * and `require` come in as arguments.
+ */
+function decodeWorkerMain(load: NodeJS.Require, scanPlain: Scanner, scanInflated: Scanner): void {
+  const { parentPort } = load('node:worker_threads') as typeof import('node:worker_threads');
+  const zlib = load('node:zlib') as typeof import('node:zlib');
+  if (parentPort === null) return;
+  const port = parentPort;
+  port.on('message', (job: DecodeJob) => {
+    try {
+      if (job.bodyCrc32 !== 0) {
+        if (typeof zlib.crc32 !== 'function') {
+          port.postMessage({ id: job.id, kind: 'no-crc' });
+          return;
+        }
+        if ((zlib.crc32(job.bytes) & 0x7fffffff) !== job.bodyCrc32) {
+          port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
+          return;
+        }
+      }
+      if (!job.compressed) {
+        const scan = scanPlain(job.bytes, false);
+        if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
+        else port.postMessage({ id: job.id, kind: 'scan', scan, src: null }, [scan.ints.buffer as ArrayBuffer]);
+        return;
+      }
+      let raw: Uint8Array;
+      try {
+        raw = zlib.inflateSync(job.bytes, { maxOutputLength: job.maxInflatedBytes });
+      } catch (err) {
+        port.postMessage({ id: job.id, kind: 'error', message: `cannot inflate the compressed RegisterBrokerBody: ${(err as Error).message}` });
+        return;
+      }
+      // Only a buffer of its own may be transferred (small results live in a shared pool).
+      if (raw.byteOffset !== 0 || raw.buffer.byteLength !== raw.length) raw = new Uint8Array(raw);
+      const scan = scanInflated(raw, job.withMappings);
+      if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
+      else port.postMessage({ id: job.id, kind: 'scan', scan, src: raw }, [scan.ints.buffer as ArrayBuffer, raw.buffer as ArrayBuffer]);
+    } catch {
+      // Anything unforeseen: the main thread decodes it the general way and reports what that finds.
+      port.postMessage({ id: job.id, kind: 'fallback' });
+    }
+  });
+}
+
+/** The declared name of a function, read from its source (bundlers may rename). */
+function declaredName(fn: (...args: never[]) => unknown): string {
+  const match = /^function\s*\*?\s*([\w$]+)/.exec(fn.toString());
+  if (match === null) throw new Error('decode worker: a scanner function is not a function declaration');
+  return match[1] as string;
+}
+
+/** The worker's program text. */
+export function decodeWorkerSource(): string {
+  const functions = [...BODY_SCAN_FUNCTIONS, ...INFLATED_SCAN_FUNCTIONS];
+  return `'use strict';\n${functions.map((fn) => fn.toString()).join('\n')}\n`
+    + `(${decodeWorkerMain.toString()})(require, ${declaredName(scanPlainRegisterBody)}, ${declaredName(scanInflatedRegisterBody)});\n`;
+}
