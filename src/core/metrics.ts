@@ -4,6 +4,9 @@
  * @module
  */
 import { InvalidOptionError } from './errors.js';
+import { checkOptions, checkPositiveInteger } from './option-checks.js';
+
+const METRICS_OPTION_KEYS: ReadonlySet<string> = new Set(['prefix', 'maxOperationsPerAdapter']);
 import type { RouteRegistry } from './registry.js';
 import type { BrokerUnregisteredEvent, BrokerUnregisterReason } from './types.js';
 
@@ -97,18 +100,13 @@ export class NamesrvMetrics {
 
   /** @throws {@link InvalidOptionError} when an option is of the wrong type or out of range. */
   constructor(options: NamesrvMetricsOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidOptionError('NamesrvMetrics options must be an object');
-    }
+    const o = checkOptions(options, 'NamesrvMetrics', METRICS_OPTION_KEYS) as NamesrvMetricsOptions;
     const d = NAMESRV_METRICS_DEFAULTS;
-    const prefix = options.prefix ?? d.prefix;
+    const prefix = o.prefix ?? d.prefix;
     if (typeof prefix !== 'string' || !METRIC_NAME.test(prefix)) {
-      throw new InvalidOptionError(`options.prefix must be a Prometheus metric name, got ${String(prefix)}`);
+      throw new InvalidOptionError('options.prefix', `must be a Prometheus metric name, got ${String(prefix)}`);
     }
-    const max = options.maxOperationsPerAdapter ?? d.maxOperationsPerAdapter;
-    if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) {
-      throw new InvalidOptionError(`options.maxOperationsPerAdapter must be a positive integer, got ${String(max)}`);
-    }
+    const max = checkPositiveInteger(o.maxOperationsPerAdapter, d.maxOperationsPerAdapter, 'maxOperationsPerAdapter');
     this.#prefix = prefix;
     this.#maxOperations = max;
   }

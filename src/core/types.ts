@@ -116,6 +116,43 @@ export interface RegisterBrokerResult {
   masterAddr: string | null;
 }
 
+/**
+ * What {@link RouteRegistry.registerBroker} did, filled in when passed
+ * (as lru-cache's status objects are): the return value alone cannot tell
+ * an ignored registration from a master's success.
+ */
+export interface RegisterBrokerStatus {
+  /**
+   * - `registered`: the address became live;
+   * - `updated`: it was live, and its registration changed a route or its data version;
+   * - `heartbeat`: it was live, and nothing a route shows changed;
+   * - `refused`: RocketMQ's rules refuse it (the call returned null), see `reason`;
+   * - `ignored`: another address holds the broker id with a newer `stateVersion`; nothing
+   *   of it was applied, yet (as in RocketMQ) the call returned a success-shaped result.
+   */
+  outcome?: 'registered' | 'updated' | 'heartbeat' | 'refused' | 'ignored';
+  /** Why it was refused or ignored, for people; undefined otherwise. */
+  reason?: string | undefined;
+}
+
+/** One live broker address (what `GET /brokers` lists); every field is always present. */
+export interface LiveBrokerInfo {
+  clusterName: string;
+  /** The group and id of its last registration. */
+  brokerName: string;
+  brokerId: number;
+  brokerAddr: string;
+  /** null when the broker sent none. */
+  haServerAddr: string | null;
+  /** null when the broker sent none. */
+  zoneName: string | null;
+  /** Epoch milliseconds on the registry's clock of its last registration or heartbeat. */
+  lastUpdateTimestamp: number;
+  /** Its own timeout, or the registry's `brokerChannelExpiredMillis` when it sent none. */
+  heartbeatTimeoutMillis: number;
+  dataVersion: Required<DataVersion>;
+}
+
 /** A broker's unregistration (RocketMQ's UNREGISTER_BROKER header). */
 export interface UnregisterBrokerRequest {
   clusterName: string;

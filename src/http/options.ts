@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../core/errors.js';
+import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInteger } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../core/metrics.js';
 
@@ -99,59 +100,36 @@ function logError(error: unknown, req: IncomingMessage): void {
   console.error(`rocketmq-namesrv/http: unexpected error serving ${req.method ?? '?'} ${req.url ?? '?'}`, error);
 }
 
+/** The option names {@link createHttpHandler} accepts; any other key is refused. */
+const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'kvConfig', 'metrics', 'maxBodyBytes', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
+  'maxStreamBufferBytes', 'onError',
+]);
+
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
-export function resolveHttpHandlerOptions(options: HttpHandlerOptions = {}): ResolvedHttpHandlerOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('HTTP handler options must be an object');
-  }
+export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): ResolvedHttpHandlerOptions {
+  const o = checkOptions(options, 'the HTTP handler', HTTP_HANDLER_OPTION_KEYS) as HttpHandlerOptions;
   const d = HTTP_HANDLER_DEFAULTS;
-  const kv = options.kvConfig;
-  if (kv !== undefined && (typeof kv !== 'object' || kv === null || typeof kv.get !== 'function'
-    || typeof kv.put !== 'function' || typeof kv.getKVListByNamespace !== 'function')) {
-    throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
-  }
-  const metrics = options.metrics;
-  // Duck-typed: an instance made through another entry point's copy of the class is fine.
-  if (metrics !== undefined && metrics !== false && (typeof metrics !== 'object' || metrics === null
-    || typeof metrics.observeRequest !== 'function' || typeof metrics.toPrometheus !== 'function')) {
-    throw new InvalidOptionError('options.metrics must be a NamesrvMetrics or false');
-  }
-  const basePath = options.basePath ?? d.basePath;
+  const kv = checkInstance(o.kvConfig, 'kvConfig', 'KvConfigStore', ['get', 'put', 'getKVListByNamespace']);
+  const metrics = o.metrics === false
+    ? false
+    : checkInstance(o.metrics, 'metrics', 'NamesrvMetrics or false', ['observeRequest', 'toPrometheus']);
+  const basePath = o.basePath ?? d.basePath;
   if (typeof basePath !== 'string' || (basePath !== '' && (!basePath.startsWith('/') || basePath.endsWith('/')))
     || /[?#]/.test(basePath)) {
-    throw new InvalidOptionError(`options.basePath must be '' or start with '/' and not end with '/', got ${String(basePath)}`);
+    throw new InvalidOptionError('options.basePath', `must be '' or start with '/' and not end with '/', got ${String(basePath)}`);
   }
   return {
-    kvConfig: kv ?? null,
+    kvConfig: kv,
     metrics: metrics === false ? null : (metrics ?? new NamesrvMetrics()),
-    ownsMetrics: metrics === undefined,
-    maxBodyBytes: positiveInteger(options.maxBodyBytes, d.maxBodyBytes, 'maxBodyBytes'),
-    authorize: fn(options.authorize, 'authorize'),
-    readOnly: flag(options.readOnly, d.readOnly, 'readOnly'),
+    ownsMetrics: o.metrics === undefined,
+    maxBodyBytes: checkPositiveInteger(o.maxBodyBytes, d.maxBodyBytes, 'maxBodyBytes'),
+    authorize: checkFunction(o.authorize, 'authorize'),
+    readOnly: checkFlag(o.readOnly, d.readOnly, 'readOnly'),
     basePath,
-    maxWatchers: positiveInteger(options.maxWatchers, d.maxWatchers, 'maxWatchers'),
-    keepAliveMillis: positiveInteger(options.keepAliveMillis, d.keepAliveMillis, 'keepAliveMillis'),
-    maxStreamBufferBytes: positiveInteger(options.maxStreamBufferBytes, d.maxStreamBufferBytes, 'maxStreamBufferBytes'),
-    onError: fn(options.onError, 'onError') ?? logError,
+    maxWatchers: checkPositiveInteger(o.maxWatchers, d.maxWatchers, 'maxWatchers'),
+    keepAliveMillis: checkPositiveInteger(o.keepAliveMillis, d.keepAliveMillis, 'keepAliveMillis'),
+    maxStreamBufferBytes: checkPositiveInteger(o.maxStreamBufferBytes, d.maxStreamBufferBytes, 'maxStreamBufferBytes'),
+    onError: checkFunction(o.onError, 'onError') ?? logError,
   };
-}
-
-function positiveInteger(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidOptionError(`options.${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-function flag(value: boolean | undefined, fallback: boolean, name: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(`options.${name} must be a boolean, got ${String(value)}`);
-  return value;
-}
-
-function fn<F extends (...args: never[]) => unknown>(value: F | undefined, name: string): F | null {
-  if (value === undefined) return null;
-  if (typeof value !== 'function') throw new InvalidOptionError(`options.${name} must be a function`);
-  return value;
 }

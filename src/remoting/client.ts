@@ -5,6 +5,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
+import { checkOptions } from '../core/option-checks.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType, type SerializeTypeValue } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { RemotingConnectionError, RemotingTimeoutError } from './errors.js';
@@ -64,6 +65,7 @@ const DEFAULTS = Object.freeze({
   version: MQVersion.V5_3_3 as number,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
 });
+const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(DEFAULTS));
 
 /**
  * Sends requests over one connection and matches responses by `opaque`.
@@ -88,15 +90,14 @@ export class RemotingClient {
 
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: RemotingClientOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('RemotingClient options must be an object');
-    const o = { ...DEFAULTS, ...stripUndefined(options) };
+    const o = { ...DEFAULTS, ...stripUndefined(checkOptions(options, 'RemotingClient', CLIENT_OPTION_KEYS) as RemotingClientOptions) };
     checkPort(o.port);
-    if (typeof o.host !== 'string' || o.host === '') throw new InvalidOptionError('options.host must be a non-empty string');
+    if (typeof o.host !== 'string' || o.host === '') throw new InvalidOptionError('options.host', 'must be a non-empty string');
     checkTimeout(o.timeoutMillis, 'options.timeoutMillis');
     checkSerializeType(o.serializeType, 'options.serializeType');
-    if (!Number.isInteger(o.version)) throw new InvalidOptionError('options.version must be an integer');
+    if (!Number.isInteger(o.version)) throw new InvalidOptionError('options.version', 'must be an integer');
     if (!Number.isInteger(o.maxFrameBytes) || o.maxFrameBytes < 1024) {
-      throw new InvalidOptionError('options.maxFrameBytes must be an integer of at least 1024');
+      throw new InvalidOptionError('options.maxFrameBytes', 'must be an integer of at least 1024');
     }
     this.#options = o;
     this.#host = o.host;
@@ -279,18 +280,18 @@ function stripUndefined(options: RemotingClientOptions): RemotingClientOptions {
 
 function checkPort(port: unknown): void {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidOptionError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+    throw new InvalidOptionError('port', `must be an integer from 0 to 65535, got ${String(port)}`);
   }
 }
 
 function checkTimeout(value: unknown, name: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 0x7fffffff) {
-    throw new InvalidOptionError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+    throw new InvalidOptionError(name, `must be a positive number of milliseconds, got ${String(value)}`);
   }
 }
 
 function checkSerializeType(value: unknown, name: string): void {
   if (value !== SerializeType.JSON && value !== SerializeType.ROCKETMQ) {
-    throw new InvalidOptionError(`${name} must be SerializeType.JSON (0) or SerializeType.ROCKETMQ (1)`);
+    throw new InvalidOptionError(name, 'must be SerializeType.JSON (0) or SerializeType.ROCKETMQ (1)');
   }
 }

@@ -5,7 +5,7 @@
  * @internal
  */
 import { isPlainObject } from '../core/records.js';
-import type { KvConfigStore } from '../core/kv-config.js';
+import { NAMESPACE_ORDER_TOPIC_CONFIG, type KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { DataVersion, QueueData, RegisterBrokerRequest, TopicList, TopicRouteData } from '../core/types.js';
 import { MQVersion, RequestCode, ResponseCode } from './codes.js';
@@ -18,8 +18,6 @@ import { decodeRegisterBrokerBody } from './register-body.js';
 import { buildTemplate } from './response.js';
 import { invalidTopicRemark } from './topic-validator.js';
 
-/** RocketMQ's `NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`. */
-const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
 /** RocketMQ's `MixAll.ZONE_NAME` ext field. */
 const ZONE_NAME = '__ZONE_NAME';
 /** RocketMQ's `FAQUrl.suggestTodo(FAQUrl.APPLY_TOPIC_URL)`. */
@@ -133,7 +131,7 @@ export function handleRequest(ctx: HandlerContext, request: RemotingCommand, cha
       return ok(null, { addTopicCount: String(count) });
     }
     case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER:
-      return ok(topicListBody({ topicList: registry.getAllTopicList() }));
+      return ok(topicListBody(registry.getAllTopicList()));
     case RequestCode.DELETE_TOPIC_IN_NAMESRV: {
       const topic = requireField(ext, 'topic');
       const clusterName = optionalField(ext, 'clusterName');
@@ -144,7 +142,7 @@ export function handleRequest(ctx: HandlerContext, request: RemotingCommand, cha
     case RequestCode.REGISTER_TOPIC_IN_NAMESRV:
       return registerTopic(ctx, request);
     case RequestCode.GET_TOPICS_BY_CLUSTER:
-      return ok(topicListBody({ topicList: registry.getTopicsByCluster(requireField(ext, 'cluster')) }));
+      return ok(topicListBody(registry.getTopicsByCluster(requireField(ext, 'cluster'))));
     case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS:
       return ok(topicListBody(registry.getSystemTopicList()));
     case RequestCode.GET_UNIT_TOPIC_LIST:

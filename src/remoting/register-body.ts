@@ -13,18 +13,16 @@
 import { promisify } from 'node:util';
 import { deflateSync, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { isPlainObject, setOwn } from '../core/records.js';
-import type { DataVersion, TopicConfig } from '../core/types.js';
+import { TOPIC_CONFIG_DEFAULTS as TC } from '../core/topic-config.js';
+import type { DataVersion, TopicConfig, TopicConfigWrapper } from '../core/types.js';
 import { MQVersion } from './codes.js';
 import { BodyDecodeError } from './errors.js';
 import { parseFastjson } from './fastjson.js';
 
 const inflateAsync = promisify(inflate) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
 
-/** A broker's topic table and its version (RocketMQ's `TopicConfigSerializeWrapper`). */
-export interface TopicConfigSerializeWrapper {
-  topicConfigTable: Record<string, TopicConfig> | ReadonlyMap<string, TopicConfig>;
-  dataVersion: DataVersion;
-}
+/** A broker's topic table and its version (RocketMQ's `TopicConfigSerializeWrapper`): the core's wrapper. */
+export type TopicConfigSerializeWrapper = TopicConfigWrapper;
 
 /** What a REGISTER_BROKER body holds (RocketMQ's `RegisterBrokerBody`). */
 export interface RegisterBrokerBody {
@@ -70,8 +68,8 @@ export function encodeRegisterBrokerBody(body: RegisterBrokerBody, compressed = 
   const configs = table instanceof Map ? [...(table as ReadonlyMap<string, TopicConfig>).values()] : Object.values(table);
   parts.push(intBytes(configs.length));
   for (const c of configs) {
-    pushString(`${c.topicName} ${c.readQueueNums ?? 16} ${c.writeQueueNums ?? 16} ${c.perm ?? 6} `
-      + `${c.topicFilterType ?? 'SINGLE_TAG'} ${JSON.stringify(c.attributes ?? {})}`);
+    pushString(`${c.topicName} ${c.readQueueNums ?? TC.readQueueNums} ${c.writeQueueNums ?? TC.writeQueueNums} ${c.perm ?? TC.perm} `
+      + `${c.topicFilterType ?? TC.topicFilterType} ${JSON.stringify(c.attributes ?? {})}`);
   }
   pushString(JSON.stringify(body.filterServerList ?? []));
   parts.push(intBytes(0));
