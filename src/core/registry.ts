@@ -1,9 +1,7 @@
 /**
- * The route registry: RocketMQ's `RouteInfoManager`, transport-agnostic.
- * The tables and the public API live here; the pure parts live beside it:
- * {@link planRegistration} decides a registration, `route-builder` builds
- * routes, `queue-datas` keeps the sorted queue lists, `change-set` turns
- * changes into events.
+ * The route registry: RocketMQ's `RouteInfoManager`, transport-agnostic. Its
+ * tables and public API live here; `registration-plan` decides registrations,
+ * `route-builder` builds routes, `change-set` turns changes into events.
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
@@ -26,8 +24,7 @@ import { tableHas } from './topic-table.js';
 import { FLAG_UNIT, FLAG_UNIT_SUB, PERM_READ, PERM_WRITE } from './topic-config.js';
 import type {
   BrokerMemberGroup, BrokerUnregisterReason, ClusterInfo, DataVersion, LiveBrokerInfo, QueueData, RegisterBrokerRequest,
-  RegisterBrokerResult, RegisterBrokerStatus, RouteRegistryEvents, TopicList, TopicRouteData,
-  UnregisterBrokerRequest,
+  RegisterBrokerResult, RegisterBrokerStatus, RouteRegistryEvents, TopicList, TopicRouteData, UnregisterBrokerRequest,
 } from './types.js';
 import { normalizeQueueDatas, normalizeRegistration, normalizeUnregistration, requireString, type NormalizedRegistration } from './validate.js';
 
@@ -181,7 +178,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       // RocketMQ drops the ignored address from the live table; a refused one keeps what it had.
       if (plan.outcome === 'ignored' && live !== undefined) this.#removeLive(cs, live, 'unregister');
       this.#finishGroupChange(cs, g, groupChanged);
-      if (plan.outcome === 'refused') this.#dropGroupIfEmpty(g);
+      if (plan.outcome === 'refused') this.#dropGroupIfEmpty(cs, g);
       this.#emit(cs);
       if (status !== undefined) Object.assign(status, { outcome: plan.outcome, reason: plan.reason });
       return plan.outcome === 'refused' ? null : { haServerAddr: null, masterAddr: null };
@@ -228,9 +225,15 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     return result;
   }
 
-  /** RocketMQ keeps an empty group after a refused first registration; we don't. */
-  #dropGroupIfEmpty(g: BrokerGroup): void {
-    if (g.addrs.size === 0 && g.topics.size === 0) this.#groups.remove(g);
+  /**
+   * A refused registration can leave a group with no address (a new one, or
+   * one whose only address tried a role switch): RocketMQ keeps it, and keeps
+   * routing its topics to nobody. We drop it as its last unregistration would.
+   */
+  #dropGroupIfEmpty(cs: ChangeSet, g: BrokerGroup): void {
+    if (g.addrs.size > 0) return;
+    this.#groups.remove(g);
+    for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic, false);
   }
 
   #upsertLive(cs: ChangeSet, r: NormalizedRegistration, now: number): void {
