@@ -8,6 +8,7 @@
  */
 export { RouteRegistry, dataVersionEquals, MASTER_ID, PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './core/registry.js';
 export { ROUTE_REGISTRY_DEFAULTS } from './core/options.js';
+export { TOPIC_CONFIG_DEFAULTS } from './core/topic-config.js';
 export type { RouteRegistryOptions, ResolvedRouteRegistryOptions } from './core/options.js';
 export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
 export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';

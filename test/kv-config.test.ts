@@ -220,7 +220,7 @@ describe('options', () => {
     expect(() => new KvConfigStore({ path: 7 as unknown as string })).toThrow(
       expect.objectContaining({ name: 'InvalidOptionError', code: 'ERR_INVALID_OPTION' }),
     );
-    expect(() => new KvConfigStore({ path: 7 as unknown as string })).toThrow(TypeError);
+    expect(() => new KvConfigStore({ path: 7 as unknown as string })).toThrow(InvalidOptionError);
   });
 
   it('resolves the path once, and is memory-only without one', () => {

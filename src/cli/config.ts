@@ -8,8 +8,14 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/frame.js';
+import { NamesrvError, InvalidOptionError } from '../core/errors.js';
+import { checkNumber } from '../core/option-checks.js';
+import { ROUTE_REGISTRY_DEFAULTS } from '../core/options.js';
+import { REMOTING_SERVER_DEFAULTS } from '../remoting/options.js';
 import { parseProperties } from './properties.js';
+
+const R = REMOTING_SERVER_DEFAULTS;
+const D = ROUTE_REGISTRY_DEFAULTS;
 
 /** Everything the standalone name server needs to start. */
 export interface NamesrvConfig {
@@ -38,10 +44,15 @@ export interface NamesrvConfig {
 }
 
 /** Bad flags or properties: print the message and the usage, exit 2. */
-export class CliUsageError extends Error {
-  constructor(message: string) {
-    super(message);
+export class CliUsageError extends NamesrvError {
+  declare readonly code: 'ERR_CLI_USAGE';
+  /** Where the bad value came from (`--port`, `listenPort in FILE`), or null when it is not one value. */
+  readonly source: string | null;
+
+  constructor(message: string, options?: { source?: string; cause?: unknown }) {
+    super(message, 'ERR_CLI_USAGE', options);
     this.name = 'CliUsageError';
+    this.source = options?.source ?? null;
   }
 }
 
@@ -67,12 +78,12 @@ Options:
                              orderMessageEnable, supportActingMaster, deleteTopicWithBrokerRegistration,
                              scanNotActiveBrokerInterval, serverChannelMaxIdleTimeSeconds,
                              returnOrderTopicConfigToBroker, httpPort, maxFrameBytes)
-      --port <port>          remoting (TCP) port                     [default: 9876]
-      --host <address>       remoting bind address                   [default: 0.0.0.0]
+      --port <port>          remoting (TCP) port                     [default: ${R.port}]
+      --host <address>       remoting bind address                   [default: ${R.host}]
       --kv-config <path>     KV config file, loaded at start         [default: ~/namesrv/kvConfig.json]
       --http-port <port>     also serve the HTTP API on this port    [default: off]
       --http-host <address>  HTTP bind address                       [default: --host]
-      --max-frame-bytes <n>  largest remoting frame accepted         [default: 16777216]
+      --max-frame-bytes <n>  largest remoting frame accepted         [default: ${R.maxFrameBytes}]
   -h, --help                 show this help
 
 Flags override the properties file. SIGINT or SIGTERM stops the server cleanly.
@@ -138,24 +149,24 @@ export function parseCommandLine(argv: readonly string[], env: CliEnvironment = 
     return fromFile === undefined ? undefined : { value: fromFile.trim(), source: `${property} in ${String(file)}` };
   };
 
-  const host = pick('host', 'bindAddress')?.value ?? '0.0.0.0';
+  const host = pick('host', 'bindAddress')?.value ?? R.host;
   if (host === '') throw new CliUsageError('the host must not be empty');
   const kvPath = pick('kv-config', 'kvConfigPath')?.value ?? join(env.homedir(), 'namesrv', 'kvConfig.json');
   const httpPort = pick('http-port', 'httpPort');
-  const idleSeconds = integer(pick(null, 'serverChannelMaxIdleTimeSeconds'), 120, 0, 2_147_483);
+  const idleSeconds = integer(pick(null, 'serverChannelMaxIdleTimeSeconds'), R.idleTimeoutMillis / 1000, 0, 2_147_483);
   const config: NamesrvConfig = {
-    port: integer(pick('port', 'listenPort'), 9876, 0, 65535),
+    port: integer(pick('port', 'listenPort'), R.port, 0, 65535),
     host,
     kvConfigPath: resolve(env.cwd(), expandHome(kvPath, env)),
     httpPort: httpPort === undefined ? null : integer(httpPort, 0, 0, 65535),
     httpHost: pick('http-host', 'httpHost')?.value ?? host,
-    maxFrameBytes: integer(pick('max-frame-bytes', 'maxFrameBytes'), DEFAULT_MAX_FRAME_BYTES, 1024, 0x7fffffff),
+    maxFrameBytes: integer(pick('max-frame-bytes', 'maxFrameBytes'), R.maxFrameBytes, 1024, 0x7fffffff),
     idleTimeoutMillis: idleSeconds * 1000,
-    scanIntervalMillis: integer(pick(null, 'scanNotActiveBrokerInterval'), 5_000, 1, 0x7fffffff),
-    orderMessageEnable: boolean(pick(null, 'orderMessageEnable'), false),
-    supportActingMaster: boolean(pick(null, 'supportActingMaster'), false),
-    deleteTopicWithBrokerRegistration: boolean(pick(null, 'deleteTopicWithBrokerRegistration'), false),
-    returnOrderTopicConfigToBroker: boolean(pick(null, 'returnOrderTopicConfigToBroker'), true),
+    scanIntervalMillis: integer(pick(null, 'scanNotActiveBrokerInterval'), D.scanIntervalMillis, 1, 0x7fffffff),
+    orderMessageEnable: boolean(pick(null, 'orderMessageEnable'), D.orderMessageEnable),
+    supportActingMaster: boolean(pick(null, 'supportActingMaster'), D.supportActingMaster),
+    deleteTopicWithBrokerRegistration: boolean(pick(null, 'deleteTopicWithBrokerRegistration'), D.deleteTopicWithBrokerRegistration),
+    returnOrderTopicConfigToBroker: boolean(pick(null, 'returnOrderTopicConfigToBroker'), R.returnOrderTopicConfigToBroker),
     ignoredProperties: [...props.keys()].filter((key) => !PROPERTY_KEYS.has(key)),
   };
   return { kind: 'run', config };
@@ -164,10 +175,14 @@ export function parseCommandLine(argv: readonly string[], env: CliEnvironment = 
 function integer(entry: { value: string; source: string } | undefined, fallback: number, min: number, max: number): number {
   if (entry === undefined) return fallback;
   const n = /^\d+$/.test(entry.value) ? Number(entry.value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new CliUsageError(`${entry.source} must be an integer from ${min} to ${max}, got ${JSON.stringify(entry.value)}`);
+  try {
+    return checkNumber(n, fallback, entry.source, { integer: true, min, max });
+  } catch (err) {
+    if (!(err instanceof InvalidOptionError)) throw err;
+    // The same rule as the library option, reported against the flag or property that broke it.
+    throw new CliUsageError(`${entry.source} must be an integer from ${min} to ${max}, got ${JSON.stringify(entry.value)}`,
+      { source: entry.source, cause: err });
   }
-  return n;
 }
 
 /** Java's `Boolean.parseBoolean` would read any typo as false; we refuse it instead. */
@@ -176,7 +191,7 @@ function boolean(entry: { value: string; source: string } | undefined, fallback:
   const v = entry.value.toLowerCase();
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw new CliUsageError(`${entry.source} must be true or false, got ${JSON.stringify(entry.value)}`);
+  throw new CliUsageError(`${entry.source} must be true or false, got ${JSON.stringify(entry.value)}`, { source: entry.source });
 }
 
 function expandHome(path: string, env: CliEnvironment): string {

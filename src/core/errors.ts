@@ -20,22 +20,33 @@ export class InvalidRequestError extends NamesrvError {
   declare readonly code: 'ERR_INVALID_REQUEST';
   /** Path of the offending field, e.g. `topicConfigWrapper.topicConfigTable.t1.perm`. */
   readonly field: string;
+  /** What is wrong with it, e.g. `must be an integer from 0 to 7, got 8`. */
+  readonly reason: string;
 
-  constructor(field: string, message: string, options?: { cause?: unknown }) {
-    super(`invalid request: ${field} ${message}`, 'ERR_INVALID_REQUEST', options);
+  constructor(field: string, reason: string, options?: { cause?: unknown }) {
+    super(`invalid request: ${field} ${reason}`, 'ERR_INVALID_REQUEST', options);
     this.name = 'InvalidRequestError';
     this.field = field;
+    this.reason = reason;
   }
 }
 
-/** An option given to a constructor was out of range or of the wrong type. */
-export class InvalidOptionError extends TypeError {
-  /** Stable, machine-readable identifier. */
-  readonly code = 'ERR_INVALID_OPTION' as const;
+/**
+ * An option given to a constructor was unknown, out of range or of the
+ * wrong type; nothing was built.
+ */
+export class InvalidOptionError extends NamesrvError {
+  declare readonly code: 'ERR_INVALID_OPTION';
+  /** The option, e.g. `options.port` (or the argument, e.g. `registry`). */
+  readonly field: string;
+  /** What is wrong with it, e.g. `must be an integer from 0 to 65535, got -1`. */
+  readonly reason: string;
 
-  constructor(message: string) {
-    super(message);
+  constructor(field: string, reason: string, options?: { cause?: unknown }) {
+    super(`${field} ${reason}`, 'ERR_INVALID_OPTION', options);
     this.name = 'InvalidOptionError';
+    this.field = field;
+    this.reason = reason;
   }
 }
 

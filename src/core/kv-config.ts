@@ -10,11 +10,14 @@ import { Mutex } from 'async-mutex';
 import { EventEmitter } from 'eventemitter3';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { InvalidOptionError, KvConfigLoadError, KvConfigPersistError } from './errors.js';
+import { checkOptions } from './option-checks.js';
 import { isPlainObject, recordFromEntries, setOwn } from './records.js';
 import { requireString } from './validate.js';
 
 /** The namespace whose entries map a topic to its `orderTopicConf` (RocketMQ's `NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`). */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
+
+const KV_CONFIG_OPTION_KEYS: ReadonlySet<string> = new Set(['path']);
 
 /** Options of a {@link KvConfigStore}. */
 export interface KvConfigStoreOptions {
@@ -83,14 +86,11 @@ export class KvConfigStore extends EventEmitter<KvConfigStoreEvents> {
   /** @throws {InvalidOptionError} when an option has the wrong type. */
   constructor(options: KvConfigStoreOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidOptionError('KvConfigStore options must be an object');
-    }
-    const path: unknown = options.path;
+    const path: unknown = checkOptions(options, 'KvConfigStore', KV_CONFIG_OPTION_KEYS).path;
     if (path === undefined) {
       this.#path = null;
     } else if (typeof path !== 'string' || path === '' || path.includes('\0')) {
-      throw new InvalidOptionError('options.path must be a non-empty file path string');
+      throw new InvalidOptionError('options.path', 'must be a non-empty file path string');
     } else {
       this.#path = resolve(path);
     }

@@ -5,6 +5,9 @@
  */
 import { InvalidOptionError } from './errors.js';
 import { ProcessMetrics } from './process-metrics.js';
+import { checkOptions, checkPositiveInteger } from './option-checks.js';
+
+const METRICS_OPTION_KEYS: ReadonlySet<string> = new Set(['prefix', 'maxOperationsPerAdapter', 'requestCodeNames', 'processMetrics', 'version']);
 import type { RouteRegistry } from './registry.js';
 import type { BrokerUnregisteredEvent, BrokerUnregisterReason } from './types.js';
 import { VERSION } from './version.js';
@@ -127,25 +130,20 @@ export class NamesrvMetrics {
 
   /** @throws {@link InvalidOptionError} when an option is of the wrong type or out of range. */
   constructor(options: NamesrvMetricsOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidOptionError('NamesrvMetrics options must be an object');
-    }
+    const o = checkOptions(options, 'NamesrvMetrics', METRICS_OPTION_KEYS) as NamesrvMetricsOptions;
     const d = NAMESRV_METRICS_DEFAULTS;
-    const prefix = options.prefix ?? d.prefix;
+    const prefix = o.prefix ?? d.prefix;
     if (typeof prefix !== 'string' || !METRIC_NAME.test(prefix)) {
-      throw new InvalidOptionError(`options.prefix must be a Prometheus metric name, got ${String(prefix)}`);
+      throw new InvalidOptionError('options.prefix', `must be a Prometheus metric name, got ${String(prefix)}`);
     }
-    const max = options.maxOperationsPerAdapter ?? d.maxOperationsPerAdapter;
-    if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) {
-      throw new InvalidOptionError(`options.maxOperationsPerAdapter must be a positive integer, got ${String(max)}`);
-    }
+    const max = checkPositiveInteger(o.maxOperationsPerAdapter, d.maxOperationsPerAdapter, 'maxOperationsPerAdapter');
     this.#prefix = prefix;
     this.#maxOperations = max;
     const processMetrics = options.processMetrics ?? d.processMetrics;
-    if (typeof processMetrics !== 'boolean') throw new InvalidOptionError('options.processMetrics must be a boolean');
+    if (typeof processMetrics !== 'boolean') throw new InvalidOptionError('options.processMetrics', 'must be a boolean');
     this.#process = processMetrics ? new ProcessMetrics() : null;
     const version = options.version ?? VERSION;
-    if (typeof version !== 'string') throw new InvalidOptionError('options.version must be a string');
+    if (typeof version !== 'string') throw new InvalidOptionError('options.version', 'must be a string');
     this.#version = version;
     if (options.requestCodeNames !== undefined) this.nameRequestCodes(options.requestCodeNames);
   }
@@ -157,11 +155,11 @@ export class NamesrvMetrics {
    */
   nameRequestCodes(names: ReadonlyMap<number, string> | Iterable<readonly [number, string]>): void {
     if (typeof names !== 'object' || names === null || typeof (names as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new InvalidOptionError('request code names must be a Map of code to name');
+      throw new InvalidOptionError('requestCodeNames', 'must be a Map of code to name');
     }
     for (const [code, name] of names) {
       if (!Number.isSafeInteger(code) || typeof name !== 'string' || name === '') {
-        throw new InvalidOptionError(`request code names must map integers to names, got ${String(code)} → ${String(name)}`);
+        throw new InvalidOptionError('requestCodeNames', `must map integers to names, got ${String(code)} → ${String(name)}`);
       }
       this.#codeNames.set(code, name);
     }

@@ -3,7 +3,7 @@
  * validated when the registry is built.
  * @module
  */
-import { InvalidOptionError } from './errors.js';
+import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositive } from './option-checks.js';
 import type { KvConfigStore } from './kv-config.js';
 
 /** Options of a {@link RouteRegistry}. */
@@ -65,44 +65,24 @@ export const ROUTE_REGISTRY_DEFAULTS = Object.freeze({
   orderMessageEnable: false,
 });
 
+/** The option names {@link RouteRegistry} accepts; any other key is refused. */
+const ROUTE_REGISTRY_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'now', 'brokerChannelExpiredMillis', 'scanIntervalMillis', 'supportActingMaster', 'deleteTopicWithBrokerRegistration',
+  'orderMessageEnable', 'kvConfig',
+]);
+
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
-export function resolveRouteRegistryOptions(options: RouteRegistryOptions = {}): ResolvedRouteRegistryOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('RouteRegistry options must be an object');
-  }
+export function resolveRouteRegistryOptions(options?: RouteRegistryOptions): ResolvedRouteRegistryOptions {
+  const o = checkOptions(options, 'RouteRegistry', ROUTE_REGISTRY_OPTION_KEYS) as RouteRegistryOptions;
   const d = ROUTE_REGISTRY_DEFAULTS;
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') throw new InvalidOptionError('options.now must be a function returning milliseconds');
   return {
-    now,
-    brokerChannelExpiredMillis: positive(options.brokerChannelExpiredMillis, d.brokerChannelExpiredMillis, 'brokerChannelExpiredMillis'),
-    scanIntervalMillis: positive(options.scanIntervalMillis, d.scanIntervalMillis, 'scanIntervalMillis'),
-    supportActingMaster: flag(options.supportActingMaster, d.supportActingMaster, 'supportActingMaster'),
-    deleteTopicWithBrokerRegistration: flag(
-      options.deleteTopicWithBrokerRegistration, d.deleteTopicWithBrokerRegistration, 'deleteTopicWithBrokerRegistration'),
-    orderMessageEnable: flag(options.orderMessageEnable, d.orderMessageEnable, 'orderMessageEnable'),
-    kvConfig: kvStore(options.kvConfig),
+    now: checkFunction(o.now, 'now') ?? Date.now,
+    brokerChannelExpiredMillis: checkPositive(o.brokerChannelExpiredMillis, d.brokerChannelExpiredMillis, 'brokerChannelExpiredMillis', 'milliseconds'),
+    scanIntervalMillis: checkPositive(o.scanIntervalMillis, d.scanIntervalMillis, 'scanIntervalMillis', 'milliseconds'),
+    supportActingMaster: checkFlag(o.supportActingMaster, d.supportActingMaster, 'supportActingMaster'),
+    deleteTopicWithBrokerRegistration: checkFlag(
+      o.deleteTopicWithBrokerRegistration, d.deleteTopicWithBrokerRegistration, 'deleteTopicWithBrokerRegistration'),
+    orderMessageEnable: checkFlag(o.orderMessageEnable, d.orderMessageEnable, 'orderMessageEnable'),
+    kvConfig: checkInstance(o.kvConfig, 'kvConfig', 'KvConfigStore', ['get', 'on']),
   };
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionError(`options.${name} must be a positive number of milliseconds, got ${String(value)}`);
-  }
-  return value;
-}
-
-function flag(value: boolean | undefined, fallback: boolean, name: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(`options.${name} must be a boolean, got ${String(value)}`);
-  return value;
-}
-
-function kvStore(value: KvConfigStore | undefined): KvConfigStore | null {
-  if (value === undefined) return null;
-  if (typeof value !== 'object' || value === null || typeof value.get !== 'function' || typeof value.on !== 'function') {
-    throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
-  }
-  return value;
 }

@@ -37,6 +37,31 @@ export interface TopicConfigWrapper {
    */
   topicConfigTable: Record<string, TopicConfig> | ReadonlyMap<string, TopicConfig>;
   dataVersion: DataVersion;
+  /**
+   * Static topics hosted by the broker, by topic name (RocketMQ's
+   * `TopicConfigAndMappingSerializeWrapper`); routes show them as
+   * `topicQueueMappingByBroker`.
+   */
+  topicQueueMappingInfoMap?: ReadonlyMap<string, TopicQueueMappingInfo> | Readonly<Record<string, TopicQueueMappingInfo>>;
+}
+
+/**
+ * A static topic's queue mapping on one broker (RocketMQ's
+ * `TopicQueueMappingInfo`, Java's field names): logical queue id → physical
+ * queue id on broker `bname`.
+ */
+export interface TopicQueueMappingInfo {
+  topic: string;
+  /** RocketMQ's `MixAll.METADATA_SCOPE_GLOBAL` (`__global__`) unless set. */
+  scope: string;
+  totalQueues: number;
+  /** The broker hosting the queues; null when the broker sent none. */
+  bname: string | null;
+  /** Fences stale mappings: a higher epoch wins. */
+  epoch: number;
+  dirty: boolean;
+  /** Logical queue id → physical queue id (Java's `Map<Integer, Integer>`; keys are decimal ints). */
+  currIdMap: Record<string, number>;
 }
 
 /** The queues one broker group (broker name) holds for a topic. */
@@ -116,29 +141,49 @@ export interface RegisterBrokerResult {
   masterAddr: string | null;
 }
 
+/**
+ * What {@link RouteRegistry.registerBroker} did, filled in when passed
+ * (as lru-cache's status objects are): the return value alone cannot tell
+ * an ignored registration from a master's success.
+ */
+export interface RegisterBrokerStatus {
+  /**
+   * - `registered`: the address became live;
+   * - `updated`: it was live, and its registration changed a route or its data version;
+   * - `heartbeat`: it was live, and nothing a route shows changed;
+   * - `refused`: RocketMQ's rules refuse it (the call returned null), see `reason`;
+   * - `ignored`: another address holds the broker id with a newer `stateVersion`; nothing
+   *   of it was applied, yet (as in RocketMQ) the call returned a success-shaped result.
+   */
+  outcome?: 'registered' | 'updated' | 'heartbeat' | 'refused' | 'ignored';
+  /** Why it was refused or ignored, for people; undefined otherwise. */
+  reason?: string | undefined;
+}
+
+/** One live broker address (what `GET /brokers` lists); every field is always present. */
+export interface LiveBrokerInfo {
+  clusterName: string;
+  /** The group and id of its last registration. */
+  brokerName: string;
+  brokerId: number;
+  brokerAddr: string;
+  /** null when the broker sent none. */
+  haServerAddr: string | null;
+  /** null when the broker sent none. */
+  zoneName: string | null;
+  /** Epoch milliseconds on the registry's clock of its last registration or heartbeat. */
+  lastUpdateTimestamp: number;
+  /** Its own timeout, or the registry's `brokerChannelExpiredMillis` when it sent none. */
+  heartbeatTimeoutMillis: number;
+  dataVersion: Required<DataVersion>;
+}
+
 /** A broker's unregistration (RocketMQ's UNREGISTER_BROKER header). */
 export interface UnregisterBrokerRequest {
   clusterName: string;
   brokerAddr: string;
   brokerName: string;
   brokerId: number;
-}
-
-/** One live broker address, as `getLiveBrokers()` and `GET /brokers` report it. No field is ever omitted. */
-export interface LiveBrokerInfo {
-  clusterName: string;
-  brokerName: string;
-  brokerId: number;
-  brokerAddr: string;
-  /** `null` when the broker sent none. */
-  haServerAddr: string | null;
-  /** `null` when the broker sent none. */
-  zoneName: string | null;
-  /** Epoch ms on the registry's clock of the last registration or heartbeat. */
-  lastUpdateTimestamp: number;
-  /** The broker's own timeout, or the registry's default when it sent none. */
-  heartbeatTimeoutMillis: number;
-  dataVersion: DataVersion;
 }
 
 /** Why a broker address left the live table. */

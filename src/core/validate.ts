@@ -5,13 +5,10 @@
  * @internal
  */
 import { InvalidRequestError } from './errors.js';
-import { isPlainObject } from './records.js';
+import { describeValue as describe, isPlainObject } from './records.js';
+import { requireCount, requirePerm, requireSysFlag } from './topic-config.js';
 import type { UncheckedTopicTable } from './topic-table.js';
-import type { DataVersion, QueueData, RegisterBrokerRequest, TopicConfig, UnregisterBrokerRequest } from './types.js';
-
-/** RocketMQ's `TopicConfig` defaults, used when a broker omits a field. */
-const DEFAULT_QUEUE_NUMS = 16;
-const DEFAULT_PERM = 6;
+import type { DataVersion, QueueData, RegisterBrokerRequest, UnregisterBrokerRequest } from './types.js';
 
 export function requireString(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new InvalidRequestError(field, `must be a string, got ${describe(value)}`);
@@ -24,30 +21,6 @@ export function optionalString(value: unknown, field: string): string | null {
 }
 
 export function requireBrokerId(value: unknown, field = 'brokerId'): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidRequestError(field, `must be a non-negative integer, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function requireCount(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidRequestError(field, `must be a non-negative integer, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function requirePerm(value: unknown, field: string): number {
-  if (value === undefined) return DEFAULT_PERM;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 7) {
-    throw new InvalidRequestError(field, `must be an integer from 0 to 7, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function requireSysFlag(value: unknown, field: string): number {
-  if (value === undefined || value === null) return 0;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new InvalidRequestError(field, `must be a non-negative integer, got ${describe(value)}`);
   }
@@ -72,51 +45,6 @@ export function normalizeDataVersion(value: unknown, field: string): Required<Da
     timestamp: requireFiniteNumber(value.timestamp, `${field}.timestamp`),
     counter: requireFiniteNumber(value.counter, `${field}.counter`),
   };
-}
-
-/** The queue figures of one topic config, normalized with RocketMQ's defaults. */
-export interface NormalizedTopicConfig {
-  topicName: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  topicSysFlag: number;
-}
-
-/** Validates one entry of a topic config table. */
-export function normalizeTopicConfig(value: unknown, key: string): NormalizedTopicConfig {
-  const field = `topicConfigWrapper.topicConfigTable[${JSON.stringify(key)}]`;
-  if (!isPlainObject(value)) throw new InvalidRequestError(field, `must be an object, got ${describe(value)}`);
-  const config = value as Partial<TopicConfig>;
-  return {
-    topicName: requireString(config.topicName, `${field}.topicName`),
-    readQueueNums: requireCount(config.readQueueNums, `${field}.readQueueNums`, DEFAULT_QUEUE_NUMS),
-    writeQueueNums: requireCount(config.writeQueueNums, `${field}.writeQueueNums`, DEFAULT_QUEUE_NUMS),
-    perm: requirePerm(config.perm, `${field}.perm`),
-    topicSysFlag: requireSysFlag(config.topicSysFlag, `${field}.topicSysFlag`),
-  };
-}
-
-/** Fast check for the common case; larger valid counts fall through to the exact check. */
-function isSmallCount(v: unknown): boolean {
-  return v === undefined || (typeof v === 'number' && (v | 0) === v && v >= 0);
-}
-
-/**
- * Allocation-free check of one topic config on the registration hot path.
- * False means "look closer": {@link normalizeTopicConfig} then accepts the
- * config or throws the precise error.
- */
-export function isValidTopicConfig(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Partial<TopicConfig>;
-  const perm = c.perm;
-  const flag = c.topicSysFlag;
-  return typeof c.topicName === 'string'
-    && isSmallCount(c.readQueueNums)
-    && isSmallCount(c.writeQueueNums)
-    && (perm === undefined || (typeof perm === 'number' && (perm & 7) === perm))
-    && (flag === null || isSmallCount(flag));
 }
 
 /** The fields of a registration every call needs, validated. */
@@ -217,18 +145,10 @@ export function normalizeQueueDatas(value: unknown): QueueData[] {
     if (!isPlainObject(item)) throw new InvalidRequestError(field, `must be an object, got ${describe(item)}`);
     return {
       brokerName: requireString(item.brokerName, `${field}.brokerName`),
-      readQueueNums: requireCount(item.readQueueNums, `${field}.readQueueNums`, DEFAULT_QUEUE_NUMS),
-      writeQueueNums: requireCount(item.writeQueueNums, `${field}.writeQueueNums`, DEFAULT_QUEUE_NUMS),
+      readQueueNums: requireCount(item.readQueueNums, `${field}.readQueueNums`),
+      writeQueueNums: requireCount(item.writeQueueNums, `${field}.writeQueueNums`),
       perm: requirePerm(item.perm, `${field}.perm`),
       topicSysFlag: requireSysFlag(item.topicSysFlag, `${field}.topicSysFlag`),
     };
   });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string`;
-  if (typeof value === 'number') return String(value);
-  return typeof value;
 }

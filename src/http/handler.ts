@@ -61,7 +61,7 @@ const CLIENT_CLOSED = 499;
 export function createHttpHandler(registry: RouteRegistry, options?: HttpHandlerOptions): HttpHandler {
   if (typeof registry !== 'object' || registry === null || typeof registry.getRouteInfoByTopic !== 'function'
     || typeof registry.on !== 'function') {
-    throw new InvalidOptionError('registry must be a RouteRegistry');
+    throw new InvalidOptionError('registry', 'must be a RouteRegistry');
   }
   const o = resolveHttpHandlerOptions(options);
   o.metrics?.attach(registry);

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../core/errors.js';
+import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInteger } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../core/metrics.js';
 import { VERSION } from '../core/version.js';
@@ -190,46 +191,43 @@ function logError(error: unknown, req: IncomingMessage): void {
   console.error(`rocketmq-namesrv/http: unexpected error serving ${req.method ?? '?'} ${req.url ?? '?'}`, error);
 }
 
+/** The option names {@link createHttpHandler} accepts; any other key is refused. */
+const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'kvConfig', 'metrics', 'maxBodyBytes', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
+  'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
+]);
+
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
-export function resolveHttpHandlerOptions(options: HttpHandlerOptions = {}): ResolvedHttpHandlerOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('HTTP handler options must be an object');
-  }
+export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): ResolvedHttpHandlerOptions {
+  const o = checkOptions(options, 'the HTTP handler', HTTP_HANDLER_OPTION_KEYS) as HttpHandlerOptions;
   const d = HTTP_HANDLER_DEFAULTS;
-  const kv = options.kvConfig;
-  if (kv !== undefined && (typeof kv !== 'object' || kv === null || typeof kv.get !== 'function'
-    || typeof kv.put !== 'function' || typeof kv.getKVListByNamespace !== 'function')) {
-    throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
-  }
-  const metrics = options.metrics;
-  // Duck-typed: an instance made through another entry point's copy of the class is fine.
-  if (metrics !== undefined && metrics !== false && (typeof metrics !== 'object' || metrics === null
-    || typeof metrics.observeRequest !== 'function' || typeof metrics.toPrometheus !== 'function')) {
-    throw new InvalidOptionError('options.metrics must be a NamesrvMetrics or false');
-  }
-  const basePath = options.basePath ?? d.basePath;
+  const kv = checkInstance(o.kvConfig, 'kvConfig', 'KvConfigStore', ['get', 'put', 'getKVListByNamespace']);
+  const metrics = o.metrics === false
+    ? false
+    : checkInstance(o.metrics, 'metrics', 'NamesrvMetrics or false', ['observeRequest', 'toPrometheus']);
+  const basePath = o.basePath ?? d.basePath;
   if (typeof basePath !== 'string' || (basePath !== '' && (!basePath.startsWith('/') || basePath.endsWith('/')))
     || /[?#]/.test(basePath)) {
-    throw new InvalidOptionError(`options.basePath must be '' or start with '/' and not end with '/', got ${String(basePath)}`);
+    throw new InvalidOptionError('options.basePath', `must be '' or start with '/' and not end with '/', got ${String(basePath)}`);
   }
   return {
-    kvConfig: kv ?? null,
+    kvConfig: kv,
     metrics: metrics === false ? null : (metrics ?? new NamesrvMetrics()),
-    ownsMetrics: metrics === undefined,
-    maxBodyBytes: positiveInteger(options.maxBodyBytes, d.maxBodyBytes, 'maxBodyBytes'),
-    authorize: fn(options.authorize, 'authorize'),
-    readOnly: flag(options.readOnly, d.readOnly, 'readOnly'),
+    ownsMetrics: o.metrics === undefined,
+    maxBodyBytes: checkPositiveInteger(o.maxBodyBytes, d.maxBodyBytes, 'maxBodyBytes'),
+    authorize: checkFunction(o.authorize, 'authorize'),
+    readOnly: checkFlag(o.readOnly, d.readOnly, 'readOnly'),
     basePath,
-    maxWatchers: positiveInteger(options.maxWatchers, d.maxWatchers, 'maxWatchers'),
-    keepAliveMillis: positiveInteger(options.keepAliveMillis, d.keepAliveMillis, 'keepAliveMillis'),
-    maxStreamBufferBytes: positiveInteger(options.maxStreamBufferBytes, d.maxStreamBufferBytes, 'maxStreamBufferBytes'),
-    onError: fn(options.onError, 'onError') ?? logError,
-    console: flag(options.console, d.console, 'console'),
-    ready: fn(options.ready, 'ready') ?? alwaysReady,
-    nsAddrs: nsAddrsOf(options.nsAddrs),
-    tokens: tokensOf(options.tokens),
-    eventReplayLength: positiveInteger(options.eventReplayLength, d.eventReplayLength, 'eventReplayLength'),
-    version: options.version === undefined ? VERSION : nonEmptyString(options.version, 'version'),
+    maxWatchers: checkPositiveInteger(o.maxWatchers, d.maxWatchers, 'maxWatchers'),
+    keepAliveMillis: checkPositiveInteger(o.keepAliveMillis, d.keepAliveMillis, 'keepAliveMillis'),
+    maxStreamBufferBytes: checkPositiveInteger(o.maxStreamBufferBytes, d.maxStreamBufferBytes, 'maxStreamBufferBytes'),
+    onError: checkFunction(o.onError, 'onError') ?? logError,
+    console: checkFlag(o.console, d.console, 'console'),
+    ready: checkFunction(o.ready, 'ready') ?? alwaysReady,
+    nsAddrs: nsAddrsOf(o.nsAddrs),
+    tokens: tokensOf(o.tokens),
+    eventReplayLength: checkPositiveInteger(o.eventReplayLength, d.eventReplayLength, 'eventReplayLength'),
+    version: o.version === undefined ? VERSION : nonEmptyString(o.version, 'version'),
   };
 }
 
@@ -238,14 +236,14 @@ export function resolveHttpServerLimits(options: HttpServerOptions = {}): Requir
   'headersTimeoutMillis' | 'requestTimeoutMillis' | 'keepAliveTimeoutMillis' | 'maxConnections'>> {
   const d = HTTP_SERVER_DEFAULTS;
   const limits = {
-    headersTimeoutMillis: positiveInteger(options.headersTimeoutMillis, d.headersTimeoutMillis, 'headersTimeoutMillis'),
-    requestTimeoutMillis: positiveInteger(options.requestTimeoutMillis, d.requestTimeoutMillis, 'requestTimeoutMillis'),
-    keepAliveTimeoutMillis: positiveInteger(options.keepAliveTimeoutMillis, d.keepAliveTimeoutMillis, 'keepAliveTimeoutMillis'),
-    maxConnections: positiveInteger(options.maxConnections, d.maxConnections, 'maxConnections'),
+    headersTimeoutMillis: checkPositiveInteger(options.headersTimeoutMillis, d.headersTimeoutMillis, 'headersTimeoutMillis'),
+    requestTimeoutMillis: checkPositiveInteger(options.requestTimeoutMillis, d.requestTimeoutMillis, 'requestTimeoutMillis'),
+    keepAliveTimeoutMillis: checkPositiveInteger(options.keepAliveTimeoutMillis, d.keepAliveTimeoutMillis, 'keepAliveTimeoutMillis'),
+    maxConnections: checkPositiveInteger(options.maxConnections, d.maxConnections, 'maxConnections'),
   };
   // Node cannot enforce a header deadline later than the whole request's.
   if (limits.headersTimeoutMillis > limits.requestTimeoutMillis) {
-    throw new InvalidOptionError('options.headersTimeoutMillis must not exceed options.requestTimeoutMillis');
+    throw new InvalidOptionError('options.headersTimeoutMillis', 'must not exceed options.requestTimeoutMillis');
   }
   return limits;
 }
@@ -257,56 +255,39 @@ function alwaysReady(): boolean {
 const ROLES: ReadonlySet<string> = new Set<HttpRole>(['client', 'broker', 'admin']);
 
 function nonEmptyString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new InvalidOptionError(`options.${name} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') throw new InvalidOptionError(`options.${name}`, `must be a non-empty string`);
   return value;
 }
 
 function nsAddrsOf(value: HttpHandlerOptions['nsAddrs']): string | null {
   if (value === undefined) return null;
   const list = typeof value === 'string' ? value.split(';') : value;
-  if (!Array.isArray(list)) throw new InvalidOptionError('options.nsAddrs must be an array of host:port or a ;-separated string');
+  if (!Array.isArray(list)) throw new InvalidOptionError('options.nsAddrs', 'must be an array of host:port or a ;-separated string');
   const addrs = list.map((a: unknown) => (typeof a === 'string' ? a.trim() : a)).filter((a) => a !== '');
   // Each is `host:port` (a bracketed IPv6 host too); the separator and whitespace would corrupt the list.
   for (const a of addrs) {
     if (typeof a !== 'string' || !/^[^\s;]+:\d{1,5}$/.test(a)) {
-      throw new InvalidOptionError(`options.nsAddrs entries must be host:port, got ${String(a)}`);
+      throw new InvalidOptionError(`options.nsAddrs`, `entries must be host:port, got ${String(a)}`);
     }
   }
-  if (addrs.length === 0) throw new InvalidOptionError('options.nsAddrs must name at least one address');
+  if (addrs.length === 0) throw new InvalidOptionError('options.nsAddrs', 'must name at least one address');
   return addrs.join(';');
 }
 
 function tokensOf(value: HttpHandlerOptions['tokens']): readonly ResolvedToken[] | null {
   if (value === undefined) return null;
-  if (!Array.isArray(value)) throw new InvalidOptionError('options.tokens must be an array of { token, roles }');
+  if (!Array.isArray(value)) throw new InvalidOptionError('options.tokens', 'must be an array of { token, roles }');
   return value.map((entry: unknown, i) => {
     const e = entry as { token?: unknown; roles?: unknown } | null;
     if (typeof e !== 'object' || e === null || typeof e.token !== 'string' || e.token.length === 0) {
-      throw new InvalidOptionError(`options.tokens[${i}].token must be a non-empty string`);
+      throw new InvalidOptionError(`options.tokens[${i}].token`, `must be a non-empty string`);
     }
     if (!Array.isArray(e.roles) || e.roles.some((r) => typeof r !== 'string' || !ROLES.has(r))) {
-      throw new InvalidOptionError(`options.tokens[${i}].roles must list 'client', 'broker' or 'admin'`);
+      throw new InvalidOptionError(`options.tokens[${i}].roles`, "must list 'client', 'broker' or 'admin'");
     }
     return { token: e.token, roles: new Set(e.roles as HttpRole[]) };
   });
 }
 
-function positiveInteger(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidOptionError(`options.${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
 
-function flag(value: boolean | undefined, fallback: boolean, name: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(`options.${name} must be a boolean, got ${String(value)}`);
-  return value;
-}
 
-function fn<F extends (...args: never[]) => unknown>(value: F | undefined, name: string): F | null {
-  if (value === undefined) return null;
-  if (typeof value !== 'function') throw new InvalidOptionError(`options.${name} must be a function`);
-  return value;
-}

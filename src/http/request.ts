@@ -3,6 +3,7 @@
  * @internal
  */
 import type { IncomingMessage } from 'node:http';
+import { NamesrvError } from '../core/errors.js';
 import { HttpError } from './respond.js';
 
 /** A request target split into raw (still percent-encoded) path segments and a query. */
@@ -97,9 +98,11 @@ function tooLarge(limit: number): HttpError {
 }
 
 /** Thrown when the client went away mid-body: there is nobody to answer. */
-export class ClientGoneError extends Error {
+export class ClientGoneError extends NamesrvError {
+  declare readonly code: 'ERR_CLIENT_GONE';
+
   constructor(options?: { cause?: unknown }) {
-    super('the client closed the request', options);
+    super('the client closed the request', 'ERR_CLIENT_GONE', options);
     this.name = 'ClientGoneError';
   }
 }

@@ -3,20 +3,22 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NamesrvError } from '../core/errors.js';
 
-/** A failure with an HTTP status; its message is sent to the client. */
-export class HttpError extends Error {
+/**
+ * A failure with an HTTP status; its message is sent to the client, its
+ * `code` (stable, machine-readable, e.g. `ERR_TOPIC_NOT_EXIST`) as `code`.
+ */
+export class HttpError extends NamesrvError {
+  /** The HTTP status answered. */
   readonly status: number;
-  /** Stable, machine-readable identifier, sent as `code`. */
-  readonly code: string;
   /** Extra response headers, e.g. `Allow` for 405. */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}) {
-    super(message);
+    super(message, code);
     this.name = 'HttpError';
     this.status = status;
-    this.code = code;
     this.headers = headers;
   }
 }

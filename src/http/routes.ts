@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { InvalidRequestError } from '../core/errors.js';
 import type { RouteRegistry } from '../core/registry.js';
-import type { RegisterBrokerRequest, UnregisterBrokerRequest } from '../core/types.js';
+import type { RegisterBrokerRequest, RegisterBrokerStatus, UnregisterBrokerRequest } from '../core/types.js';
 import { consolePage } from './console/page.js';
 import type { ResolvedHttpHandlerOptions } from './options.js';
 import { queryFlag, readJsonBody } from './request.js';
@@ -116,10 +116,10 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
 
   router.add('GET', '/cluster', read, () => ok(registry.getAllClusterInfo()));
 
-  router.add('GET', '/topics', read, () => ok({ topicList: registry.getAllTopicList() }));
+  router.add('GET', '/topics', read, () => ok(registry.getAllTopicList()));
 
   router.add('GET', '/clusters/:cluster/topics', read, ({ params }) =>
-    ok({ topicList: registry.getTopicsByCluster(params.get('cluster')) }));
+    ok(registry.getTopicsByCluster(params.get('cluster'))));
 
   router.add('GET', '/topics/:topic/route', read, ({ req, res, params, query }) => {
     const topic = params.get('topic');
@@ -157,11 +157,9 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
   router.add('POST', '/brokers', brokerWrite, async (call) => {
     // The channel is the remoting adapter's connection handle; HTTP brokers live by heartbeats alone.
     const req = { ...objectBody(await body(call)), channel: undefined } as unknown as RegisterBrokerRequest;
-    const result = registry.registerBroker(req);
-    if (result === null) {
-      throw new HttpError(409, 'ERR_REGISTRATION_REFUSED',
-        'the registry refused this registration (a first registration must not carry exactly one topic)');
-    }
+    const status: RegisterBrokerStatus = {};
+    const result = registry.registerBroker(req, status);
+    if (result === null) throw new HttpError(409, 'ERR_REGISTRATION_REFUSED', `the registry refused this registration: ${status.reason}`);
     return ok(result);
   });
 
@@ -175,10 +173,9 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
   router.add('POST', '/brokers/heartbeat', brokerWrite, async (call) => {
     const { clusterName, brokerAddr } = objectBody(await body(call));
     // Validates both names; a broker that is not live must register again, so say so.
-    if (registry.queryBrokerTopicConfig(clusterName as string, brokerAddr as string) === null) {
+    if (!registry.updateBrokerInfoUpdateTimestamp(clusterName as string, brokerAddr as string)) {
       throw new HttpError(404, 'ERR_BROKER_NOT_LIVE', `broker ${String(brokerAddr)} of cluster ${String(clusterName)} is not registered`);
     }
-    registry.updateBrokerInfoUpdateTimestamp(clusterName as string, brokerAddr as string);
     return NO_CONTENT;
   });
 

@@ -5,6 +5,7 @@
  * @internal
  */
 import { isPlainObject } from '../core/records.js';
+import { NAMESPACE_ORDER_TOPIC_CONFIG } from '../core/kv-config.js';
 import type { DataVersion, RegisterBrokerRequest } from '../core/types.js';
 import { kvTableBody } from './admin-requests.js';
 import { bodyCrc32 } from './codec/crc32.js';
@@ -17,9 +18,6 @@ import {
 } from './headers.js';
 import { fail, json, ok, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
-
-/** RocketMQ's `NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`. */
-const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
 
 /** A registration whose header and body are decoded, ready to apply. */
 type DecodedRegistration = Omit<RegisterBrokerRequest, 'channel'>;

@@ -7,6 +7,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { InvalidOptionError } from '../core/errors.js';
 import { signExtFields, type AclCredentials } from './access/signature.js';
+import { checkOptions } from '../core/option-checks.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType, type SerializeTypeValue } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { RemotingConnectionError, RemotingTimeoutError } from './errors.js';
@@ -82,6 +83,7 @@ const DEFAULTS = Object.freeze({
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
   tls: false as boolean | ConnectionOptions,
 });
+const CLIENT_OPTION_KEYS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'credentials']);
 
 /**
  * Sends requests over one connection and matches responses by `opaque`.
@@ -107,19 +109,18 @@ export class RemotingClient {
 
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: RemotingClientOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('RemotingClient options must be an object');
-    const { credentials, ...rest } = options;
+    const { credentials, ...rest } = checkOptions(options, 'RemotingClient', CLIENT_OPTION_KEYS) as RemotingClientOptions;
     const o = { ...DEFAULTS, ...stripUndefined(rest) };
     checkPort(o.port);
-    if (typeof o.host !== 'string' || o.host === '') throw new InvalidOptionError('options.host must be a non-empty string');
+    if (typeof o.host !== 'string' || o.host === '') throw new InvalidOptionError('options.host', 'must be a non-empty string');
     checkTimeout(o.timeoutMillis, 'options.timeoutMillis');
     checkSerializeType(o.serializeType, 'options.serializeType');
-    if (!Number.isInteger(o.version)) throw new InvalidOptionError('options.version must be an integer');
+    if (!Number.isInteger(o.version)) throw new InvalidOptionError('options.version', 'must be an integer');
     if (!Number.isInteger(o.maxFrameBytes) || o.maxFrameBytes < 1024) {
-      throw new InvalidOptionError('options.maxFrameBytes must be an integer of at least 1024');
+      throw new InvalidOptionError('options.maxFrameBytes', 'must be an integer of at least 1024');
     }
     if (typeof o.tls !== 'boolean' && (typeof o.tls !== 'object' || o.tls === null)) {
-      throw new InvalidOptionError('options.tls must be a boolean or node:tls connection options');
+      throw new InvalidOptionError('options.tls', 'must be a boolean or node:tls connection options');
     }
     this.#options = o;
     this.#credentials = credentials === undefined ? null : checkCredentials(credentials);
@@ -307,30 +308,30 @@ function stripUndefined(options: RemotingClientOptions): RemotingClientOptions {
 
 function checkPort(port: unknown): void {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidOptionError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+    throw new InvalidOptionError('port', `must be an integer from 0 to 65535, got ${String(port)}`);
   }
 }
 
 function checkTimeout(value: unknown, name: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 0x7fffffff) {
-    throw new InvalidOptionError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+    throw new InvalidOptionError(name, `must be a positive number of milliseconds, got ${String(value)}`);
   }
 }
 
 function checkCredentials(value: AclCredentials): AclCredentials {
-  if (typeof value !== 'object' || value === null) throw new InvalidOptionError('options.credentials must be an object');
+  if (typeof value !== 'object' || value === null) throw new InvalidOptionError('options.credentials', 'must be an object');
   const { accessKey, secretKey, securityToken } = value;
   if (typeof accessKey !== 'string' || accessKey === '' || typeof secretKey !== 'string' || secretKey === '') {
-    throw new InvalidOptionError('options.credentials needs non-empty accessKey and secretKey strings');
+    throw new InvalidOptionError('options.credentials', 'needs non-empty accessKey and secretKey strings');
   }
   if (securityToken !== undefined && typeof securityToken !== 'string') {
-    throw new InvalidOptionError('options.credentials.securityToken must be a string');
+    throw new InvalidOptionError('options.credentials.securityToken', 'must be a string');
   }
   return Object.freeze({ accessKey, secretKey, ...(securityToken === undefined ? {} : { securityToken }) });
 }
 
 function checkSerializeType(value: unknown, name: string): void {
   if (value !== SerializeType.JSON && value !== SerializeType.ROCKETMQ) {
-    throw new InvalidOptionError(`${name} must be SerializeType.JSON (0) or SerializeType.ROCKETMQ (1)`);
+    throw new InvalidOptionError(name, 'must be SerializeType.JSON (0) or SerializeType.ROCKETMQ (1)');
   }
 }

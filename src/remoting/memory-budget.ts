@@ -66,7 +66,7 @@ export class MemoryBudget {
   constructor(options: MemoryBudgetOptions = {}) {
     const limit = options.limitBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
     if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new InvalidOptionError(`memory budget limitBytes must be a positive integer, got ${String(limit)}`);
+      throw new InvalidOptionError('memory', `budget limitBytes must be a positive integer, got ${String(limit)}`);
     }
     this.#limit = limit;
   }

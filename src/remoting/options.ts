@@ -4,7 +4,9 @@
  * @module
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { InvalidOptionError } from '../core/errors.js';
+import {
+  checkFlag, checkFunction, checkInstance, checkNonEmptyString, checkNumber, checkOptions, checkPositiveInteger,
+} from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
@@ -119,60 +121,29 @@ const MIN_FRAME_BYTES = 1024;
 /** The length field is an int32. */
 const MAX_FRAME_BYTES = Math.min(0x7fffffff, bufferConstants.MAX_LENGTH);
 
+/** The option names {@link RemotingServer} accepts; any other key is refused. */
+const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
+  'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody',
+]);
+
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
-export function resolveRemotingServerOptions(options: RemotingServerOptions = {}): ResolvedRemotingServerOptions {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('RemotingServer options must be an object');
+export function resolveRemotingServerOptions(options?: RemotingServerOptions): ResolvedRemotingServerOptions {
+  const o = checkOptions(options, 'RemotingServer', REMOTING_SERVER_OPTION_KEYS) as RemotingServerOptions;
   const d = REMOTING_SERVER_DEFAULTS;
-  const port = options.port ?? d.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidOptionError(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
-  }
-  const host = options.host ?? d.host;
-  if (typeof host !== 'string' || host === '') throw new InvalidOptionError('options.host must be a non-empty string');
-  const maxFrameBytes = options.maxFrameBytes ?? d.maxFrameBytes;
-  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > MAX_FRAME_BYTES) {
-    throw new InvalidOptionError(
-      `options.maxFrameBytes must be an integer from ${MIN_FRAME_BYTES} to ${MAX_FRAME_BYTES}, got ${String(maxFrameBytes)}`);
-  }
-  const maxHeaderBytes = options.maxHeaderBytes ?? d.maxHeaderBytes;
-  if (!Number.isInteger(maxHeaderBytes) || maxHeaderBytes < 64 || maxHeaderBytes > 0xffffff) {
-    throw new InvalidOptionError(`options.maxHeaderBytes must be an integer from 64 to 16777215, got ${String(maxHeaderBytes)}`);
-  }
-  const maxExtFields = options.maxExtFields ?? d.maxExtFields;
-  if (!Number.isInteger(maxExtFields) || maxExtFields < 1) {
-    throw new InvalidOptionError(`options.maxExtFields must be a positive integer, got ${String(maxExtFields)}`);
-  }
-  const idleTimeoutMillis = options.idleTimeoutMillis ?? d.idleTimeoutMillis;
-  // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
-  if (typeof idleTimeoutMillis !== 'number' || !Number.isFinite(idleTimeoutMillis) || idleTimeoutMillis < 0
-    || idleTimeoutMillis > 0x7fffffff) {
-    throw new InvalidOptionError(
-      `options.idleTimeoutMillis must be a number from 0 to 2147483647, got ${String(idleTimeoutMillis)}`);
-  }
-  const maxConnections = options.maxConnections ?? d.maxConnections;
-  if (maxConnections !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
-    throw new InvalidOptionError(`options.maxConnections must be a positive integer, got ${String(maxConnections)}`);
-  }
-  const returnOrder = options.returnOrderTopicConfigToBroker ?? d.returnOrderTopicConfigToBroker;
-  if (typeof returnOrder !== 'boolean') {
-    throw new InvalidOptionError('options.returnOrderTopicConfigToBroker must be a boolean');
-  }
-  const kvConfig = options.kvConfig ?? null;
-  if (kvConfig !== null && (typeof kvConfig !== 'object' || typeof kvConfig.getKVListByNamespace !== 'function'
-    || typeof kvConfig.put !== 'function' || typeof kvConfig.get !== 'function' || typeof kvConfig.delete !== 'function')) {
-    throw new InvalidOptionError('options.kvConfig must be a KvConfigStore');
-  }
-  const metrics = options.metrics ?? null;
-  if (metrics !== null && (typeof metrics !== 'object' || typeof metrics.observeRequest !== 'function')) {
-    throw new InvalidOptionError('options.metrics must be a NamesrvMetrics');
-  }
-  const decodeRegisterBody = options.decodeRegisterBody ?? null;
-  if (decodeRegisterBody !== null && typeof decodeRegisterBody !== 'function') {
-    throw new InvalidOptionError('options.decodeRegisterBody must be a function');
-  }
   return {
-    port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
-    returnOrderTopicConfigToBroker: returnOrder, metrics, decodeRegisterBody,
-    tls: resolveTlsOptions(options.tls),
+    port: checkNumber(o.port, d.port, 'port', { integer: true, min: 0, max: 65535 }),
+    host: checkNonEmptyString(o.host, d.host, 'host'),
+    kvConfig: checkInstance(o.kvConfig, 'kvConfig', 'KvConfigStore', ['getKVListByNamespace', 'put', 'get', 'delete']),
+    maxFrameBytes: checkNumber(o.maxFrameBytes, d.maxFrameBytes, 'maxFrameBytes', { integer: true, min: MIN_FRAME_BYTES, max: MAX_FRAME_BYTES }),
+    maxHeaderBytes: checkNumber(o.maxHeaderBytes, d.maxHeaderBytes, 'maxHeaderBytes', { integer: true, min: 64, max: 0xffffff }),
+    maxExtFields: checkPositiveInteger(o.maxExtFields, d.maxExtFields, 'maxExtFields'),
+    // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
+    idleTimeoutMillis: checkNumber(o.idleTimeoutMillis, d.idleTimeoutMillis, 'idleTimeoutMillis', { min: 0, max: 0x7fffffff }),
+    maxConnections: checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
+    returnOrderTopicConfigToBroker: checkFlag(o.returnOrderTopicConfigToBroker, d.returnOrderTopicConfigToBroker, 'returnOrderTopicConfigToBroker'),
+    metrics: checkInstance(o.metrics, 'metrics', 'NamesrvMetrics', ['observeRequest']),
+    tls: resolveTlsOptions(o.tls),
+    decodeRegisterBody: checkFunction(o.decodeRegisterBody, 'decodeRegisterBody'),
   };
 }

@@ -55,7 +55,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   constructor(registry: RouteRegistry, options: RemotingServerOptions = {}) {
     super();
     if (typeof registry !== 'object' || registry === null || typeof registry.getRouteInfoByTopic !== 'function') {
-      throw new InvalidOptionError('registry must be a RouteRegistry');
+      throw new InvalidOptionError('registry', 'must be a RouteRegistry');
     }
     this.#options = resolveRemotingServerOptions(options);
     const o = this.#options;

@@ -169,7 +169,8 @@ function buildRegistration(op: Extract<Op, { kind: 'register' }>): RegisterBroke
 interface LiveModel {
   last: number;
   timeout: number;
-  channel: object | null;
+  /** Every connection the address registered on and that is still open: it stays live while one is left. */
+  channels: Set<object>;
 }
 
 const key = (cluster: string, addr: string): string => JSON.stringify([cluster, addr]);
@@ -177,15 +178,15 @@ const key = (cluster: string, addr: string): string => JSON.stringify([cluster, 
 /** Everything observable through queries, as JSON, for "nothing changed" checks. */
 export function observableState(registry: RouteRegistry): string {
   const routes: Array<[string, TopicRouteData | null]> = [];
-  const topics = new Set<string>([...TOPICS, ...registry.getAllTopicList()]);
+  const topics = new Set<string>([...TOPICS, ...registry.getAllTopicList().topicList]);
   for (const t of [...topics].sort()) routes.push([t, registry.getRouteInfoByTopic(t)]);
   const versions: unknown[] = [];
   for (const c of CLUSTERS) for (const a of ADDRS) versions.push(registry.queryBrokerTopicConfig(c, a));
   return JSON.stringify({
-    cluster: registry.getAllClusterInfo(), topics: registry.getAllTopicList().sort(), routes, versions,
+    cluster: registry.getAllClusterInfo(), topics: registry.getAllTopicList().topicList.sort(), routes, versions,
     live: registry.liveBrokerCount, topicCount: registry.topicCount, system: registry.getSystemTopicList(),
     unit: [registry.getUnitTopics(), registry.getHasUnitSubTopicList(), registry.getHasUnitSubUnUnitTopicList()],
-    byCluster: CLUSTERS.map((c) => registry.getTopicsByCluster(c).sort()),
+    byCluster: CLUSTERS.map((c) => registry.getTopicsByCluster(c).topicList.sort()),
   });
 }
 
@@ -209,6 +210,8 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
     orderMessageEnable: options.orderMessageEnable, kvConfig: kv,
   });
   const model = new Map<string, LiveModel>();
+  /** Filter servers per cluster + address, as RocketMQ's filterServerTable. */
+  const filterServers = new Map<string, readonly string[]>();
   let eventCount = 0;
   const registered: string[] = [];
   const unregistered: BrokerUnregisteredEvent[] = [];
@@ -249,9 +252,17 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
         }
         if (alwaysRefused(op.corruption)) throw new Error(`${where}: accepted an invalid registration`);
         if (result !== null) {
-          model.set(key(req.clusterName, req.brokerAddr), {
-            last: clock.time, timeout: op.heartbeatTimeoutMillis ?? DEFAULT_TIMEOUT, channel: op.channel >= 0 ? CHANNELS[op.channel] ?? null : null,
-          });
+          const k = key(req.clusterName, req.brokerAddr);
+          const m = model.get(k) ?? { last: 0, timeout: 0, channels: new Set<object>() };
+          m.last = clock.time;
+          m.timeout = op.heartbeatTimeoutMillis ?? DEFAULT_TIMEOUT;
+          if (op.channel >= 0) m.channels.add(CHANNELS[op.channel] as object);
+          model.set(k, m);
+          if (op.filterServerList !== undefined) {
+            if (op.filterServerList.length === 0) filterServers.delete(k);
+            else filterServers.set(k, op.filterServerList);
+          }
+          if (op.corruption === 0) checkTopicsApplied(registry, op, where);
         }
         break;
       }
@@ -261,7 +272,10 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
         }));
         if (batch.length === 1) registry.unregisterBroker(batch[0] as (typeof batch)[number]);
         else registry.unregisterBrokers(batch);
-        for (const r of batch) model.delete(key(r.clusterName, r.brokerAddr));
+        for (const r of batch) {
+          model.delete(key(r.clusterName, r.brokerAddr));
+          filterServers.delete(key(r.clusterName, r.brokerAddr));
+        }
         expectedReason = 'unregister';
         break;
       }
@@ -289,6 +303,7 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
         for (const [k, m] of model) {
           if (m.last + m.timeout < clock.time) {
             model.delete(k);
+            filterServers.delete(k);
             expected++;
           }
         }
@@ -300,7 +315,12 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
       case 'channelDestroy': {
         const channel = CHANNELS[op.channel];
         registry.onChannelDestroy(channel);
-        for (const [k, m] of model) if (m.channel === channel) model.delete(k);
+        // Dropped only when no connection it registered on is left open (fencing).
+        for (const [k, m] of model) {
+          if (!m.channels.delete(channel as object) || m.channels.size > 0) continue;
+          model.delete(k);
+          filterServers.delete(k);
+        }
         expectedReason = 'channelDestroyed';
         break;
       }
@@ -354,14 +374,71 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
     before = after;
 
     checkStructure(registry, where, options);
+    checkFilterServers(registry, filterServers, where);
+    // RocketMQ's onChannelDestroy: an address that stopped being live leaves every group of its cluster.
+    if (op.kind === 'scan' || op.kind === 'channelDestroy') {
+      const info = registry.getAllClusterInfo();
+      for (const k of liveBefore) {
+        if (model.has(k)) continue;
+        const [cluster, addr] = JSON.parse(k) as [string, string];
+        for (const [name, group] of Object.entries(info.brokerAddrTable)) {
+          if (group.cluster === cluster && Object.values(group.brokerAddrs).includes(addr)) {
+            throw new Error(`${where}: ${addr} stopped being live in ${cluster} but group ${name} still lists it`);
+          }
+        }
+      }
+    }
     if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== protoKeys) throw new Error(`${where}: Object.prototype changed`);
     if (({} as Record<string, unknown>)['polluted'] !== undefined) throw new Error(`${where}: prototype polluted`);
   }
 }
 
+/**
+ * RocketMQ's rule for a registration applied by a master or the prime slave,
+ * whatever its data version: every topic of its table is routed to its group
+ * afterwards (`isTopicConfigChanged` adds what is missing). Checked for plain
+ * object tables, which the registry walks as RocketMQ does; a `Map` no larger
+ * than the table applied last at the same version is trusted to be that table.
+ */
+function checkTopicsApplied(registry: RouteRegistry, op: Extract<Op, { kind: 'register' }>, where: string): void {
+  if (op.noWrapper || op.useMap) return;
+  const brokerName = BROKER_NAMES[op.name] as string;
+  const ids = Object.keys(registry.getBrokerMemberGroup(CLUSTERS[op.cluster] as string, brokerName).brokerAddrs).map(Number);
+  const applies = op.id === 0 || (op.enableActingMaster !== null && Math.min(...ids) === op.id);
+  if (!applies) return;
+  for (const t of op.topics) {
+    const topic = TOPICS[t.topic] as string;
+    const route = registry.getRouteInfoByTopic(topic);
+    if (route?.queueDatas.some((q) => q.brokerName === brokerName) !== true) {
+      throw new Error(`${where}: ${topic} is in the applied table of ${brokerName} but not routed to it`);
+    }
+  }
+}
+
+/** Each route lists the filter servers of every address of its groups (RocketMQ's pickupTopicRouteData). */
+function checkFilterServers(registry: RouteRegistry, filterServers: ReadonlyMap<string, readonly string[]>, where: string): void {
+  const info = registry.getAllClusterInfo();
+  for (const topic of registry.getAllTopicList().topicList) {
+    const route = registry.getRouteInfoByTopic(topic);
+    if (route === null) continue;
+    const expected = new Map<string, readonly string[]>();
+    for (const bd of route.brokerDatas) {
+      const group = info.brokerAddrTable[bd.brokerName];
+      if (group === undefined || !Object.hasOwn(info.brokerAddrTable, bd.brokerName)) continue;
+      for (const addr of Object.values(group.brokerAddrs)) {
+        const list = filterServers.get(key(group.cluster, addr));
+        if (list !== undefined) expected.set(addr, list);
+      }
+    }
+    const actual = JSON.stringify(Object.entries(route.filterServerTable).sort());
+    const want = JSON.stringify([...expected].sort());
+    if (actual !== want) throw new Error(`${where}: filter servers of ${topic}: ${actual}, expected ${want}`);
+  }
+}
+
 function routeJsons(registry: RouteRegistry): Map<string, string> {
   const out = new Map<string, string>();
-  for (const t of new Set<string>([...TOPICS, ...registry.getAllTopicList()])) out.set(t, JSON.stringify(registry.getRouteInfoByTopic(t)));
+  for (const t of new Set<string>([...TOPICS, ...registry.getAllTopicList().topicList])) out.set(t, JSON.stringify(registry.getRouteInfoByTopic(t)));
   return out;
 }
 
@@ -373,7 +450,7 @@ function checkStructure(registry: RouteRegistry, where: string, options: RunOpti
   for (const [cluster, names] of Object.entries(info.clusterAddrTable)) {
     for (const name of names) if (!groups.has(name)) throw new Error(`${where}: cluster ${cluster} lists unknown group ${name}`);
   }
-  const topicList = registry.getAllTopicList();
+  const topicList = registry.getAllTopicList().topicList;
   if (new Set(topicList).size !== topicList.length) throw new Error(`${where}: duplicate topics in ${JSON.stringify(topicList)}`);
   if (registry.topicCount !== topicList.length) throw new Error(`${where}: topicCount ${registry.topicCount} vs ${topicList.length}`);
   for (const topic of new Set<string>([...TOPICS, ...topicList])) {

@@ -18,40 +18,18 @@
 import { promisify } from 'node:util';
 import { deflateSync, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { isPlainObject, setOwn } from '../../core/records.js';
-import type { DataVersion, TopicConfig, TopicConfigWrapper } from '../../core/types.js';
+import { TOPIC_CONFIG_DEFAULTS as TC } from '../../core/topic-config.js';
+import type { DataVersion, TopicConfig, TopicConfigWrapper, TopicQueueMappingInfo } from '../../core/types.js';
 import { MQVersion } from '../codes.js';
 import { BodyDecodeError } from '../errors.js';
 import { parseFastjson } from './fastjson.js';
 
 const inflateAsync = promisify(inflate) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
 
-/**
- * A static topic's queue mapping on one broker (RocketMQ's
- * `TopicQueueMappingInfo`, Java's field names): logical queue id → physical
- * queue id on broker `bname`.
- */
-export interface TopicQueueMappingInfo {
-  topic: string;
-  /** RocketMQ's `MixAll.METADATA_SCOPE_GLOBAL` (`__global__`) unless set. */
-  scope: string;
-  totalQueues: number;
-  /** The broker hosting the queues; null when the broker sent none. */
-  bname: string | null;
-  /** Fences stale mappings: a higher epoch wins. */
-  epoch: number;
-  dirty: boolean;
-  /** Logical queue id → physical queue id (Java's `Map<Integer, Integer>`; keys are decimal ints). */
-  currIdMap: Record<string, number>;
-}
+export type { TopicQueueMappingInfo } from '../../core/types.js';
 
-/**
- * A broker's topic table and its version, with its static topic mappings
- * (RocketMQ's `TopicConfigAndMappingSerializeWrapper`).
- */
-export interface TopicConfigSerializeWrapper extends TopicConfigWrapper {
-  /** Static topics hosted by the broker, by topic name. */
-  topicQueueMappingInfoMap?: ReadonlyMap<string, TopicQueueMappingInfo> | Readonly<Record<string, TopicQueueMappingInfo>>;
-}
+/** A broker's topic table, its version and its static topic mappings (RocketMQ's `TopicConfigAndMappingSerializeWrapper`): the core's wrapper. */
+export type TopicConfigSerializeWrapper = TopicConfigWrapper;
 
 /** What a REGISTER_BROKER body holds (RocketMQ's `RegisterBrokerBody`). */
 export interface RegisterBrokerBody {
@@ -107,8 +85,8 @@ export function encodeRegisterBrokerBody(body: RegisterBrokerBody, compressed = 
   const configs = table instanceof Map ? [...(table as ReadonlyMap<string, TopicConfig>).values()] : Object.values(table);
   parts.push(intBytes(configs.length));
   for (const c of configs) {
-    pushString(`${c.topicName} ${c.readQueueNums ?? 16} ${c.writeQueueNums ?? 16} ${c.perm ?? 6} `
-      + `${c.topicFilterType ?? 'SINGLE_TAG'} ${JSON.stringify(c.attributes ?? {})}`);
+    pushString(`${c.topicName} ${c.readQueueNums ?? TC.readQueueNums} ${c.writeQueueNums ?? TC.writeQueueNums} ${c.perm ?? TC.perm} `
+      + `${c.topicFilterType ?? TC.topicFilterType} ${JSON.stringify(c.attributes ?? {})}`);
   }
   pushString(JSON.stringify(body.filterServerList ?? []));
   parts.push(intBytes(mappings.length));

@@ -123,14 +123,14 @@ export class DecodePool {
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: DecodePoolOptions = {}) {
     const size = options.size ?? Math.min(2, Math.max(1, availableParallelism() - 1));
-    if (!Number.isInteger(size) || size < 0) throw new InvalidOptionError(`options.size must be an integer >= 0, got ${String(size)}`);
+    if (!Number.isInteger(size) || size < 0) throw new InvalidOptionError('options.size', `must be an integer >= 0, got ${String(size)}`);
     const maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     if (typeof maxQueuedBytes !== 'number' || !(maxQueuedBytes >= 0)) {
-      throw new InvalidOptionError(`options.maxQueuedBytes must be a number >= 0, got ${String(maxQueuedBytes)}`);
+      throw new InvalidOptionError('options.maxQueuedBytes', `must be a number >= 0, got ${String(maxQueuedBytes)}`);
     }
     const inlineBelowBytes = options.inlineBelowBytes ?? 65_536;
     if (typeof inlineBelowBytes !== 'number' || !(inlineBelowBytes >= 0)) {
-      throw new InvalidOptionError(`options.inlineBelowBytes must be a number >= 0, got ${String(inlineBelowBytes)}`);
+      throw new InvalidOptionError('options.inlineBelowBytes', `must be a number >= 0, got ${String(inlineBelowBytes)}`);
     }
     this.#size = size;
     this.#maxQueuedBytes = maxQueuedBytes;

@@ -120,7 +120,7 @@ export function tlsOptionsFromProperties(properties: ReadonlyMap<string, string>
  *   {@link TlsConfigError} when a file cannot be read or the certificate or key is invalid.
  */
 export function resolveTlsOptions(options: TlsServerOptions = {}): ResolvedTlsOptions {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options.tls must be an object');
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options.tls', 'must be an object');
   checkOptionTypes(options);
   const configFile = options.configFile ?? null;
   const fromFile = configFile === null ? null : readConfigFile(configFile);
@@ -150,19 +150,19 @@ export function resolveTlsOptions(options: TlsServerOptions = {}): ResolvedTlsOp
 
 function checkOptionTypes(o: TlsServerOptions): void {
   if (o.mode !== undefined && !MODES.has(o.mode)) {
-    throw new InvalidOptionError(`options.tls.mode must be 'disabled', 'permissive' or 'enforcing', got ${String(o.mode)}`);
+    throw new InvalidOptionError('options.tls.mode', `must be 'disabled', 'permissive' or 'enforcing', got ${String(o.mode)}`);
   }
-  if (o.testMode !== undefined && typeof o.testMode !== 'boolean') throw new InvalidOptionError('options.tls.testMode must be a boolean');
+  if (o.testMode !== undefined && typeof o.testMode !== 'boolean') throw new InvalidOptionError('options.tls.testMode', 'must be a boolean');
   for (const name of ['certPath', 'keyPath', 'keyPassword', 'configFile'] as const) {
     const value = o[name];
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw new InvalidOptionError(`options.tls.${name} must be a non-empty string`);
+      throw new InvalidOptionError(`options.tls.${name}`, `must be a non-empty string`);
     }
   }
   for (const name of ['cert', 'key'] as const) {
     const value = o[name];
     if (value !== undefined && typeof value !== 'string' && !Buffer.isBuffer(value)) {
-      throw new InvalidOptionError(`options.tls.${name} must be a PEM string or Buffer`);
+      throw new InvalidOptionError(`options.tls.${name}`, `must be a PEM string or Buffer`);
     }
   }
 }

@@ -1,0 +1,93 @@
+/**
+ * RocketMQ's `topicQueueTable` (topic → queues per broker name), kept in two
+ * views: per topic (a sorted, frozen `QueueData` list plus its cached route)
+ * and per group (`BrokerGroup.topics`). Every change goes through here, so
+ * the views agree, routes are invalidated, and the route epoch moves.
+ * @internal
+ * @module
+ */
+import { noteTopic, type ChangeSet } from './change-set.js';
+import { internQueueData, withQueueData, withoutQueueData } from './queue-datas.js';
+import type { BrokerGroup, TopicEntry } from './tables.js';
+import { permOf, readQueueNumsOf, sysFlagOf, writeQueueNumsOf } from './topic-config.js';
+import type { QueueData, TopicConfig } from './types.js';
+
+export class TopicQueueTable {
+  /** topic → its entry. */
+  readonly entries = new Map<string, TopicEntry>();
+  #epoch = 0;
+
+  /** Changes whenever any route may have changed. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** RocketMQ's `createAndUpdateQueueData`: a no-op when nothing differs. */
+  apply(cs: ChangeSet, g: BrokerGroup, config: TopicConfig, wipeWrite: boolean): void {
+    const readQueueNums = readQueueNumsOf(config);
+    const writeQueueNums = writeQueueNumsOf(config);
+    const perm = permOf(config, wipeWrite);
+    const topicSysFlag = sysFlagOf(config);
+    const existing = g.topics.get(config.topicName);
+    if (existing !== undefined && existing.readQueueNums === readQueueNums && existing.writeQueueNums === writeQueueNums
+      && existing.perm === perm && existing.topicSysFlag === topicSysFlag) {
+      return;
+    }
+    this.put(cs, g, config.topicName, internQueueData(g, readQueueNums, writeQueueNums, perm, topicSysFlag));
+  }
+
+  /** Sets `g`'s queues of `topic` to figures (interned per group). */
+  putFigures(cs: ChangeSet, g: BrokerGroup, topic: string, qd: Omit<QueueData, 'brokerName'>): void {
+    this.put(cs, g, topic, internQueueData(g, qd.readQueueNums, qd.writeQueueNums, qd.perm, qd.topicSysFlag));
+  }
+
+  /**
+   * Sets `g`'s queues of `topic` in both views. Names decoded from the wire
+   * are distinct strings per broker: the table's own instance of a known
+   * name is kept, so every group and route shares one string per topic.
+   */
+  put(cs: ChangeSet, g: BrokerGroup, name: string, qd: QueueData): void {
+    let entry = this.entries.get(name);
+    let topic = name;
+    if (entry === undefined) {
+      entry = { name, queueDatas: Object.freeze([qd]), route: undefined };
+      this.entries.set(name, entry);
+    } else {
+      topic = entry.name;
+      entry.queueDatas = withQueueData(entry.queueDatas, qd);
+    }
+    g.topics.set(topic, qd);
+    g.dropped?.delete(topic);
+    this.invalidate(cs, topic, entry);
+  }
+
+  /** Removes `g`'s queues of `topic` (remembering it as dropped when asked); the topic goes when no group is left. */
+  remove(cs: ChangeSet, g: BrokerGroup, topic: string, recordDropped: boolean): void {
+    if (!g.topics.delete(topic)) return;
+    if (recordDropped) (g.dropped ??= new Set()).add(topic);
+    const entry = this.entries.get(topic);
+    if (entry === undefined) return;
+    entry.queueDatas = withoutQueueData(entry.queueDatas, g.brokerName);
+    if (entry.queueDatas.length === 0) this.entries.delete(topic);
+    this.invalidate(cs, topic, entry);
+  }
+
+  /** Removes a topic's entry outright (queues of groups nobody knows any more). */
+  delete(cs: ChangeSet, topic: string): void {
+    const entry = this.entries.get(topic);
+    if (entry === undefined) return;
+    this.entries.delete(topic);
+    this.invalidate(cs, topic, entry);
+  }
+
+  /** Every route of `g` changes (its members, zone or filter servers did). */
+  invalidateGroup(cs: ChangeSet, g: BrokerGroup): void {
+    for (const topic of g.topics.keys()) this.invalidate(cs, topic);
+  }
+
+  /** `topic`'s route may have changed. */
+  invalidate(cs: ChangeSet, topic: string, entry = this.entries.get(topic)): void {
+    this.#epoch++;
+    noteTopic(cs, topic, entry);
+  }
+}
