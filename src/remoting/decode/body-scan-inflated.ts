@@ -82,9 +82,9 @@ export function scanInflatedRegisterBody(raw: Uint8Array, withMappings: boolean)
   ints[7] = pos[13] as number;
   if (withMappings) {
     if (n - (pos[0] as number) < 4) return null;
-    const mappings = biInt(raw, pos[0] as number);
+    // Static topic mappings are rare: a body with any goes to the general decoder, which keeps them.
+    if (biInt(raw, pos[0] as number) !== 0) return null;
     pos[0] = (pos[0] as number) + 4;
-    for (let k = 0; k < mappings; k++) if (!biString(raw, pos)) return null;
   }
   ints[0] = count;
   ints[1] = p;

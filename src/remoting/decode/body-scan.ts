@@ -113,6 +113,11 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                   ints[4] = e;
                 }
                 i = e;
+              } else if (bsIs(b, ws, we, 'topicQueueMappingInfoMap')) {
+                // Static topic mappings are rare: only an empty one is scanned, others go to the general decoder.
+                const e = bsValue(b, i, tmp);
+                if (e < 0 || !(bsIs(b, i, e, '{}') || bsIs(b, i, e, 'null'))) return null;
+                i = e;
               } else if (bsIs(b, ws, we, 'topicConfigTable')) {
                 if (seenTable) return null;
                 seenTable = true;

@@ -7,13 +7,17 @@
  * @internal
  * @module
  */
-import type { DataVersion, TopicConfig } from '../../core/types.js';
+import type { DataVersion, TopicConfig, TopicConfigWrapper } from '../../core/types.js';
 import type { BodyScan } from './body-scan.js';
 import type { RegisterBrokerBody } from '../codec/register-body.js';
 
 /** A decoded `RegisterBrokerBody` whose topic table is a `Map` in body order. */
 export interface MappedRegisterBrokerBody extends RegisterBrokerBody {
-  topicConfigSerializeWrapper: { topicConfigTable: Map<string, TopicConfig>; dataVersion: DataVersion };
+  topicConfigSerializeWrapper: {
+    topicConfigTable: Map<string, TopicConfig>;
+    dataVersion: DataVersion;
+    topicQueueMappingInfoMap?: TopicConfigWrapper['topicQueueMappingInfoMap'];
+  };
 }
 
 /** Where the topic records start in `BodyScan.ints`. */

@@ -18,7 +18,7 @@ import { MQVersion } from '../codes.js';
 import { bodyCrc32 } from '../codec/crc32.js';
 import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
 import { BodyDecodeError } from '../errors.js';
-import { decodeRegisterBrokerBody, type DecodeRegisterBrokerBodyOptions } from '../codec/register-body.js';
+import { decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions } from '../codec/register-body.js';
 
 export type { MappedRegisterBrokerBody } from './body-unpack.js';
 
@@ -204,7 +204,8 @@ export class DecodePool {
       this.#queuedBytes += body.length;
       if (thread.inFlight++ === 0) thread.worker.ref();
       const job: DecodeJob = {
-        id, bytes, compressed: options.compressed, withMappings: options.version >= MQVersion.V5_0_0,
+        // What the bytes are decides, not the header's flag (5.3.3 brokers send zlib with compressed=false).
+        id, bytes, compressed: isZlibStream(body), withMappings: options.version >= MQVersion.V5_0_0,
         maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0,
       };
       thread.worker.postMessage(job, [bytes.buffer]);
@@ -248,8 +249,9 @@ export class DecodePool {
         job.reject(err);
       }
     } else if (answer.kind === 'error') {
-      this.#stats.worker++;
-      job.reject(new BodyDecodeError(answer.message));
+      // Refusals are rare: the general decoder words them, so every path refuses a body alike.
+      this.#stats.fallback++;
+      decodeInline(job.body, job.options).then(job.resolve, job.reject);
     } else if (answer.kind === 'no-crc') {
       // Checked here, then decoded here too: this only happens on Node before 20.15.
       this.#stats.fallback++;
@@ -276,7 +278,7 @@ export class DecodePool {
 async function decodeInline(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
   const expected = options.bodyCrc32 ?? 0;
   if (expected !== 0 && bodyCrc32(body) !== expected) throw new BodyDecodeError('crc32 not match');
-  if (body !== null && body.length > 0 && !options.compressed && options.version >= MQVersion.V3_0_11) {
+  if (body !== null && body.length > 0 && !isZlibStream(body) && options.version >= MQVersion.V3_0_11) {
     const scan = scanPlainRegisterBody(body);
     if (scan !== null) return unpackRegisterBody(scan, body);
   }
@@ -286,6 +288,11 @@ async function decodeInline(body: Buffer | null, options: PoolDecodeOptions): Pr
 function mapped(body: Awaited<ReturnType<typeof decodeRegisterBrokerBody>>): MappedRegisterBrokerBody {
   const record = body.topicConfigSerializeWrapper.topicConfigTable;
   const table = new Map<string, TopicConfig>(Object.entries(record));
-  return { topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion: body.topicConfigSerializeWrapper.dataVersion },
-    filterServerList: body.filterServerList };
+  const { dataVersion, topicQueueMappingInfoMap } = body.topicConfigSerializeWrapper;
+  return {
+    topicConfigSerializeWrapper: topicQueueMappingInfoMap === undefined
+      ? { topicConfigTable: table, dataVersion }
+      : { topicConfigTable: table, dataVersion, topicQueueMappingInfoMap },
+    filterServerList: body.filterServerList,
+  };
 }
