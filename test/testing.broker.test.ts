@@ -9,7 +9,7 @@ import { RemotingClient, RequestCode, ResponseCode, SerializeType, type Serializ
 import type { BrokerUnregisteredEvent } from '../src/index.js';
 import {
   BrokerRegistrationError, FakeBroker, buildRegisterBrokerRequest, encodeBatchMessages, encodeMessageProperties, findBrokers,
-  startTestNamesrv, waitForBroker, type FakeBrokerOptions, type TestNamesrv,
+  startTestNamesrv, type FakeBrokerOptions, type TestNamesrv,
 } from '../src/testing/index.js';
 
 const opened: Array<{ close(): Promise<void> } | FakeBroker> = [];
