@@ -17,7 +17,7 @@ interface AliOnsProducer {
   on(event: 'error', listener: (err: Error) => void): void;
 }
 interface AliOns {
-  Producer: new (options: Record<string, unknown>) => AliOnsProducer;
+  Producer: (new (options: Record<string, unknown>) => AliOnsProducer) & { defaultProducer?: AliOnsProducer };
   Message: new (topic: string, tags: string, body: string | Buffer) => AliOnsMessage;
 }
 
@@ -41,6 +41,9 @@ async function producer(nameSrv: string | string[]): Promise<AliOnsProducer> {
   // ali-ons reports a broker it cannot reach as an 'error' event besides retrying elsewhere.
   p.on('error', () => undefined);
   await p.ready();
+  // ali-ons also starts one hidden default producer per process, on the first producer's name server, which
+  // nobody closes: a closed name server must not turn its reports into unhandled errors.
+  if (Producer.defaultProducer !== undefined && Producer.defaultProducer !== p) Producer.defaultProducer.on('error', () => undefined);
   return p;
 }
 
@@ -89,8 +92,10 @@ describe('ali-ons against the testing kit', () => {
     const bad = await broker({ namesrvAddr: ns.address, brokerName: 'broker-a', topics: ['T'], sendResponseCode: 1 });
     const good = await broker({ namesrvAddr: ns.address, brokerName: 'broker-b', topics: ['T'] });
     const p = await producer(ns.address);
-    for (let i = 0; i < 4; i++) expect((await p.send(new Message('T', 'x', `m${i}`))).messageQueue.brokerName).toBe('broker-b');
-    expect(good.messages.map((m) => m.body.toString())).toEqual(['m0', 'm1', 'm2', 'm3']);
+    // ali-ons picks queues round robin over both brokers' 8: eight sends meet broker-a at least once.
+    const sent = Array.from({ length: 8 }, (_, i) => `m${i}`);
+    for (const body of sent) expect((await p.send(new Message('T', 'x', body))).messageQueue.brokerName).toBe('broker-b');
+    expect(good.messages.map((m) => m.body.toString())).toEqual(sent);
     expect(bad.messages).toEqual([]);
     expect(bad.requests.filter((r) => r.code === 310).length).toBeGreaterThan(0);
   });
