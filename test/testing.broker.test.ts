@@ -8,7 +8,8 @@ import { deflateSync } from 'node:zlib';
 import { RemotingClient, RequestCode, ResponseCode, SerializeType, type SerializeTypeValue } from '../src/remoting/index.js';
 import type { BrokerUnregisteredEvent } from '../src/index.js';
 import {
-  BrokerRegistrationError, FakeBroker, buildRegisterBrokerRequest, encodeBatchMessages, encodeMessageProperties, findBrokers,
+  BrokerRegistrationError, FakeBroker, buildRegisterBrokerRequest, createOffsetMessageId, decodeBatchMessages, decodeMessageProperties,
+  encodeBatchMessages, encodeMessageProperties, findBrokers,
   startTestNamesrv, type FakeBrokerOptions, type TestNamesrv,
 } from '../src/testing/index.js';
 
@@ -308,5 +309,25 @@ describe('FakeBroker stop and crash', () => {
     await n2.close();
     await b.stop();
     expect(findBrokers(n1, 'broker-a')).toEqual([]);
+  });
+});
+
+describe('broker protocol helpers', () => {
+  it('read properties as RocketMQ does: entries without a name or value are skipped', () => {
+    expect(decodeMessageProperties('TAGS\u0001a\u0002\u0001x\u0002K\u0001\u0002KEYS\u0001k1 k2\u0002')).toEqual({ TAGS: 'a', KEYS: 'k1 k2' });
+    expect(decodeMessageProperties('')).toEqual({});
+    expect(encodeMessageProperties(new Map([['A', '1'], ['B', '2']]))).toBe('A\u00011\u0002B\u00012\u0002');
+  });
+
+  it('encode offset message ids as RocketMQ\'s createMessageId (ip, port, commit log offset)', () => {
+    expect(createOffsetMessageId('10.0.0.1', 10911, 0x1234n)).toBe('0A00000100002A9F0000000000001234');
+  });
+
+  it('round-trip batch bodies', () => {
+    const batch = [{ body: Buffer.from('a'), flag: 3, properties: { K: 'v' } }, { body: Buffer.alloc(0) }];
+    expect(decodeBatchMessages(encodeBatchMessages(batch))).toEqual([
+      { flag: 3, body: Buffer.from('a'), properties: { K: 'v' } }, { flag: 0, body: Buffer.alloc(0), properties: {} },
+    ]);
+    expect(() => decodeBatchMessages(encodeBatchMessages(batch).subarray(0, 10))).toThrow(RangeError);
   });
 });

@@ -225,11 +225,6 @@ export function storedMessageSize(topic: string, body: Uint8Array, properties: s
   return fixed + 4 + body.length + 1 + Buffer.byteLength(topic) + 2 + Buffer.byteLength(properties);
 }
 
-/** The request codes a fake broker answers; everything else gets REQUEST_CODE_NOT_SUPPORTED. */
-export function isAnsweredRequest(code: number): boolean {
-  return isSendRequest(code) || code === BrokerRequestCode.HEART_BEAT || code === BrokerRequestCode.UNREGISTER_CLIENT;
-}
-
 function setOwn(target: Record<string, string>, key: string, value: string): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 export { RouteRegistry, NamesrvError, InvalidOptionError } from '../index.js';
-export type { RouteRegistryOptions, TopicConfig, TopicRouteData, DataVersion, BrokerData } from '../index.js';
+export type { RouteRegistryOptions, TopicConfig, TopicRouteData, DataVersion } from '../index.js';
 export {
   RemotingServer, RequestCode, ResponseCode, SerializeType, LanguageCode, MQVersion, FLAG_ONEWAY, FLAG_RESPONSE,
   FrameDecoder, decodeFrameAt, encodeFrame, encodeRegisterBrokerBody, bodyCrc32,

@@ -187,7 +187,9 @@ export class FakeBroker {
    * changes; the name server replaces its entry for this address.
    */
   switchRole(brokerId: number): Promise<void> {
-    if (!Number.isSafeInteger(brokerId) || brokerId < 0) throw new InvalidOptionError(`brokerId must be an integer >= 0, got ${String(brokerId)}`);
+    if (!Number.isSafeInteger(brokerId) || brokerId < 0) {
+      return Promise.reject(new InvalidOptionError(`brokerId must be an integer >= 0, got ${String(brokerId)}`));
+    }
     this.#identity.brokerId = brokerId;
     this.#bumpVersion();
     return this.heartbeat();

@@ -4,7 +4,7 @@
  * @module
  */
 import { WaitTimeoutError } from './errors.js';
-import type { RouteRegistry, TopicRouteData } from './deps.js';
+import { InvalidOptionError, type RouteRegistry, type TopicRouteData } from './deps.js';
 
 /** A registry, or anything holding one (a {@link TestNamesrv}). */
 export type RegistrySource = RouteRegistry | { readonly registry: RouteRegistry };
@@ -99,7 +99,7 @@ function waitFor<T>(
 ): Promise<T> {
   const timeoutMillis = options.timeoutMillis ?? DEFAULT_TIMEOUT_MILLIS;
   if (typeof timeoutMillis !== 'number' || !(timeoutMillis > 0) || timeoutMillis > 0x7fffffff) {
-    return Promise.reject(new RangeError(`timeoutMillis must be a positive number of milliseconds, got ${String(timeoutMillis)}`));
+    return Promise.reject(new InvalidOptionError(`timeoutMillis must be a positive number of milliseconds, got ${String(timeoutMillis)}`));
   }
   return new Promise<T>((resolve, reject) => {
     const finish = (): void => {
