@@ -7,7 +7,7 @@
  * any release. Servers and clients should use `rocketmq-namesrv/remoting`.
  * @packageDocumentation
  */
-export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, decodeFrame, encodeFrame, encodeHeader } from './frame.js';
+export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, decodeFrame, decodeFrameAt, encodeFrame, encodeHeader } from './frame.js';
 export { decodeJsonHeader, encodeJsonHeader } from './header-json.js';
 export { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
 export { encodeRegisterBrokerBody, decodeRegisterBrokerBody, isZlibStream } from './register-body.js';
