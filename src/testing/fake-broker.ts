@@ -349,7 +349,7 @@ function splitAddr(addr: string): { host: string; port: number } {
   const colon = addr.lastIndexOf(':');
   const port = Number(addr.slice(colon + 1));
   if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InvalidOptionError('name', `server address must be host:port, got ${JSON.stringify(addr)}`);
+    throw new InvalidOptionError('namesrvAddr', `must list addresses as host:port, got ${JSON.stringify(addr)}`);
   }
   return { host: addr.slice(0, colon), port };
 }
