@@ -143,11 +143,11 @@ describe('registry input validation', () => {
     expect(Object.keys(info.brokerAddrTable)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(info.brokerAddrTable)).toBe(Object.prototype);
     expect(Object.keys(info.clusterAddrTable)).toEqual(['__proto__']);
-    expect(registry.getAllTopicList().topicList.sort()).toEqual(['__proto__', 'constructor']);
+    expect(registry.getAllTopicList().sort()).toEqual(['__proto__', 'constructor']);
     // A name that is an Object.prototype member is not mistaken for an existing entry.
     expect(registry.getRouteInfoByTopic('toString')).toBeNull();
     expect(registry.getRouteInfoByTopic('hasOwnProperty')).toBeNull();
-    expect(registry.getTopicsByCluster('toString').topicList).toEqual([]);
+    expect(registry.getTopicsByCluster('toString')).toEqual([]);
     expect(registry.getBrokerMemberGroup('valueOf', 'valueOf').brokerAddrs).toEqual({});
   });
 });

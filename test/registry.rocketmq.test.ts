@@ -54,9 +54,9 @@ describe('RouteInfoManagerNewTest', () => {
 
   it('getAllTopicList', () => {
     const { registry, register } = setup();
-    expect(registry.getAllTopicList().topicList).toEqual([]);
+    expect(registry.getAllTopicList()).toEqual([]);
     register(defaultBroker(), 'TestTopic', 'TestTopic1', 'TestTopic2');
-    expect(registry.getAllTopicList().topicList).toEqual(expect.arrayContaining(['TestTopic', 'TestTopic1', 'TestTopic2']));
+    expect(registry.getAllTopicList()).toEqual(expect.arrayContaining(['TestTopic', 'TestTopic1', 'TestTopic2']));
   });
 
   it('registerBroker: a slave learns its master and HA address', () => {
@@ -464,7 +464,7 @@ describe('RouteInfoManagerTest', () => {
   it('lists answer with what is registered', () => {
     const registry = withDefaultBroker();
     // Broker id 1234 of a pre-5.0 broker is a plain slave: its topics are not applied.
-    expect(registry.getTopicsByCluster('default-cluster').topicList).toEqual([]);
+    expect(registry.getTopicsByCluster('default-cluster')).toEqual([]);
     registry.registerBroker({
       clusterName: 'default-cluster', brokerAddr: '127.0.0.1:10912', brokerName: 'default-broker', brokerId: 0,
       topicConfigWrapper: {
@@ -473,8 +473,8 @@ describe('RouteInfoManagerTest', () => {
         dataVersion: { counter: 10, timestamp: 100 },
       },
     });
-    expect(registry.getTopicsByCluster('default-cluster').topicList.sort()).toEqual(['unit-test0', 'unit-test1']);
-    expect(registry.getTopicsByCluster('no-such-cluster').topicList).toEqual([]);
+    expect(registry.getTopicsByCluster('default-cluster').sort()).toEqual(['unit-test0', 'unit-test1']);
+    expect(registry.getTopicsByCluster('no-such-cluster')).toEqual([]);
     expect(registry.getSystemTopicList()).toEqual({ topicList: ['default-cluster', 'default-broker'], brokerAddr: '127.0.0.1:10912' });
     expect(registry.getUnitTopics()).toEqual({ topicList: [] });
     expect(registry.getHasUnitSubTopicList()).toEqual({ topicList: [] });
@@ -503,8 +503,8 @@ describe('RouteInfoManagerBrokerRegisterTest / BrokerPermTest / StaticRegisterTe
   it('testGetAllClusterInfo, testGetAllTopicList, testGetTopicsByCluster', () => {
     const { registry, topics } = cluster();
     expect(registry.getAllClusterInfo().clusterAddrTable).toEqual({ cluster: ['broker-0', 'broker-1', 'broker-2'] });
-    expect(registry.getAllTopicList().topicList.sort()).toEqual([...topics].sort());
-    expect(registry.getTopicsByCluster('cluster').topicList.sort()).toEqual([...topics].sort());
+    expect(registry.getAllTopicList().sort()).toEqual([...topics].sort());
+    expect(registry.getTopicsByCluster('cluster').sort()).toEqual([...topics].sort());
   });
 
   it('testPickupTopicRouteData: every group, every member, the topic config figures', () => {

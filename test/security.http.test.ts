@@ -57,7 +57,7 @@ const READS: readonly string[] = ['/topics/T/route', '/cluster', '/topics', '/cl
 
 function snapshot(w: World): string {
   return JSON.stringify({
-    cluster: w.registry.getAllClusterInfo(), topics: w.registry.getAllTopicList().topicList, T: w.registry.getRouteInfoByTopic('T'),
+    cluster: w.registry.getAllClusterInfo(), topics: w.registry.getAllTopicList(), T: w.registry.getRouteInfoByTopic('T'),
     U: w.registry.getRouteInfoByTopic('U'), live: w.registry.liveBrokerCount, kv: w.kv.entries(),
   });
 }

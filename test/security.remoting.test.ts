@@ -156,11 +156,11 @@ describe('topic names created over the wire (REGISTER_TOPIC_IN_NAMESRV)', () => 
     const s = await start();
     const c = await brokerClient(s.port, { brokerName: 'broker-a' });
     defer(() => c.close());
-    const before = s.registry.getAllTopicList().topicList.sort();
+    const before = s.registry.getAllTopicList().sort();
     for (const topic of invalid) {
       expect(await registerTopic(c, topic), JSON.stringify(topic.slice(0, 20))).not.toBe(ResponseCode.SUCCESS);
     }
-    expect(s.registry.getAllTopicList().topicList.sort()).toEqual(before);
+    expect(s.registry.getAllTopicList().sort()).toEqual(before);
   });
 });
 

@@ -538,14 +538,18 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     return clusterInfoOf(this.#groups.groups, this.#groups.clusters);
   }
 
-  /** Every topic with a route (RocketMQ's `getAllTopicList`). */
-  getAllTopicList(): TopicList {
-    return { topicList: [...this.#topicQueueTable.entries.keys()] };
+  /**
+   * Every topic with a route (RocketMQ's `getAllTopicList`). The names alone,
+   * as the contract promises; the wire and HTTP adapters wrap them in
+   * RocketMQ's `TopicList` body.
+   */
+  getAllTopicList(): string[] {
+    return [...this.#topicQueueTable.entries.keys()];
   }
 
-  /** Topics held by any broker of `clusterName` (empty for an unknown cluster). */
-  getTopicsByCluster(clusterName: string): TopicList {
-    return topicsOfCluster(this.#groups.groups, this.#groups.clusters, requireString(clusterName, 'clusterName'));
+  /** Topics held by any broker of `clusterName` (empty for an unknown cluster); names alone, like {@link getAllTopicList}. */
+  getTopicsByCluster(clusterName: string): string[] {
+    return topicsOfCluster(this.#groups.groups, this.#groups.clusters, requireString(clusterName, 'clusterName')).topicList;
   }
 
   /**

@@ -116,10 +116,10 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
 
   router.add('GET', '/cluster', read, () => ok(registry.getAllClusterInfo()));
 
-  router.add('GET', '/topics', read, () => ok(registry.getAllTopicList()));
+  router.add('GET', '/topics', read, () => ok({ topicList: registry.getAllTopicList() }));
 
   router.add('GET', '/clusters/:cluster/topics', read, ({ params }) =>
-    ok(registry.getTopicsByCluster(params.get('cluster'))));
+    ok({ topicList: registry.getTopicsByCluster(params.get('cluster')) }));
 
   router.add('GET', '/topics/:topic/route', read, ({ req, res, params, query }) => {
     const topic = params.get('topic');

@@ -42,13 +42,13 @@ export function getBrokerMemberGroup(ctx: RequestContext, request: RemotingComma
 
 /** GET_ALL_TOPIC_LIST_FROM_NAMESERVER. */
 export function getAllTopicList(ctx: RequestContext): Reply {
-  return ok(topicListBody(ctx.registry.getAllTopicList()));
+  return ok(topicListBody({ topicList: ctx.registry.getAllTopicList() }));
 }
 
 /** GET_TOPICS_BY_CLUSTER. */
 export function getTopicsByCluster(ctx: RequestContext, request: RemotingCommand): Reply {
   const { cluster } = readGetTopicsByClusterHeader(request.extFields);
-  return ok(topicListBody(ctx.registry.getTopicsByCluster(cluster)));
+  return ok(topicListBody({ topicList: ctx.registry.getTopicsByCluster(cluster) }));
 }
 
 /** GET_SYSTEM_TOPIC_LIST_FROM_NS. */

@@ -178,15 +178,15 @@ const key = (cluster: string, addr: string): string => JSON.stringify([cluster, 
 /** Everything observable through queries, as JSON, for "nothing changed" checks. */
 export function observableState(registry: RouteRegistry): string {
   const routes: Array<[string, TopicRouteData | null]> = [];
-  const topics = new Set<string>([...TOPICS, ...registry.getAllTopicList().topicList]);
+  const topics = new Set<string>([...TOPICS, ...registry.getAllTopicList()]);
   for (const t of [...topics].sort()) routes.push([t, registry.getRouteInfoByTopic(t)]);
   const versions: unknown[] = [];
   for (const c of CLUSTERS) for (const a of ADDRS) versions.push(registry.queryBrokerTopicConfig(c, a));
   return JSON.stringify({
-    cluster: registry.getAllClusterInfo(), topics: registry.getAllTopicList().topicList.sort(), routes, versions,
+    cluster: registry.getAllClusterInfo(), topics: registry.getAllTopicList().sort(), routes, versions,
     live: registry.liveBrokerCount, topicCount: registry.topicCount, system: registry.getSystemTopicList(),
     unit: [registry.getUnitTopics(), registry.getHasUnitSubTopicList(), registry.getHasUnitSubUnUnitTopicList()],
-    byCluster: CLUSTERS.map((c) => registry.getTopicsByCluster(c).topicList.sort()),
+    byCluster: CLUSTERS.map((c) => registry.getTopicsByCluster(c).sort()),
   });
 }
 
@@ -418,7 +418,7 @@ function checkTopicsApplied(registry: RouteRegistry, op: Extract<Op, { kind: 're
 /** Each route lists the filter servers of every address of its groups (RocketMQ's pickupTopicRouteData). */
 function checkFilterServers(registry: RouteRegistry, filterServers: ReadonlyMap<string, readonly string[]>, where: string): void {
   const info = registry.getAllClusterInfo();
-  for (const topic of registry.getAllTopicList().topicList) {
+  for (const topic of registry.getAllTopicList()) {
     const route = registry.getRouteInfoByTopic(topic);
     if (route === null) continue;
     const expected = new Map<string, readonly string[]>();
@@ -438,7 +438,7 @@ function checkFilterServers(registry: RouteRegistry, filterServers: ReadonlyMap<
 
 function routeJsons(registry: RouteRegistry): Map<string, string> {
   const out = new Map<string, string>();
-  for (const t of new Set<string>([...TOPICS, ...registry.getAllTopicList().topicList])) out.set(t, JSON.stringify(registry.getRouteInfoByTopic(t)));
+  for (const t of new Set<string>([...TOPICS, ...registry.getAllTopicList()])) out.set(t, JSON.stringify(registry.getRouteInfoByTopic(t)));
   return out;
 }
 
@@ -450,7 +450,7 @@ function checkStructure(registry: RouteRegistry, where: string, options: RunOpti
   for (const [cluster, names] of Object.entries(info.clusterAddrTable)) {
     for (const name of names) if (!groups.has(name)) throw new Error(`${where}: cluster ${cluster} lists unknown group ${name}`);
   }
-  const topicList = registry.getAllTopicList().topicList;
+  const topicList = registry.getAllTopicList();
   if (new Set(topicList).size !== topicList.length) throw new Error(`${where}: duplicate topics in ${JSON.stringify(topicList)}`);
   if (registry.topicCount !== topicList.length) throw new Error(`${where}: topicCount ${registry.topicCount} vs ${topicList.length}`);
   for (const topic of new Set<string>([...TOPICS, ...topicList])) {
