@@ -538,11 +538,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     return clusterInfoOf(this.#groups.groups, this.#groups.clusters);
   }
 
-  /**
-   * Every topic with a route (RocketMQ's `getAllTopicList`). The names alone,
-   * as the contract promises; the wire and HTTP adapters wrap them in
-   * RocketMQ's `TopicList` body.
-   */
+  /** Every topic with a route (RocketMQ's `getAllTopicList`); adapters wrap the names in a `TopicList`. */
   getAllTopicList(): string[] {
     return [...this.#topicQueueTable.entries.keys()];
   }
