@@ -67,12 +67,13 @@ describe('live brokers and heartbeats', () => {
     expect(r.getLiveBrokers()[0]).toMatchObject({ lastUpdateTimestamp: 2_000, dataVersion: { counter: 1 } });
   });
 
-  it('topic lists all have the TopicList shape', () => {
+  it('the contract\'s topic lists are names; the unit lists are TopicList bodies', () => {
     const r = new RouteRegistry();
     r.registerBroker(reg('A', 0, ['T1', 'T2']));
-    expect(r.getAllTopicList()).toEqual({ topicList: ['T1', 'T2'] });
-    expect(r.getTopicsByCluster('c')).toEqual({ topicList: ['T1', 'T2'] });
-    expect(r.getTopicsByCluster('unknown')).toEqual({ topicList: [] });
+    expect(r.getAllTopicList()).toEqual(['T1', 'T2']);
+    expect(r.getTopicsByCluster('c')).toEqual(['T1', 'T2']);
+    expect(r.getTopicsByCluster('unknown')).toEqual([]);
+    expect(r.getUnitTopics()).toEqual({ topicList: [] });
   });
 });
 
