@@ -8,6 +8,8 @@ import { InvalidOptionError } from '../core/errors.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
+import { AccessControl } from './access/access-control.js';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
 
 /** Options of a {@link RemotingServer}. */
@@ -54,10 +56,33 @@ export interface RemotingServerOptions {
    */
   readonly idleTimeoutMillis?: number;
   /**
-   * Connections beyond this many are refused.
-   * @default Infinity
+   * Connections beyond this many are closed at accept (`Infinity` for no cap).
+   * @default 10_000
    */
   readonly maxConnections?: number;
+  /**
+   * Bytes all connections may hold at once: buffered frames plus inflated
+   * bodies. A frame's full length is reserved before it is buffered; a
+   * connection whose frame does not fit stops being read until memory frees
+   * (first come, first served). A frame larger than the whole budget is
+   * admitted alone.
+   * @default 268_435_456 (256 MiB)
+   */
+  readonly memoryBudgetBytes?: number;
+  /**
+   * Requests of one connection decoded but not yet answered; past this, the
+   * connection is not read until one is answered (backpressure, not an error).
+   * @default 16
+   */
+  readonly maxRequestsInFlightPerConnection?: number;
+  /**
+   * Access control (see {@link AccessControl}): every request is decided from
+   * its header and raw body before anything is decoded; a refusal is answered
+   * 16 (NO_PERMISSION) with a remark naming the request class, changes
+   * nothing and keeps the connection open. Reloads of the holder apply at once.
+   * @default none (everything is allowed, as in RocketMQ)
+   */
+  readonly accessControl?: AccessControl;
   /**
    * Answer REGISTER_BROKER with the `ORDER_TOPIC_CONFIG` KV namespace as body
    * (RocketMQ's `returnOrderTopicConfigToBroker`).
@@ -89,6 +114,9 @@ export interface ResolvedRemotingServerOptions {
   readonly maxExtFields: number;
   readonly idleTimeoutMillis: number;
   readonly maxConnections: number;
+  readonly memoryBudgetBytes: number;
+  readonly maxRequestsInFlightPerConnection: number;
+  readonly accessControl: AccessControl | null;
   readonly returnOrderTopicConfigToBroker: boolean;
   readonly metrics: NamesrvMetrics | null;
   readonly tls: ResolvedTlsOptions;
@@ -102,7 +130,9 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxHeaderBytes: 65_536,
   maxExtFields: 256,
   idleTimeoutMillis: 120_000,
-  maxConnections: Number.POSITIVE_INFINITY,
+  maxConnections: 10_000,
+  memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
+  maxRequestsInFlightPerConnection: 16,
   returnOrderTopicConfigToBroker: true,
 });
 
@@ -145,6 +175,18 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
   if (maxConnections !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
     throw new InvalidOptionError(`options.maxConnections must be a positive integer, got ${String(maxConnections)}`);
   }
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? d.memoryBudgetBytes;
+  if (!Number.isSafeInteger(memoryBudgetBytes) || memoryBudgetBytes < 1) {
+    throw new InvalidOptionError(`options.memoryBudgetBytes must be a positive integer, got ${String(memoryBudgetBytes)}`);
+  }
+  const maxInFlight = options.maxRequestsInFlightPerConnection ?? d.maxRequestsInFlightPerConnection;
+  if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
+    throw new InvalidOptionError(`options.maxRequestsInFlightPerConnection must be a positive integer, got ${String(maxInFlight)}`);
+  }
+  const accessControl = options.accessControl ?? null;
+  if (accessControl !== null && !(accessControl instanceof AccessControl)) {
+    throw new InvalidOptionError('options.accessControl must be an AccessControl');
+  }
   const returnOrder = options.returnOrderTopicConfigToBroker ?? d.returnOrderTopicConfigToBroker;
   if (typeof returnOrder !== 'boolean') {
     throw new InvalidOptionError('options.returnOrderTopicConfigToBroker must be a boolean');
@@ -160,7 +202,7 @@ export function resolveRemotingServerOptions(options: RemotingServerOptions = {}
   }
   return {
     port, host, kvConfig, maxFrameBytes, maxHeaderBytes, maxExtFields, idleTimeoutMillis, maxConnections,
-    returnOrderTopicConfigToBroker: returnOrder, metrics,
+    memoryBudgetBytes, maxRequestsInFlightPerConnection: maxInFlight, accessControl, returnOrderTopicConfigToBroker: returnOrder, metrics,
     tls: resolveTlsOptions(options.tls),
   };
 }
