@@ -23,6 +23,9 @@ import { RouteReplyCache } from './route-reply-cache.js';
 export type { ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
 import { TlsAcceptor } from './tls/sniff.js';
 
+/** Frames up to this size are small for the memory budget (see {@link MemoryBudget}). */
+const SMALL_FRAME_BYTES = 64 * 1024;
+
 /** How close() waits for a connection to take its last answers. */
 const CLOSE_GRACE_MILLIS = 1_000;
 
@@ -64,7 +67,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     }
     this.#options = resolveRemotingServerOptions(options);
     const o = this.#options;
-    const budget = new MemoryBudget({ limitBytes: o.memoryBudgetBytes });
+    // Route requests are small: they never queue behind large frames, which leave them 1/16 of the budget.
+    const budget = new MemoryBudget({
+      limitBytes: o.memoryBudgetBytes, smallBytes: SMALL_FRAME_BYTES, headroomBytes: Math.floor(o.memoryBudgetBytes / 16),
+    });
     this.#ctx = {
       requests: {
         registry,
