@@ -179,11 +179,7 @@ afterEach(async () => {
 });
 
 describe('memory under hostile input (child process, RSS sampled)', () => {
-  // TODO(issue 11 wiring): un-skip once src/remoting's connection path reserves frames in a
-  // MemoryBudget (src/remoting/memory-budget.ts) before buffering them, bounds requests in
-  // flight per connection, and inflates compressed registrations with boundedInflate
-  // (src/remoting/bounded-inflate.ts) a bounded number at a time.
-  it.skip('24 pipelined 120 MiB zlib bombs on one connection: peak RSS ≤ 512 MiB, routes answered within 2 s', async () => {
+  it('24 pipelined 120 MiB zlib bombs on one connection: peak RSS ≤ 512 MiB, routes answered within 2 s', async () => {
     const target = await startTarget();
     const bomb = await zlibBomb(120 * MiB);
     expect(bomb.length).toBeLessThan(200 * 1024);
@@ -202,7 +198,7 @@ describe('memory under hostile input (child process, RSS sampled)', () => {
     expect(res.code).toBe(ResponseCode.SUCCESS);
   }, 150_000);
 
-  it.skip('30 connections × a legal 16 MiB frame at once: peak RSS ≤ 768 MiB, routes answered within 2 s', async () => {
+  it('30 connections × a legal 16 MiB frame at once: peak RSS ≤ 768 MiB, routes answered within 2 s', async () => {
     const target = await startTarget();
     const peers = await Promise.all(Array.from({ length: 30 }, () => rawPeer(target.port)));
     // Just under the 16 MiB default maxFrameBytes: a legal frame, a JSON body padded to size.

@@ -537,7 +537,7 @@ describe('RemotingServer lifecycle and options', () => {
 });
 
 describe('RemotingServer metrics', () => {
-  it('counts requests by code and outcome, with latencies, and route lookups', async () => {
+  it('counts requests by RocketMQ request name and outcome, with latencies, route lookups and open connections', async () => {
     const metrics = new NamesrvMetrics();
     const h = await harness({ server: { metrics } });
     try {
@@ -548,10 +548,12 @@ describe('RemotingServer metrics', () => {
       const text = metrics.toPrometheus();
       expect(text).toMatch(/rocketmq_namesrv_route_lookups_total\{adapter="remoting",result="found"\} 1/);
       expect(text).toMatch(/rocketmq_namesrv_route_lookups_total\{adapter="remoting",result="not_found"\} 1/);
-      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="105",outcome="ok"\} 1/);
-      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="105",outcome="error"\} 1/);
-      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="103",outcome="ok"\} 1/);
-      expect(text).toMatch(/rocketmq_namesrv_request_duration_seconds_count\{adapter="remoting",operation="105"\} 2/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="GET_ROUTEINFO_BY_TOPIC",outcome="ok"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="GET_ROUTEINFO_BY_TOPIC",outcome="error"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="REGISTER_BROKER",outcome="ok"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="UNKNOWN",outcome="error"\} 1/);
+      expect(text).toMatch(/rocketmq_namesrv_request_duration_seconds_count\{adapter="remoting",operation="GET_ROUTEINFO_BY_TOPIC"\} 2/);
+      expect(text).toMatch(/rocketmq_namesrv_open_connections\{adapter="remoting"\} 1/);
       expect(text).toMatch(/rocketmq_namesrv_broker_registrations_total 1/);
     } finally {
       await h.close();

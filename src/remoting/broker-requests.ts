@@ -28,20 +28,20 @@ type DecodedRegistration = Omit<RegisterBrokerRequest, 'channel'>;
  * arrival order.
  */
 export function registerBroker(ctx: RequestContext, request: RemotingCommand, peer: Peer): Promise<Reply> {
-  return peer.inOrder(decodeRegistration(ctx, request), (decoded) => (isReply(decoded) ? decoded : applyRegistration(ctx, decoded, peer)));
+  return peer.inOrder(decodeRegistration(ctx, request, peer.signal), (decoded) => (isReply(decoded) ? decoded : applyRegistration(ctx, decoded, peer)));
 }
 
 function isReply(value: DecodedRegistration | Reply): value is Reply {
   return 'code' in value;
 }
 
-async function decodeRegistration(ctx: RequestContext, request: RemotingCommand): Promise<DecodedRegistration | Reply> {
+async function decodeRegistration(ctx: RequestContext, request: RemotingCommand, signal: AbortSignal): Promise<DecodedRegistration | Reply> {
   const header = readRegisterBrokerHeader(request.extFields);
   if (header.bodyCrc32 !== 0 && bodyCrc32(request.body) !== header.bodyCrc32) {
     return fail(ResponseCode.SYSTEM_ERROR, 'crc32 not match');
   }
   const body = await ctx.decodeRegisterBody(request.body, {
-    compressed: header.compressed, version: request.version, maxInflatedBytes: ctx.maxInflatedBytes,
+    compressed: header.compressed, version: request.version, maxInflatedBytes: ctx.maxInflatedBytes, signal,
   });
   return {
     clusterName: header.clusterName,

@@ -35,6 +35,8 @@ export const ResponseCode = Object.freeze({
   SYSTEM_ERROR: 1,
   SYSTEM_BUSY: 2,
   REQUEST_CODE_NOT_SUPPORTED: 3,
+  /** Refused by access control (see `RemotingServerOptions.accessControl`). */
+  NO_PERMISSION: 16,
   TOPIC_NOT_EXIST: 17,
   QUERY_NOT_FOUND: 22,
   INVALID_PARAMETER: 29,

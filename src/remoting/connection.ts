@@ -1,13 +1,20 @@
 /**
  * One accepted connection, RocketMQ's channel pipeline in one place:
- * decode (limits enforced) → admit → access check → dispatch → gather the
- * answers of one read → write, with backpressure. It also orders the
- * connection's registrations and turns its close into `onChannelDestroy`.
+ * admit (memory budget, requests in flight) → decode (limits enforced) →
+ * access check → dispatch → gather the answers of one read → write, with
+ * backpressure. It also orders the connection's registrations and turns its
+ * close into `onChannelDestroy`.
  *
- * Seams for later work, all fields of {@link ConnectionContext}:
- * - `admit`: per-frame admission (a memory budget, an in-flight limit);
- * - `checkAccess`: access control, decided before any body is decoded;
- * - `requests.decodeRegisterBody`: how REGISTER_BROKER bodies are decoded.
+ * Reading stops (socket.pause) while any of these holds, and resumes once none does:
+ * - the peer does not read its answers (the socket's write buffer is full);
+ * - `maxRequestsInFlight` requests are decoded but unanswered;
+ * - the next frame's full length cannot be reserved in the memory budget
+ *   (reserved as soon as its length field is read, before the rest is buffered;
+ *   released when its answer is produced or the connection closes).
+ *
+ * Seams, fields of {@link ConnectionContext}: `checkAccess` (access control,
+ * decided before any body is decoded) and `requests.decodeRegisterBody` (how
+ * REGISTER_BROKER bodies are decoded).
  * @internal
  */
 import type { Socket } from 'node:net';
@@ -18,30 +25,17 @@ import { FLAG_ONEWAY, FLAG_RESPONSE, RequestCode, ResponseCode } from './codes.j
 import type { RemotingCommand } from './command.js';
 import { dispatch } from './dispatch.js';
 import type { RemotingServerEvents } from './events.js';
+import type { MemoryBudget } from './memory-budget.js';
 import type { Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
 import { encodeResponse, ResponseBatch } from './response.js';
 
 /**
- * What an {@link AdmissionHook} decides: a `Reply` refuses the request (it is
- * answered with it and not dispatched); a function admits it and is called
- * once its answer is produced (to release what admitting took); `undefined`
- * admits it.
+ * Called for each request before dispatch, with the raw (undecoded) body and
+ * the peer's IP as its socket reports it: null allows it; a `Reply` refuses it
+ * (answered, not dispatched; a oneway request gets no answer).
  */
-export type Admission = Reply | (() => void) | undefined;
-
-/**
- * Called for each decoded request before anything else, with its frame's
- * size (length field included). Throwing closes the connection.
- */
-export type AdmissionHook = (request: RemotingCommand, frameBytes: number, peer: Peer) => Admission;
-
-/**
- * Called for each admitted request before dispatch, with the raw (undecoded)
- * body: null allows it; a `Reply` refuses it (answered, not dispatched; a
- * oneway request gets no answer).
- */
-export type AccessCheck = (request: RemotingCommand, peer: Peer) => Reply | null;
+export type AccessCheck = (request: RemotingCommand, remoteIp: string | undefined) => Reply | null;
 
 /** What every connection of a server shares. */
 export interface ConnectionContext {
@@ -51,9 +45,11 @@ export interface ConnectionContext {
   /** Neither reads nor writes for this long closes the connection; 0 disables it. */
   readonly idleTimeoutMillis: number;
   readonly metrics: NamesrvMetrics | null;
-  /** Seam: per-frame admission; null admits everything. */
-  readonly admit: AdmissionHook | null;
-  /** Seam: access check before dispatch; null allows everything. */
+  /** Bytes held at once by all connections: each frame is reserved here before it is buffered. */
+  readonly budget: MemoryBudget;
+  /** Requests of one connection decoded but unanswered before it stops being read. */
+  readonly maxRequestsInFlight: number;
+  /** Seam: access check before dispatch; null allows everything (and costs nothing). */
   readonly checkAccess: AccessCheck | null;
   /** Where `protocolError` and `requestError` go. */
   readonly events: EventEmitter<RemotingServerEvents>;
@@ -120,12 +116,21 @@ export class Connection implements Peer {
   readonly #batch = new ResponseBatch();
   /** True while a read is being processed (its answers go to #batch). */
   #batching = false;
-  /** Reading is paused until the socket drains. */
-  #paused = false;
+  /** The socket's write buffer is full: reading waits for 'drain'. */
+  #writeBlocked = false;
+  /** Why the decoder holds the next frame back, if it does. */
+  #stalledOn: 'inFlight' | 'budget' | null = null;
+  /** Whether socket.pause() is in force. */
+  #readPaused = false;
+  /** Requests decoded and not yet answered. */
+  #inFlight = 0;
+  /** Bytes reserved for the next frame, passed to its request once decoded. */
+  #headReserved = 0;
   /** The server is closing: data is read and dropped. */
   #draining = false;
   /** The last registration still being decoded or applied. */
   #registrations: Promise<void> | null = null;
+  readonly #closed = new AbortController();
 
   /**
    * @param onClosed - called once the socket closed and its brokers were dropped from the registry.
@@ -134,7 +139,8 @@ export class Connection implements Peer {
     this.socket = socket;
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.#ctx = ctx;
-    this.#decoder = new CommandDecoder(ctx.limits, (request, frameBytes) => this.#onRequest(request, frameBytes));
+    this.#decoder = new CommandDecoder(
+      ctx.limits, (request) => this.#onRequest(request), (frameBytes) => this.#admitFrame(frameBytes));
     if (ctx.idleTimeoutMillis > 0) {
       socket.setTimeout(ctx.idleTimeoutMillis);
       // RocketMQ's IdleStateHandler: no read and no write for the period closes the channel.
@@ -142,15 +148,18 @@ export class Connection implements Peer {
     }
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => {
-      if (this.#paused) {
-        this.#paused = false;
-        socket.resume();
-      }
+      if (!this.#writeBlocked) return;
+      this.#writeBlocked = false;
+      this.#updateReading();
     });
     // 'close' always follows; the error itself is the peer's business.
     socket.on('error', () => {});
     socket.on('close', () => {
       this.#decoder.dispose();
+      // A reservation still waiting gives up its place; one granted for a frame never decoded is returned.
+      this.#closed.abort(new Error('connection closed'));
+      if (this.#headReserved > 0) ctx.budget.release(this.#headReserved);
+      this.#headReserved = 0;
       ctx.requests.registry.onChannelDestroy(socket);
       onClosed(this);
     });
@@ -159,6 +168,10 @@ export class Connection implements Peer {
   /** The registry's channel for brokers registered here: the socket. */
   get channel(): object {
     return this.socket;
+  }
+
+  get signal(): AbortSignal {
+    return this.#closed.signal;
   }
 
   inOrder<T>(decoded: Promise<T>, apply: (value: T) => Reply): Promise<Reply> {
@@ -200,9 +213,15 @@ export class Connection implements Peer {
   #onData(chunk: Buffer): void {
     // Closing: drain and drop, so the socket closes with FIN rather than RST.
     if (this.#draining) return;
+    this.#feed(chunk);
+  }
+
+  /** Decodes `chunk` (or, without one, what the decoder kept while stalled) and writes the answers together. */
+  #feed(chunk: Buffer | null): void {
     this.#batching = true;
     try {
-      this.#decoder.push(chunk);
+      if (chunk === null) this.#decoder.resume();
+      else this.#decoder.push(chunk);
     } catch (err) {
       // A decode failure closes the connection, as RocketMQ's NettyDecoder does.
       this.#ctx.events.emit('protocolError', { remoteAddress: this.remoteAddress, error: err as Error });
@@ -214,41 +233,82 @@ export class Connection implements Peer {
     if (this.#batch.length > 0) this.#writeBatch();
   }
 
-  #onRequest(request: RemotingCommand, frameBytes: number): void {
-    // We never send requests, so a response is a confused peer; RocketMQ drops unmatched ones too.
-    if ((request.flag & FLAG_RESPONSE) !== 0) return;
-    const ctx = this.#ctx;
-    const started = ctx.metrics === null ? 0 : performance.now();
-    let release: (() => void) | undefined;
-    if (ctx.admit !== null) {
-      const admission = ctx.admit(request, frameBytes, this);
-      if (typeof admission === 'object') {
-        this.#respond(request, admission, started);
+  /** The decoder's gate: may the next frame, `frameBytes` long, be buffered now? */
+  #admitFrame(frameBytes: number): boolean {
+    if (this.#inFlight >= this.#ctx.maxRequestsInFlight) {
+      this.#stall('inFlight');
+      return false;
+    }
+    if (this.#headReserved > 0) return true; // granted while the decoder waited
+    const budget = this.#ctx.budget;
+    if (budget.tryReserve(frameBytes)) {
+      this.#headReserved = frameBytes;
+      return true;
+    }
+    this.#stall('budget');
+    budget.reserve(frameBytes, this.#closed.signal).then(() => {
+      if (this.#closed.signal.aborted) {
+        budget.release(frameBytes);
         return;
       }
-      release = admission;
+      this.#headReserved = frameBytes;
+      this.#unstall();
+    }, () => {
+      // The connection closed while waiting: nothing was reserved.
+    });
+    return false;
+  }
+
+  #stall(reason: 'inFlight' | 'budget'): void {
+    this.#stalledOn = reason;
+    this.#updateReading();
+  }
+
+  /** The next frame may be admitted: decode what was kept, then read again. */
+  #unstall(): void {
+    this.#stalledOn = null;
+    if (this.socket.destroyed) return;
+    if (!this.#draining) this.#feed(null);
+    this.#updateReading();
+  }
+
+  /** Pauses or resumes the socket to match what reading waits for. */
+  #updateReading(): void {
+    const pause = this.#writeBlocked || this.#stalledOn !== null;
+    if (pause === this.#readPaused) return;
+    this.#readPaused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  #onRequest(request: RemotingCommand): void {
+    const reserved = this.#headReserved;
+    this.#headReserved = 0;
+    // We never send requests, so a response is a confused peer; RocketMQ drops unmatched ones too.
+    if ((request.flag & FLAG_RESPONSE) !== 0) {
+      if (reserved > 0) this.#ctx.budget.release(reserved);
+      return;
     }
+    const ctx = this.#ctx;
+    const started = ctx.metrics === null ? 0 : performance.now();
+    this.#inFlight++;
     let result: Reply | Promise<Reply>;
     try {
-      result = (ctx.checkAccess === null ? null : ctx.checkAccess(request, this)) ?? dispatch(ctx.requests, request, this);
+      result = (ctx.checkAccess === null ? null : ctx.checkAccess(request, this.socket.remoteAddress)) ?? dispatch(ctx.requests, request, this);
     } catch (err) {
       result = this.#failure(request, err);
     }
     if (!(result instanceof Promise)) {
-      release?.();
-      this.#respond(request, result, started);
+      this.#respond(request, result, started, reserved);
       return;
     }
     ctx.pending.begin();
     result
       .then(
-        (reply) => this.#respond(request, reply, started),
-        (err: unknown) => this.#respond(request, this.#failure(request, err), started),
+        (reply) => this.#respond(request, reply, started, reserved),
+        (err: unknown) => this.#respond(request, this.#failure(request, err), started, reserved),
       )
-      .finally(() => {
-        release?.();
-        ctx.pending.end();
-      })
+      .finally(() => ctx.pending.end())
       // Only a throwing event listener gets here: surface it as the synchronous path would, not as a rejection.
       .catch((err: unknown) => queueMicrotask(() => {
         throw err;
@@ -261,16 +321,23 @@ export class Connection implements Peer {
     return { code: ResponseCode.SYSTEM_ERROR, remark: `${error.name}: ${error.message}`, extFields: null, body: null };
   }
 
-  #respond(request: RemotingCommand, reply: Reply, started: number): void {
-    const metrics = this.#ctx.metrics;
+  /** Sends `reply` (unless oneway), then returns the request's frame reservation and its in-flight slot. */
+  #respond(request: RemotingCommand, reply: Reply, started: number, reserved: number): void {
+    const ctx = this.#ctx;
+    const metrics = ctx.metrics;
     if (metrics !== null) {
       const ok = reply.code === ResponseCode.SUCCESS;
       metrics.observeRequest('remoting', request.code, performance.now() - started, ok);
       if (request.code === RequestCode.GET_ROUTEINFO_BY_TOPIC) metrics.observeRouteLookup('remoting', ok);
     }
-    if ((request.flag & FLAG_ONEWAY) !== 0 || this.socket.destroyed) return;
-    if (this.#batching) this.#batch.add(request, reply);
-    else this.#write(encodeResponse(request, reply));
+    if ((request.flag & FLAG_ONEWAY) === 0 && !this.socket.destroyed) {
+      if (this.#batching) this.#batch.add(request, reply);
+      else this.#write(encodeResponse(request, reply));
+    }
+    this.#inFlight--;
+    if (reserved > 0) ctx.budget.release(reserved);
+    // An asynchronous answer (never inside a read) frees the slot the decoder waits for.
+    if (this.#stalledOn === 'inFlight' && !this.#batching) this.#unstall();
   }
 
   #writeBatch(): void {
@@ -290,9 +357,9 @@ export class Connection implements Peer {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return;
     // Backpressure: a peer that does not read its answers stops being read.
-    if (!socket.write(data, written) && !this.#paused) {
-      this.#paused = true;
-      socket.pause();
+    if (!socket.write(data, written) && !this.#writeBlocked) {
+      this.#writeBlocked = true;
+      this.#updateReading();
     }
   }
 }

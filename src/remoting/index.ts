@@ -27,3 +27,14 @@ export {
   generateSelfSignedCertificate, certificateMatchesKey,
 } from './tls/index.js';
 export type { TlsMode, TlsServerOptions, ResolvedTlsOptions, SelfSignedCertificate, SelfSignedOptions } from './tls/index.js';
+export {
+  AccessControl, AccessPolicyError, loadAccessPolicy, parseAccessPolicy, decide, requestClassOf, isRequestClass, REQUEST_CLASSES,
+  signExtFields, computeSignature, verifySignature, ACL_ACCESS_KEY, ACL_SIGNATURE, ACL_SECURITY_TOKEN,
+} from './access/index.js';
+export type {
+  AccessControlEvents, AccessControlOptions, AccessPolicy, AccessAccount, AccessDecision, AccessRequest, AllowedVia, RefusalReason,
+  RequestClass, AclCredentials, AddressRange,
+} from './access/index.js';
+export { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
+export type { MemoryBudgetStats } from './memory-budget.js';
+export { InflateLimitError, InflateDataError } from './limit-errors.js';

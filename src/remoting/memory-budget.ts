@@ -12,6 +12,13 @@
  * and releases. A reservation larger than the whole budget is admitted once
  * nothing else is held (rather than refused): a configuration with
  * `limitBytes < maxFrameBytes` still makes progress, one frame at a time.
+ *
+ * Optionally ({@link MemoryBudgetOptions.smallBytes}), small reservations
+ * (every route request) form a class of their own: they never queue behind
+ * large ones, and large ones together may use at most the limit minus
+ * {@link MemoryBudgetOptions.headroomBytes}. So peers holding large frames
+ * (say, sending 16 MiB frames very slowly) cannot stop small requests from
+ * other peers. Each class is served first come, first served.
  * @module
  */
 import { InvalidOptionError } from '../core/errors.js';
@@ -24,6 +31,19 @@ export interface MemoryBudgetOptions {
    * @default 268_435_456 (256 MiB)
    */
   readonly limitBytes?: number;
+  /**
+   * Reservations up to this size are small: they are granted whenever they fit
+   * under the limit, ahead of waiting large ones. 0 makes every reservation large.
+   * @default 0
+   */
+  readonly smallBytes?: number;
+  /**
+   * Bytes large reservations leave free for small ones (a large reservation is
+   * granted only while the total stays at most `limitBytes - headroomBytes`,
+   * or when nothing else is held).
+   * @default 0
+   */
+  readonly headroomBytes?: number;
 }
 
 /** A snapshot for metrics. */
@@ -59,16 +79,33 @@ export class MemoryBudget {
   #waitingBytes = 0;
   #totalWaits = 0;
   #oversize = 0;
-  // FIFO; removal of an aborted waiter is O(n), fine for one waiter per connection.
+  readonly #smallBytes: number;
+  /** The most large reservations may hold together (unless alone). */
+  readonly #largeLimit: number;
+  // FIFO per class; removal of an aborted waiter is O(n), fine for one waiter per connection.
   readonly #waiters: Waiter[] = [];
+  readonly #smallWaiters: Waiter[] = [];
 
-  /** @throws {@link InvalidOptionError} when `limitBytes` is not a positive safe integer. */
+  /**
+   * @throws {@link InvalidOptionError} when `limitBytes` is not a positive safe integer, or
+   *   `smallBytes`/`headroomBytes` not non-negative integers with `headroomBytes < limitBytes`.
+   */
   constructor(options: MemoryBudgetOptions = {}) {
     const limit = options.limitBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
     if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new InvalidOptionError('memory', `budget limitBytes must be a positive integer, got ${String(limit)}`);
     }
+    const small = options.smallBytes ?? 0;
+    const headroom = options.headroomBytes ?? 0;
+    if (!Number.isSafeInteger(small) || small < 0) {
+      throw new InvalidOptionError('smallBytes', `must be a non-negative integer, got ${String(small)}`);
+    }
+    if (!Number.isSafeInteger(headroom) || headroom < 0 || headroom >= limit) {
+      throw new InvalidOptionError('headroomBytes', `must be a non-negative integer below limitBytes, got ${String(headroom)}`);
+    }
     this.#limit = limit;
+    this.#smallBytes = small;
+    this.#largeLimit = limit - headroom;
   }
 
   /** The limit in bytes. */
@@ -88,7 +125,7 @@ export class MemoryBudget {
    */
   tryReserve(bytes: number): boolean {
     checkBytes(bytes);
-    if (this.#waiters.length > 0 || !this.#fits(bytes)) return false;
+    if (this.#queueOf(bytes).length > 0 || !this.#fits(bytes)) return false;
     this.#take(bytes);
     return true;
   }
@@ -103,10 +140,11 @@ export class MemoryBudget {
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     this.#totalWaits++;
     return new Promise<void>((resolve, reject) => {
+      const queue = this.#queueOf(bytes);
       const onAbort = (): void => {
-        const i = this.#waiters.indexOf(waiter);
+        const i = queue.indexOf(waiter);
         if (i < 0) return;
-        this.#waiters.splice(i, 1);
+        queue.splice(i, 1);
         this.#waitingBytes -= bytes;
         reject(signal?.reason);
         // The head may have been the one blocking others.
@@ -119,7 +157,7 @@ export class MemoryBudget {
           resolve();
         },
       };
-      this.#waiters.push(waiter);
+      queue.push(waiter);
       this.#waitingBytes += bytes;
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -152,16 +190,24 @@ export class MemoryBudget {
       limitBytes: this.#limit,
       heldBytes: this.#held,
       peakHeldBytes: this.#peak,
-      waiting: this.#waiters.length,
+      waiting: this.#waiters.length + this.#smallWaiters.length,
       waitingBytes: this.#waitingBytes,
       totalWaits: this.#totalWaits,
       oversizeAdmissions: this.#oversize,
     };
   }
 
+  #isSmall(bytes: number): boolean {
+    return bytes <= this.#smallBytes;
+  }
+
+  #queueOf(bytes: number): Waiter[] {
+    return this.#isSmall(bytes) ? this.#smallWaiters : this.#waiters;
+  }
+
   #fits(bytes: number): boolean {
     // Larger than everything: admitted alone, else it would wait forever.
-    return this.#held + bytes <= this.#limit || this.#held === 0;
+    return this.#held + bytes <= (this.#isSmall(bytes) ? this.#limit : this.#largeLimit) || this.#held === 0;
   }
 
   #take(bytes: number): void {
@@ -171,10 +217,16 @@ export class MemoryBudget {
   }
 
   #drain(): void {
+    // Small ones first: they are what keeps other peers served.
+    this.#drainQueue(this.#smallWaiters);
+    this.#drainQueue(this.#waiters);
+  }
+
+  #drainQueue(queue: Waiter[]): void {
     for (;;) {
-      const head = this.#waiters[0];
+      const head = queue[0];
       if (head === undefined || !this.#fits(head.bytes)) return;
-      this.#waiters.shift();
+      queue.shift();
       this.#waitingBytes -= head.bytes;
       this.#take(head.bytes);
       head.grant();

@@ -8,8 +8,11 @@ import {
   checkFlag, checkFunction, checkInstance, checkNonEmptyString, checkNumber, checkOptions, checkPositiveInteger,
 } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
+import { InvalidOptionError } from '../core/errors.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
+import { AccessControl } from './access/access-control.js';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
 import type { RegisterBodyDecoder } from './request-context.js';
 
@@ -57,10 +60,33 @@ export interface RemotingServerOptions {
    */
   readonly idleTimeoutMillis?: number;
   /**
-   * Connections beyond this many are refused.
-   * @default Infinity
+   * Connections beyond this many are closed at accept (`Infinity` for no cap).
+   * @default 10_000
    */
   readonly maxConnections?: number;
+  /**
+   * Bytes all connections may hold at once: buffered frames plus inflated
+   * bodies. A frame's full length is reserved before it is buffered; a
+   * connection whose frame does not fit stops being read until memory frees
+   * (first come, first served). A frame larger than the whole budget is
+   * admitted alone.
+   * @default 268_435_456 (256 MiB)
+   */
+  readonly memoryBudgetBytes?: number;
+  /**
+   * Requests of one connection decoded but not yet answered; past this, the
+   * connection is not read until one is answered (backpressure, not an error).
+   * @default 16
+   */
+  readonly maxRequestsInFlightPerConnection?: number;
+  /**
+   * Access control (see {@link AccessControl}): every request is decided from
+   * its header and raw body before anything is decoded; a refusal is answered
+   * 16 (NO_PERMISSION) with a remark naming the request class, changes
+   * nothing and keeps the connection open. Reloads of the holder apply at once.
+   * @default none (everything is allowed, as in RocketMQ)
+   */
+  readonly accessControl?: AccessControl;
   /**
    * Answer REGISTER_BROKER with the `ORDER_TOPIC_CONFIG` KV namespace as body
    * (RocketMQ's `returnOrderTopicConfigToBroker`).
@@ -98,6 +124,9 @@ export interface ResolvedRemotingServerOptions {
   readonly maxExtFields: number;
   readonly idleTimeoutMillis: number;
   readonly maxConnections: number;
+  readonly memoryBudgetBytes: number;
+  readonly maxRequestsInFlightPerConnection: number;
+  readonly accessControl: AccessControl | null;
   readonly returnOrderTopicConfigToBroker: boolean;
   readonly metrics: NamesrvMetrics | null;
   readonly tls: ResolvedTlsOptions;
@@ -112,7 +141,9 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxHeaderBytes: 65_536,
   maxExtFields: 256,
   idleTimeoutMillis: 120_000,
-  maxConnections: Number.POSITIVE_INFINITY,
+  maxConnections: 10_000,
+  memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
+  maxRequestsInFlightPerConnection: 16,
   returnOrderTopicConfigToBroker: true,
 });
 
@@ -124,7 +155,8 @@ const MAX_FRAME_BYTES = Math.min(0x7fffffff, bufferConstants.MAX_LENGTH);
 /** The option names {@link RemotingServer} accepts; any other key is refused. */
 const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
-  'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody',
+  'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'memoryBudgetBytes',
+  'maxRequestsInFlightPerConnection', 'accessControl',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -145,5 +177,15 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     metrics: checkInstance(o.metrics, 'metrics', 'NamesrvMetrics', ['observeRequest']),
     tls: resolveTlsOptions(o.tls),
     decodeRegisterBody: checkFunction(o.decodeRegisterBody, 'decodeRegisterBody'),
+    memoryBudgetBytes: checkPositiveInteger(o.memoryBudgetBytes, d.memoryBudgetBytes, 'memoryBudgetBytes'),
+    maxRequestsInFlightPerConnection: checkPositiveInteger(
+      o.maxRequestsInFlightPerConnection, d.maxRequestsInFlightPerConnection, 'maxRequestsInFlightPerConnection'),
+    accessControl: accessControlOf(o.accessControl),
   };
+}
+
+function accessControlOf(value: unknown): AccessControl | null {
+  if (value === undefined || value === null) return null;
+  if (!(value instanceof AccessControl)) throw new InvalidOptionError('options.accessControl', 'must be an AccessControl');
+  return value;
 }

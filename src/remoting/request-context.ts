@@ -34,6 +34,8 @@ export interface Peer {
   readonly channel: object;
   /** `ip:port` of the other end. */
   readonly remoteAddress: string;
+  /** Aborted once the connection closed: work for its answers may stop. */
+  readonly signal: AbortSignal;
   /**
    * Applies `decoded`'s value once it and every earlier call's work on this
    * connection are done: decoding runs concurrently, applying in arrival

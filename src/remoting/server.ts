@@ -9,14 +9,23 @@ import { EventEmitter } from 'eventemitter3';
 import { InvalidOptionError } from '../core/errors.js';
 import { KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
-import { decodeRegisterBrokerBody } from './codec/register-body.js';
-import { Connection, PendingRequests, SpareBuffers, type ConnectionContext } from './connection.js';
+import type { AccessControl } from './access/access-control.js';
+import { RequestCode, ResponseCode } from './codes.js';
+import type { RemotingCommand } from './command.js';
+import { Connection, PendingRequests, SpareBuffers, type AccessCheck, type ConnectionContext } from './connection.js';
 import type { RemotingServerEvents } from './events.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
+import { MemoryBudget, type MemoryBudgetStats } from './memory-budget.js';
+import { budgetedRegisterBodyDecoder } from './register-body-inflater.js';
+import { decodeRegisterBrokerBody } from './codec/register-body.js';
+import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
 
 export type { ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
 import { TlsAcceptor } from './tls/sniff.js';
+
+/** Frames up to this size are small for the memory budget (see {@link MemoryBudget}). */
+const SMALL_FRAME_BYTES = 64 * 1024;
 
 /** How close() waits for a connection to take its last answers. */
 const CLOSE_GRACE_MILLIS = 1_000;
@@ -59,6 +68,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     }
     this.#options = resolveRemotingServerOptions(options);
     const o = this.#options;
+    // Route requests are small: they never queue behind large frames, which leave them 1/16 of the budget.
+    const budget = new MemoryBudget({
+      limitBytes: o.memoryBudgetBytes, smallBytes: SMALL_FRAME_BYTES, headroomBytes: Math.floor(o.memoryBudgetBytes / 16),
+    });
     this.#ctx = {
       requests: {
         registry,
@@ -67,18 +80,21 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         maxInflatedBytes: Math.min(o.maxFrameBytes * 8, 0x7fffffff),
         returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker,
         routeReplies: new RouteReplyCache(registry),
-        decodeRegisterBody: o.decodeRegisterBody ?? decodeRegisterBrokerBody,
+        // Compressed bodies are always inflated within the budget; plain ones may go to a decode pool.
+        decodeRegisterBody: budgetedRegisterBodyDecoder(budget, o.decodeRegisterBody ?? decodeRegisterBrokerBody),
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,
       metrics: o.metrics,
-      admit: null,
-      checkAccess: null,
+      budget,
+      maxRequestsInFlight: o.maxRequestsInFlightPerConnection,
+      checkAccess: o.accessControl === null ? null : accessCheck(o.accessControl),
       events: this,
       pending: new PendingRequests(),
       spares: new SpareBuffers(),
     };
     o.metrics?.attach(registry);
+    o.metrics?.nameRequestCodes(new Map(Object.entries(RequestCode).map(([name, code]) => [code, name])));
     this.#tlsAcceptor = new TlsAcceptor(o.tls, {
       idleTimeoutMillis: o.idleTimeoutMillis,
       onSocket: (socket) => this.#accept(socket),
@@ -96,6 +112,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   /** The KV store behind the KV requests. */
   get kvConfig(): KvConfigStore {
     return this.#ctx.requests.kvConfig;
+  }
+
+  /** The memory budget's state: bytes held by buffered frames and inflated bodies, waits. */
+  memoryStats(): MemoryBudgetStats {
+    return this.#ctx.budget.stats();
   }
 
   /** Open connections. */
@@ -162,9 +183,20 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     }
     const connection = new Connection(socket, this.#ctx, (closed) => {
       this.#connections.delete(closed);
+      this.#options.metrics?.setOpenConnections('remoting', this.#connections.size);
       this.emit('disconnect', { remoteAddress: closed.remoteAddress });
     });
     this.#connections.add(connection);
+    this.#options.metrics?.setOpenConnections('remoting', this.#connections.size);
     this.emit('connect', { remoteAddress: connection.remoteAddress });
   }
+}
+
+/** Decides each request with `control`'s policy in force; a refusal answers 16 with the decision's remark. */
+function accessCheck(control: AccessControl): AccessCheck {
+  return (request: RemotingCommand, remoteIp: string | undefined): Reply | null => {
+    const decision = control.decide({ code: request.code, extFields: request.extFields, body: request.body, remoteAddress: remoteIp });
+    if (decision.status === 'allowed') return null;
+    return { code: ResponseCode.NO_PERMISSION, remark: decision.remark, extFields: null, body: null };
+  };
 }

@@ -94,53 +94,119 @@ export function decodeFrameWithShape(buf: Buffer, start: number, end: number, sh
 }
 
 /**
+ * Asked once per frame, as soon as its length is known and before the rest of
+ * it is buffered: true lets the frame in; false stalls the decoder, which then
+ * keeps what it has (reading should stop) until {@link FrameDecoder.resume}.
+ * When resumed, the same frame is asked about again.
+ */
+export type FrameGate = (frameBytes: number) => boolean;
+
+/**
  * Splits a byte stream into frames, whatever way reads cut or coalesce
  * them. Complete frames inside one read are handed out as views without
- * copying; a frame spread over reads is copied once, when it is complete.
+ * copying; a frame spread over reads is copied once: a large one into a
+ * buffer of its exact size as its bytes arrive, a small one when it is complete.
  */
 export class FrameDecoder {
+  /** Frames at least this large that span reads are assembled in place, not gathered and joined. */
+  static readonly ASSEMBLE_BYTES = 64 * 1024;
   readonly #maxFrameBytes: number;
   readonly #onFrame: (buf: Buffer, start: number, end: number) => void;
+  readonly #gate: FrameGate | null;
   /** Bytes of an incomplete frame, in arrival order. */
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   /** How many bytes #pending must hold before it is worth joining. */
   #needed = 0;
   #failed = false;
+  /** The next frame passed the gate (its rest may still be on its way). */
+  #headAdmitted = false;
+  /** The gate refused the next frame: input is kept, not decoded, until resume(). */
+  #stalled = false;
+  /** A large frame being assembled (length field included), and how much of it has arrived. */
+  #assembly: Buffer | null = null;
+  #filled = 0;
 
   /**
    * @param maxFrameBytes - largest accepted frame, its length field included (Netty's `maxFrameLength`).
    * @param onFrame - receives each frame, without its length field, as `buf[start, end)` (no slice is
    *   made per frame). The decoder never reuses or writes `buf`, so views of it may be kept.
+   * @param gate - admits each frame before it is buffered; none admits every frame.
    */
-  constructor(maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void) {
+  constructor(maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void, gate: FrameGate | null = null) {
     this.#maxFrameBytes = maxFrameBytes;
     this.#onFrame = onFrame;
+    this.#gate = gate;
   }
 
   /** Bytes received but not yet handed out. */
   get bufferedBytes(): number {
-    return this.#pendingBytes;
+    return this.#pendingBytes + this.#filled;
+  }
+
+  /** True while the gate holds the next frame back. */
+  get stalled(): boolean {
+    return this.#stalled;
   }
 
   /**
    * Feeds a read. Throws on the first malformed or oversized length; the
    * decoder then refuses further input, since the stream has lost its framing.
+   * While stalled, the read is kept for {@link resume}.
    * @throws {@link FrameTooLargeError} or {@link FrameDecodeError}.
    */
   push(chunk: Buffer): void {
     if (this.#failed) throw new FrameDecodeError('decoder already failed');
-    let buf: Buffer;
-    if (this.#pendingBytes === 0) {
-      buf = chunk;
-    } else {
-      this.#pending.push(chunk);
-      this.#pendingBytes += chunk.length;
-      if (this.#pendingBytes < this.#needed) return;
-      buf = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending, this.#pendingBytes);
-      this.#pending = [];
-      this.#pendingBytes = 0;
+    let input = chunk;
+    const assembly = this.#assembly;
+    if (assembly !== null) {
+      const take = Math.min(input.length, assembly.length - this.#filled);
+      input.copy(assembly, this.#filled, 0, take);
+      this.#filled += take;
+      if (this.#filled < assembly.length) return;
+      this.#assembly = null;
+      this.#filled = 0;
+      this.#headAdmitted = false;
+      this.#emit(assembly, 4, assembly.length);
+      if (this.#failed || take === input.length) return;
+      input = input.subarray(take);
     }
+    if (this.#stalled || this.#pendingBytes > 0) {
+      this.#pending.push(input);
+      this.#pendingBytes += input.length;
+      if (this.#stalled || this.#pendingBytes < this.#needed) return;
+      input = this.#takePending();
+    }
+    this.#process(input);
+  }
+
+  /**
+   * The gate may now admit the next frame: decodes what was kept (the gate is
+   * asked again). Same throws as {@link push}.
+   */
+  resume(): void {
+    if (!this.#stalled || this.#failed) return;
+    this.#stalled = false;
+    if (this.#pendingBytes > 0) this.#process(this.#takePending());
+  }
+
+  /** Drops buffered bytes and refuses further input (the connection is going away). */
+  dispose(): void {
+    this.#failed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#assembly = null;
+    this.#filled = 0;
+  }
+
+  #takePending(): Buffer {
+    const buf = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    return buf;
+  }
+
+  #process(buf: Buffer): void {
     let offset = 0;
     const end = buf.length;
     while (end - offset >= 4) {
@@ -154,18 +220,28 @@ export class FrameDecoder {
         this.#failed = true;
         throw new FrameTooLargeError(frameBytes, this.#maxFrameBytes);
       }
+      if (!this.#headAdmitted) {
+        if (this.#gate !== null && !this.#gate(frameBytes)) {
+          this.#stalled = true;
+          break;
+        }
+        this.#headAdmitted = true;
+      }
       if (end - offset < frameBytes) {
+        if (frameBytes >= FrameDecoder.ASSEMBLE_BYTES) {
+          // Admitted, so its memory is accounted for: hold it once, in a buffer of its size.
+          const assembly = Buffer.allocUnsafeSlow(frameBytes);
+          this.#filled = buf.copy(assembly, 0, offset, end);
+          this.#assembly = assembly;
+          return;
+        }
         this.#needed = frameBytes;
         break;
       }
       const start = offset + 4;
       offset += frameBytes;
-      try {
-        this.#onFrame(buf, start, offset);
-      } catch (err) {
-        this.#failed = true;
-        throw err;
-      }
+      this.#headAdmitted = false;
+      this.#emit(buf, start, offset);
       if (this.#failed) return;
     }
     if (offset < end) {
@@ -175,11 +251,13 @@ export class FrameDecoder {
     }
   }
 
-  /** Drops buffered bytes and refuses further input (the connection is going away). */
-  dispose(): void {
-    this.#failed = true;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+  #emit(buf: Buffer, start: number, end: number): void {
+    try {
+      this.#onFrame(buf, start, end);
+    } catch (err) {
+      this.#failed = true;
+      throw err;
+    }
   }
 }
 
@@ -212,10 +290,12 @@ export class CommandDecoder {
    * @param onCommand - receives each command and its frame's size (length field included). Its body is a view
    *   into the read, not a copy.
    */
-  constructor(limits: FrameLimits, onCommand: (command: RemotingCommand, frameBytes: number) => void) {
+  constructor(
+    limits: FrameLimits, onCommand: (command: RemotingCommand, frameBytes: number) => void, gate: FrameGate | null = null,
+  ) {
     this.#limits = limits;
     this.#onCommand = onCommand;
-    this.#frames = new FrameDecoder(limits.maxFrameBytes, (buf, start, end) => this.#decode(buf, start, end));
+    this.#frames = new FrameDecoder(limits.maxFrameBytes, (buf, start, end) => this.#decode(buf, start, end), gate);
   }
 
   /** Bytes received but not yet decoded. */
@@ -229,6 +309,11 @@ export class CommandDecoder {
    */
   push(chunk: Buffer): void {
     this.#frames.push(chunk);
+  }
+
+  /** See {@link FrameDecoder.resume}: decodes what was kept while the gate held the next frame back. */
+  resume(): void {
+    this.#frames.resume();
   }
 
   /** Drops buffered bytes and refuses further input. */

@@ -122,6 +122,8 @@ export interface DecodeRegisterBrokerBodyOptions {
   readonly version: number;
   /** Largest inflated size accepted for a compressed body (a guard against zip bombs). */
   readonly maxInflatedBytes: number;
+  /** Aborted when the answer is no longer wanted (its connection closed): inflation may stop early. */
+  readonly signal?: AbortSignal;
 }
 
 /**
