@@ -9,13 +9,17 @@ import { EventEmitter } from 'eventemitter3';
 import { InvalidOptionError } from '../core/errors.js';
 import { KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
+import type { NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { MinBrokerIdChangedEvent } from '../core/types.js';
+import { BrokerNotifier } from './broker-notifier.js';
 import { decodeRegisterBrokerBody } from './codec/register-body.js';
 import { Connection, PendingRequests, SpareBuffers, type ConnectionContext } from './connection.js';
 import type { RemotingServerEvents } from './events.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
 import { RouteReplyCache } from './route-reply-cache.js';
+import { defaultNamesrvConfiguration } from './server-config.js';
 
-export type { ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
+export type { NotifyErrorEvent, ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
 import { TlsAcceptor } from './tls/sniff.js';
 
 /** How close() waits for a connection to take its last answers. */
@@ -46,6 +50,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   #closing: Promise<void> | null = null;
   /** Holds each new connection until its first byte says TLS or plaintext. */
   readonly #tlsAcceptor: TlsAcceptor;
+  readonly #registry: RouteRegistry;
+  /** Sends the registry's NOTIFY_MIN_BROKER_ID_CHANGE notices to brokers while listening. */
+  readonly #notifier = new BrokerNotifier(this);
+  readonly #onMinBrokerIdChanged = (event: MinBrokerIdChangedEvent): void => this.#notifier.notify(event);
 
   /**
    * @param registry - the registry to serve.
@@ -58,6 +66,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       throw new InvalidOptionError('registry', 'must be a RouteRegistry');
     }
     this.#options = resolveRemotingServerOptions(options);
+    this.#registry = registry;
     const o = this.#options;
     this.#ctx = {
       requests: {
@@ -68,6 +77,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker,
         routeReplies: new RouteReplyCache(registry),
         decodeRegisterBody: o.decodeRegisterBody ?? decodeRegisterBrokerBody,
+        namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,
@@ -91,6 +101,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   /** The options in force, defaults applied. */
   get options(): ResolvedRemotingServerOptions {
     return this.#options;
+  }
+
+  /** The configuration GET_NAMESRV_CONFIG prints and UPDATE_NAMESRV_CONFIG changes. */
+  get namesrvConfig(): NamesrvConfiguration {
+    return this.#ctx.requests.namesrvConfig;
   }
 
   /** The KV store behind the KV requests. */
@@ -122,7 +137,12 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       this.#server.listen({ port: this.#options.port, host: this.#options.host }, () => {
         this.#server.off('error', onError);
         this.#server.on('error', (err) => this.emit('error', err));
-        resolve(this.#server.address() as AddressInfo);
+        const address = this.#server.address() as AddressInfo;
+        // As RocketMQ's NettyRemotingServer: 319 shows the port really bound (port 0 picks one).
+        const config = this.#ctx.requests.namesrvConfig;
+        if (config.get('listenPort') !== String(address.port)) config.set('listenPort', address.port);
+        this.#registry.on('minBrokerIdChanged', this.#onMinBrokerIdChanged);
+        resolve(address);
       });
     });
   }
@@ -144,6 +164,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   }
 
   async #shutdown(): Promise<void> {
+    this.#registry.off('minBrokerIdChanged', this.#onMinBrokerIdChanged);
     const closed = this.#listening
       ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
       : Promise.resolve();
@@ -151,7 +172,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     for (const connection of this.#connections) connection.stopServing();
     await this.#ctx.pending.idle();
     // Resolve only once every connection's channel was destroyed in the registry.
-    await Promise.all([closed, ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS))]);
+    await Promise.all([
+      closed, this.#notifier.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
+    ]);
     this.#listening = false;
   }
 
