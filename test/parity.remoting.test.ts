@@ -156,6 +156,16 @@ describe('topic-list switches', () => {
   });
 });
 
+describe('returnOrderTopicConfigToBroker', () => {
+  it('REGISTER_BROKER answers carry the ORDER_TOPIC_CONFIG table while on; 318 switches it live', async () => {
+    const h = await harness();
+    await h.client.invoke(RequestCode.PUT_KV_CONFIG, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicA', value: 'broker-a:4' });
+    expect(JSON.parse(text(await registerBroker(h.client)))).toEqual({ table: { TopicA: 'broker-a:4' } });
+    expect((await updateConfig(h.client, 'returnOrderTopicConfigToBroker=false')).code).toBe(ResponseCode.SUCCESS);
+    expect((await registerBroker(h.client)).body).toBeNull();
+  });
+});
+
 describe('needWaitForService', () => {
   it('answers route requests "name server not ready" until waitSecondsForService passed since start-up; the rest is served', async () => {
     const clock = { now: 1_000_000 };
