@@ -10,6 +10,11 @@ export { RouteRegistry, dataVersionEquals, MASTER_ID, PERM_READ, PERM_WRITE, FLA
 export { ROUTE_REGISTRY_DEFAULTS } from './core/options.js';
 export { TOPIC_CONFIG_DEFAULTS } from './core/topic-config.js';
 export type { RouteRegistryOptions, ResolvedRouteRegistryOptions } from './core/options.js';
+export { RUNTIME_OPTION_KEYS } from './core/options.js';
+export type { RouteRegistryOptionsPatch } from './core/options.js';
+export { NamesrvConfiguration, BUILT_IN_CONFIG_BLACKLIST, BLACKLIST_REMARK } from './core/namesrv-config.js';
+export type { NamesrvConfigurationInit, ConfigUpdateOutcome, ConfigUpdateOptions } from './core/namesrv-config.js';
+export { ConfigValueError } from './core/errors.js';
 export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
 export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';
 export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS, UNKNOWN_OPERATION } from './core/metrics.js';

@@ -20,7 +20,7 @@ function queues(brokerName: string): QueueData {
   return Object.freeze({ brokerName, readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 });
 }
 
-type StaticRoute = TopicRouteData & { readonly topicQueueMappingByBroker?: Readonly<Record<string, unknown>> };
+type StaticRoute = TopicRouteData;
 
 /** Zone a: broker-a; zone b: broker-b; broker-c has lost its master (zone b); broker-d has no zone. */
 function route(): StaticRoute {
@@ -40,7 +40,9 @@ function route(): StaticRoute {
       group('broker-d', undefined, { 0: '10.0.3.1:10911' }),
     ]),
     filterServerTable: Object.freeze(filterServerTable),
-    topicQueueMappingByBroker: Object.freeze({ 'broker-b': { bname: 'broker-b', totalQueues: 8 } }),
+    topicQueueMappingByBroker: Object.freeze({
+      'broker-b': { topic: 'T', scope: '__global__', totalQueues: 8, bname: 'broker-b', epoch: 0, dirty: false, currIdMap: {} },
+    }),
   });
 }
 

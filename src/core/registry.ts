@@ -7,18 +7,23 @@
 import { EventEmitter } from 'eventemitter3';
 import { beginChangeSet, emitChanges, type ChangeSet } from './change-set.js';
 import { dataVersionEquals, freshDataVersion } from './data-version.js';
-import { InvalidRequestError } from './errors.js';
 import { FilterServerTable } from './filter-servers.js';
 import { GroupTable } from './group-table.js';
 import { LiveTable } from './live-table.js';
-import { NAMESPACE_ORDER_TOPIC_CONFIG, type KvConfigChangeEvent } from './kv-config.js';
-import { resolveRouteRegistryOptions, type ResolvedRouteRegistryOptions, type RouteRegistryOptions } from './options.js';
-import { indexOfBroker, sameQueueData } from './queue-datas.js';
+import { MinBrokerIdWatch, minBrokerIdNotice, previousMinBrokerId } from './min-broker-id.js';
+import {
+  patchRouteRegistryOptions, resolveRouteRegistryOptions, type ResolvedRouteRegistryOptions, type RouteRegistryOptions,
+  type RouteRegistryOptionsPatch,
+} from './options.js';
+import { indexOfBroker } from './queue-datas.js';
 import { clusterInfoOf, systemTopicListOf, topicsByFlag, topicsOfCluster } from './queries.js';
 import { planRegistration } from './registration-plan.js';
+import { OrderTopicConf } from './order-topic-conf.js';
 import { ScanTimer } from './scan-timer.js';
+import { StaticTopicTable } from './static-topics.js';
 import { addrsRecord, buildRoute, type RouteSources } from './route-builder.js';
 import { MASTER_ID, hasNoMaster, type BrokerGroup, type LiveBroker } from './tables.js';
+import { deleteTopicIn, registerTopicIn, setPermOf, type TopicTables } from './topic-admin.js';
 import { TopicQueueTable } from './topic-queue-table.js';
 import { tableHas } from './topic-table.js';
 import { FLAG_UNIT, FLAG_UNIT_SUB, PERM_READ, PERM_WRITE } from './topic-config.js';
@@ -26,7 +31,9 @@ import type {
   BrokerMemberGroup, BrokerUnregisterReason, ClusterInfo, DataVersion, LiveBrokerInfo, QueueData, RegisterBrokerRequest,
   RegisterBrokerResult, RegisterBrokerStatus, RouteRegistryEvents, TopicList, TopicRouteData, UnregisterBrokerRequest,
 } from './types.js';
-import { normalizeQueueDatas, normalizeRegistration, normalizeUnregistration, requireString, type NormalizedRegistration } from './validate.js';
+import {
+  normalizeQueueDatas, normalizeRegistration, normalizeUnregistrations, requireString, type NormalizedRegistration,
+} from './validate.js';
 
 export { MASTER_ID } from './tables.js';
 export { PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './topic-config.js';
@@ -50,8 +57,10 @@ export { dataVersionEquals } from './data-version.js';
  * ```
  */
 export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
-  readonly #options: ResolvedRouteRegistryOptions;
+  #options: ResolvedRouteRegistryOptions;
   readonly #now: () => number;
+  /** When the registry was built, on its clock: `needWaitForService` counts from here. */
+  readonly #startedAt: number;
 
   /** topic → its queues per broker name (RocketMQ's topicQueueTable). */
   readonly #topicQueueTable = new TopicQueueTable();
@@ -61,27 +70,66 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   readonly #brokerLiveTable = new LiveTable();
   /** cluster → address → filter servers (filterServerTable). */
   readonly #filterServerTable = new FilterServerTable();
+  /** topic → broker name → static topic mapping (topicQueueMappingInfoTable). */
+  readonly #staticTopics = new StaticTopicTable();
   readonly #routeSources: RouteSources;
+  readonly #topicTables: TopicTables = { groups: this.#groups, topicQueueTable: this.#topicQueueTable };
   readonly #scanTimer: ScanTimer;
-  #kvListener: ((event: KvConfigChangeEvent) => void) | null = null;
+  readonly #orderTopicConf: OrderTopicConf;
 
   constructor(options?: RouteRegistryOptions) {
     super();
     this.#options = resolveRouteRegistryOptions(options);
     this.#now = this.#options.now;
+    this.#startedAt = this.#now();
     this.#scanTimer = new ScanTimer(this.#options.scanIntervalMillis);
+    const registry = this;
     this.#routeSources = {
       groups: this.#groups.groups,
       filterServers: this.#filterServerTable.byCluster,
-      supportActingMaster: this.#options.supportActingMaster,
-      orderTopicConf: (topic) => this.#orderTopicConf(topic),
+      get supportActingMaster() {
+        return registry.#options.supportActingMaster;
+      },
+      orderTopicConf: (topic) => this.#orderTopicConf.of(topic),
+      topicQueueMappings: (topic) => this.#staticTopics.of(topic),
     };
-    this.#watchOrderTopicConfig();
+    this.#orderTopicConf = new OrderTopicConf(this.#options.kvConfig, () => this.#options.orderMessageEnable, (topic) => {
+      if (this.#topicQueueTable.entries.has(topic)) this.#change((cs) => this.#invalidateTopics(cs, [topic]));
+    });
+    this.#orderTopicConf.watch();
   }
 
-  /** The options in force, defaults applied. */
+  /** The options in force, defaults applied; a new frozen object after each {@link updateOptions}. */
   get options(): ResolvedRouteRegistryOptions {
     return this.#options;
+  }
+
+  /**
+   * Changes runtime options of the running registry (what UPDATE_NAMESRV_CONFIG
+   * applies): all or nothing. Routes that depend on a changed option are
+   * rebuilt (and `topicRouteChanged` fires where they differ); a new
+   * `scanIntervalMillis` reschedules the running scan.
+   * @throws {@link InvalidOptionError} for an unknown or unchangeable key or an invalid value; nothing changes then.
+   */
+  updateOptions(patch: RouteRegistryOptionsPatch): void {
+    const previous = this.#options;
+    const next = patchRouteRegistryOptions(previous, patch);
+    this.#options = next;
+    this.#scanTimer.reschedule(next.scanIntervalMillis);
+    this.#orderTopicConf.watch();
+    if (next.supportActingMaster !== previous.supportActingMaster || next.orderMessageEnable !== previous.orderMessageEnable) {
+      this.#change((cs) => this.#topicQueueTable.invalidateAll(cs));
+    }
+  }
+
+  /**
+   * False while `needWaitForService` is on and fewer than
+   * `waitSecondsForService` seconds passed since the registry was built (on
+   * its clock): RocketMQ's name server refuses route requests then.
+   */
+  isServiceReady(): boolean {
+    const o = this.#options;
+    return !o.needWaitForService || this.#now() - this.#startedAt >= o.waitSecondsForService * 1000;
   }
 
   /** How many topics have routes. */
@@ -107,31 +155,14 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
 
   /** Starts the periodic scan for silent brokers (every `scanIntervalMillis`). Idempotent. */
   start(): void {
-    this.#watchOrderTopicConfig();
+    this.#orderTopicConf.watch();
     this.#scanTimer.start(() => this.scanNotActiveBroker());
   }
 
   /** Stops the periodic scan and detaches from the KV store. Idempotent; the tables are kept. */
   close(): void {
     this.#scanTimer.stop();
-    if (this.#kvListener !== null && this.#options.kvConfig !== null) {
-      this.#options.kvConfig.off('change', this.#kvListener);
-      this.#kvListener = null;
-    }
-  }
-
-  #watchOrderTopicConfig(): void {
-    const kv = this.#options.kvConfig;
-    if (kv === null || !this.#options.orderMessageEnable || this.#kvListener !== null) return;
-    this.#kvListener = (event) => {
-      if (event.namespace !== NAMESPACE_ORDER_TOPIC_CONFIG) return;
-      const entry = this.#topicQueueTable.entries.get(event.key);
-      if (entry === undefined) return;
-      const cs = this.#begin();
-      this.#topicQueueTable.invalidate(cs, event.key, entry);
-      this.#emit(cs);
-    };
-    kv.on('change', this.#kvListener);
+    this.#orderTopicConf.unwatch();
   }
 
   // ---------------------------------------------------------------- registration
@@ -152,6 +183,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     const r = normalizeRegistration(req);
     const now = this.#now();
     const group = this.#groups.get(r.brokerName);
+    const minIdChanged = r.brokerId < previousMinBrokerId(group);
     const live = this.#live(r.clusterName, r.brokerAddr);
     // Decides everything (and validates the table) before anything changes.
     const plan = planRegistration(r, group, live, (addr) => this.#live(r.clusterName, addr));
@@ -192,12 +224,17 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
 
     if (plan.appliesTopics) {
       const table = r.topicConfigTable;
-      if (this.#options.deleteTopicWithBrokerRegistration && table !== null) {
+      // As RocketMQ: a broker hosting static topics never has topics deleted this way.
+      if (this.#options.deleteTopicWithBrokerRegistration && table !== null && r.topicQueueMappings === null) {
         for (const topic of [...g.topics.keys()]) {
           if (!tableHas(table, topic)) this.#topicQueueTable.remove(cs, g, topic, true);
         }
       }
       for (const config of plan.changes) this.#topicQueueTable.apply(cs, g, config, plan.wipeWrite);
+      // RocketMQ stores mappings on a first registration or a new data version only.
+      if (plan.mode === 'all' && r.topicQueueMappings !== null) {
+        this.#invalidateTopics(cs, this.#staticTopics.put(g.brokerName, r.topicQueueMappings));
+      }
       // After `all` or `missing`, every topic of the table is held: none counts as dropped.
       if (plan.mode !== 'dropped') g.dropped = null;
       g.lastApplied = {
@@ -219,6 +256,10 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       result.haServerAddr = masterLive.haServerAddr;
       result.masterAddr = masterLive.brokerAddr;
     }
+    if (minIdChanged && this.#options.notifyMinBrokerIdChanged) {
+      const notice = minBrokerIdNotice(g, null, r.haServerAddr);
+      if (notice !== null) cs.minBrokerIdChanged.push(notice);
+    }
     this.#emit(cs);
     const outcome = becameLive ? 'registered' : this.#topicQueueTable.epoch !== epoch || versionChanged ? 'updated' : 'heartbeat';
     if (status !== undefined) Object.assign(status, { outcome, reason: undefined });
@@ -234,6 +275,15 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     if (g.addrs.size > 0) return;
     this.#groups.remove(g);
     for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic, false);
+    this.#invalidateTopics(cs, this.#staticTopics.drop(g.brokerName));
+  }
+
+  /** Routes of these topics (those that have one) may have changed. */
+  #invalidateTopics(cs: ChangeSet, topics: readonly string[]): void {
+    for (const topic of topics) {
+      const entry = this.#topicQueueTable.entries.get(topic);
+      if (entry !== undefined) this.#topicQueueTable.invalidate(cs, topic, entry);
+    }
   }
 
   #upsertLive(cs: ChangeSet, r: NormalizedRegistration, now: number): void {
@@ -277,20 +327,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
    * service does. Every request is validated before anything changes.
    */
   unregisterBrokers(requests: Iterable<UnregisterBrokerRequest>): void {
-    if (requests === null || typeof requests !== 'object' || !(Symbol.iterator in requests)) {
-      throw new InvalidRequestError('requests', 'must be an iterable of unregister requests');
-    }
-    const batch: UnregisterBrokerRequest[] = [];
-    let i = 0;
-    for (const req of requests) {
-      try {
-        batch.push(normalizeUnregistration(req));
-      } catch (err) {
-        if (err instanceof InvalidRequestError) throw new InvalidRequestError(`requests[${i}].${err.field}`, err.reason, { cause: err });
-        throw err;
-      }
-      i++;
-    }
+    const batch = normalizeUnregistrations(requests);
     const cs = this.#begin();
     this.#unregister(cs, batch, 'unregister');
     this.#emit(cs);
@@ -299,6 +336,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   #unregister(cs: ChangeSet, batch: readonly UnregisterBrokerRequest[], reason: BrokerUnregisterReason): void {
     const removedGroups = new Set<BrokerGroup>();
     const reducedGroups = new Set<BrokerGroup>();
+    const minIds = new MinBrokerIdWatch();
     for (const req of batch) {
       const live = this.#live(req.clusterName, req.brokerAddr);
       if (live !== undefined) this.#removeLive(cs, live, reason, req);
@@ -306,6 +344,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
 
       const g = this.#groups.get(req.brokerName);
       if (g === undefined) continue;
+      const wasMin = MinBrokerIdWatch.isMin(g, req.brokerId);
       let changed = false;
       for (const [id, addr] of g.addrs) {
         if (addr === req.brokerAddr) {
@@ -320,19 +359,17 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       } else {
         reducedGroups.add(g);
         this.#finishGroupChange(cs, g, changed);
+        if (wasMin) minIds.note(g, req.brokerAddr);
       }
     }
     for (const g of removedGroups) {
       for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic, false);
+      this.#invalidateTopics(cs, this.#staticTopics.drop(g.brokerName));
     }
+    if (this.#options.notifyMinBrokerIdChanged) cs.minBrokerIdChanged.push(...minIds.notices((name) => this.#groups.get(name)));
+    // A group left without a master serves reads only until one is back.
     for (const g of reducedGroups) {
-      // A group left without a master serves reads only until one is back.
-      if (!g.enableActingMaster || !hasNoMaster(g)) continue;
-      for (const [topic, qd] of g.topics) {
-        if ((qd.perm & PERM_WRITE) !== 0) {
-          this.#topicQueueTable.putFigures(cs, g, topic, { ...qd, perm: qd.perm & ~PERM_WRITE });
-        }
-      }
+      if (g.enableActingMaster && hasNoMaster(g)) setPermOf(this.#topicTables, cs, g.brokerName, (perm) => perm & ~PERM_WRITE);
     }
   }
 
@@ -451,12 +488,6 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     return (entry.route = buildRoute(topic, entry, this.#routeSources));
   }
 
-  #orderTopicConf(topic: string): string | null {
-    const kv = this.#options.kvConfig;
-    if (!this.#options.orderMessageEnable || kv === null) return null;
-    return kv.get(NAMESPACE_ORDER_TOPIC_CONFIG, topic);
-  }
-
   // ---------------------------------------------------------------- topics
 
   /**
@@ -465,26 +496,8 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
    */
   deleteTopic(topic: string, clusterName?: string | null): void {
     requireString(topic, 'topic');
-    const entry = this.#topicQueueTable.entries.get(topic);
-    let names: Iterable<string>;
-    if (clusterName === undefined || clusterName === null) {
-      if (entry === undefined) return;
-      names = entry.queueDatas.map((qd) => qd.brokerName);
-    } else {
-      const inCluster = this.#groups.clusters.get(requireString(clusterName, 'clusterName'));
-      if (inCluster === undefined || inCluster.size === 0 || entry === undefined) return;
-      names = [...inCluster];
-    }
-    const cs = this.#begin();
-    for (const name of names) {
-      const g = this.#groups.get(name);
-      if (g !== undefined) this.#topicQueueTable.remove(cs, g, topic, true);
-    }
-    // Queues of a group no longer known cannot be re-added by anyone: drop them too.
-    if (clusterName === undefined || clusterName === null) {
-      this.#topicQueueTable.delete(cs, topic);
-    }
-    this.#emit(cs);
+    const cluster = clusterName === undefined || clusterName === null ? null : requireString(clusterName, 'clusterName');
+    this.#change((cs) => deleteTopicIn(this.#topicTables, cs, topic, cluster));
   }
 
   /**
@@ -494,41 +507,27 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   registerTopic(topic: string, queueDatas: readonly QueueData[]): void {
     requireString(topic, 'topic');
     const normalized = normalizeQueueDatas(queueDatas);
-    if (normalized.length === 0) return;
-    const groups = normalized.map((qd) => this.#groups.get(qd.brokerName));
-    if (groups.some((g) => g === undefined)) return;
-    const cs = this.#begin();
-    normalized.forEach((qd, i) => {
-      const g = groups[i] as BrokerGroup;
-      const existing = g.topics.get(topic);
-      if (existing !== undefined && sameQueueData(existing, qd)) return;
-      this.#topicQueueTable.putFigures(cs, g, topic, { ...qd, perm: qd.perm });
-    });
-    this.#emit(cs);
+    if (normalized.length > 0) this.#change((cs) => registerTopicIn(this.#topicTables, cs, topic, normalized));
   }
 
   /** Clears the write bit of every topic of `brokerName`; returns how many topics it holds. */
   wipeWritePermOfBroker(brokerName: string): number {
-    return this.#setPerm(requireString(brokerName, 'brokerName'), (perm) => perm & ~PERM_WRITE);
+    requireString(brokerName, 'brokerName');
+    return this.#change((cs) => setPermOf(this.#topicTables, cs, brokerName, (perm) => perm & ~PERM_WRITE));
   }
 
   /** Sets read + write on every topic of `brokerName`; returns how many topics it holds. */
   addWritePermOfBroker(brokerName: string): number {
-    return this.#setPerm(requireString(brokerName, 'brokerName'), () => PERM_READ | PERM_WRITE);
+    requireString(brokerName, 'brokerName');
+    return this.#change((cs) => setPermOf(this.#topicTables, cs, brokerName, () => PERM_READ | PERM_WRITE));
   }
 
-  #setPerm(brokerName: string, next: (perm: number) => number): number {
-    const g = this.#groups.get(brokerName);
-    if (g === undefined) return 0;
+  /** Runs `change` in one change set and emits its events. */
+  #change<T>(change: (cs: ChangeSet) => T): T {
     const cs = this.#begin();
-    for (const [topic, qd] of [...g.topics]) {
-      const perm = next(qd.perm);
-      if (perm !== qd.perm) {
-        this.#topicQueueTable.putFigures(cs, g, topic, { ...qd, perm: perm });
-      }
-    }
+    const result = change(cs);
     this.#emit(cs);
-    return g.topics.size;
+    return result;
   }
 
   // ---------------------------------------------------------------- queries
@@ -588,7 +587,6 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   #begin(): ChangeSet {
     return beginChangeSet(this.listenerCount('topicRouteChanged') > 0);
   }
-
 
   /** Emits after the tables are consistent, so a throwing listener cannot leave them half-changed. */
   #emit(cs: ChangeSet): void {

@@ -8,6 +8,7 @@
  */
 import { setOwn } from './records.js';
 import { indexOfBroker, sameQueueData } from './queue-datas.js';
+import { sameMappingsByBroker, type MappingsByBroker } from './static-topics.js';
 import { MASTER_ID, type BrokerGroup, type TopicEntry } from './tables.js';
 import { PERM_WRITE, SYNC_BROKER_MEMBER_GROUP_PREFIX } from './topic-config.js';
 import type { BrokerData, QueueData, TopicRouteData } from './types.js';
@@ -19,9 +20,12 @@ export interface RouteSources {
   readonly groups: ReadonlyMap<string, BrokerGroup>;
   /** cluster → address → filter servers. */
   readonly filterServers: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** Read at each build: the option may change at runtime. */
   readonly supportActingMaster: boolean;
   /** The `orderTopicConf` of a topic, or null. */
   readonly orderTopicConf: (topic: string) => string | null;
+  /** The static topic mappings of a topic, or null. */
+  readonly topicQueueMappings: (topic: string) => MappingsByBroker | null;
 }
 
 /** The frozen route of `topic`, or null when none of its groups is known. */
@@ -54,6 +58,8 @@ export function buildRoute(topic: string, entry: TopicEntry, from: RouteSources)
     filterServerTable: filterServerTable === null ? EMPTY_FILTER_SERVER_TABLE : Object.freeze(filterServerTable),
   };
   if (orderTopicConf !== null) route.orderTopicConf = orderTopicConf;
+  const mappings = from.topicQueueMappings(topic);
+  if (mappings !== null) route.topicQueueMappingByBroker = mappings;
   return Object.freeze(route);
 }
 
@@ -130,7 +136,8 @@ export function sameRoute(a: TopicRouteData | null, b: TopicRouteData | null): b
     if (x.cluster !== y.cluster || x.brokerName !== y.brokerName || x.enableActingMaster !== y.enableActingMaster
       || x.zoneName !== y.zoneName || !sameRecord(x.brokerAddrs, y.brokerAddrs, (p, q) => p === q)) return false;
   }
-  return sameRecord(a.filterServerTable, b.filterServerTable, sameStrings);
+  return sameRecord(a.filterServerTable, b.filterServerTable, sameStrings)
+    && sameMappingsByBroker(a.topicQueueMappingByBroker, b.topicQueueMappingByBroker);
 }
 
 function sameRecord<V>(a: Readonly<Record<string, V>>, b: Readonly<Record<string, V>>, same: (x: V, y: V) => boolean): boolean {

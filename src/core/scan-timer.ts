@@ -6,8 +6,9 @@
  * @module
  */
 export class ScanTimer {
-  readonly #intervalMillis: number;
+  #intervalMillis: number;
   #timer: ReturnType<typeof setInterval> | null = null;
+  #scan: (() => void) | null = null;
 
   constructor(intervalMillis: number) {
     this.#intervalMillis = intervalMillis;
@@ -16,6 +17,7 @@ export class ScanTimer {
   /** Runs `scan` every interval from now on. Idempotent. */
   start(scan: () => void): void {
     if (this.#timer !== null) return;
+    this.#scan = scan;
     this.#timer = setInterval(() => {
       try {
         scan();
@@ -28,6 +30,16 @@ export class ScanTimer {
     }, this.#intervalMillis);
     // The scan must never be what keeps a host process alive.
     this.#timer.unref();
+  }
+
+  /** Uses a new interval from now on; a running timer restarts with it. */
+  reschedule(intervalMillis: number): void {
+    if (intervalMillis === this.#intervalMillis) return;
+    this.#intervalMillis = intervalMillis;
+    const scan = this.#scan;
+    if (this.#timer === null || scan === null) return;
+    this.stop();
+    this.start(scan);
   }
 
   /** Stops it. Idempotent. */

@@ -85,6 +85,11 @@ export class TopicQueueTable {
     for (const topic of g.topics.keys()) this.invalidate(cs, topic);
   }
 
+  /** Every route may have changed (an option routes depend on did). */
+  invalidateAll(cs: ChangeSet): void {
+    for (const [topic, entry] of this.entries) this.invalidate(cs, topic, entry);
+  }
+
   /** `topic`'s route may have changed. */
   invalidate(cs: ChangeSet, topic: string, entry = this.entries.get(topic)): void {
     this.#epoch++;

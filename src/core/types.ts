@@ -93,6 +93,11 @@ export interface TopicRouteData {
   readonly brokerDatas: readonly BrokerData[];
   /** Filter servers keyed by broker address. */
   readonly filterServerTable: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Static topics only: the topic's queue mapping per broker name (the
+   * mapping's `bname`), as the brokers registered it; absent otherwise.
+   */
+  readonly topicQueueMappingByBroker?: Readonly<Record<string, Readonly<TopicQueueMappingInfo>>>;
 }
 
 /** Every broker group and every cluster's broker names. */
@@ -207,6 +212,23 @@ export interface TopicRouteChangedEvent {
   topic: string;
 }
 
+/**
+ * Payload of `minBrokerIdChanged`: what RocketMQ's NOTIFY_MIN_BROKER_ID_CHANGE
+ * (905) carries, and to whom it goes.
+ */
+export interface MinBrokerIdChangedEvent {
+  readonly brokerName: string;
+  /** The group's lowest broker id now. */
+  readonly minBrokerId: number;
+  readonly minBrokerAddr: string;
+  /** The address that left (unregistration path), else null. */
+  readonly offlineBrokerAddr: string | null;
+  /** The registering broker's `haServerAddr` (registration path), else null. */
+  readonly haBrokerAddr: string | null;
+  /** The broker addresses to notify (RocketMQ's `chooseBrokerAddrsToNotify`), ids ascending. */
+  readonly targets: readonly string[];
+}
+
 /** The events a {@link RouteRegistry} emits (eventemitter3 object-map form). */
 export interface RouteRegistryEvents {
   /** An address became live (first registration, not each heartbeat). */
@@ -215,4 +237,9 @@ export interface RouteRegistryEvents {
   brokerUnregistered: (event: BrokerUnregisteredEvent) => void;
   /** What `getRouteInfoByTopic(topic)` returns changed. */
   topicRouteChanged: (event: TopicRouteChangedEvent) => void;
+  /**
+   * A group's lowest broker id changed, under RocketMQ's rules; emitted only
+   * while the `notifyMinBrokerIdChanged` option is on.
+   */
+  minBrokerIdChanged: (event: MinBrokerIdChangedEvent) => void;
 }

@@ -6,6 +6,7 @@
  */
 import { InvalidRequestError } from './errors.js';
 import { describeValue as describe, isPlainObject } from './records.js';
+import { normalizeMappings, type NormalizedMappings } from './static-topics.js';
 import { requireCount, requirePerm, requireSysFlag } from './topic-config.js';
 import type { UncheckedTopicTable } from './topic-table.js';
 import type { DataVersion, QueueData, RegisterBrokerRequest, UnregisterBrokerRequest } from './types.js';
@@ -61,6 +62,8 @@ export interface NormalizedRegistration {
   /** null when the request carries no topic config wrapper. */
   topicConfigTable: UncheckedTopicTable | null;
   dataVersion: Required<DataVersion> | null;
+  /** The wrapper's static topic mappings; null when none. */
+  topicQueueMappings: NormalizedMappings | null;
   filterServerList: readonly string[] | null;
   /** The connection the registration came on; null when none. */
   channel: unknown;
@@ -93,6 +96,7 @@ export function normalizeRegistration(req: unknown): NormalizedRegistration {
   }
   let topicConfigTable: UncheckedTopicTable | null = null;
   let dataVersion: Required<DataVersion> | null = null;
+  let topicQueueMappings: NormalizedMappings | null = null;
   const wrapper = r.topicConfigWrapper;
   if (wrapper !== undefined && wrapper !== null) {
     if (!isPlainObject(wrapper)) {
@@ -109,6 +113,7 @@ export function normalizeRegistration(req: unknown): NormalizedRegistration {
       topicConfigTable = table;
     }
     dataVersion = normalizeDataVersion(wrapper.dataVersion, 'topicConfigWrapper.dataVersion');
+    topicQueueMappings = normalizeMappings(wrapper.topicQueueMappingInfoMap, 'topicConfigWrapper.topicQueueMappingInfoMap');
   }
   let filterServerList: readonly string[] | null = null;
   if (r.filterServerList !== undefined && r.filterServerList !== null) {
@@ -121,9 +126,28 @@ export function normalizeRegistration(req: unknown): NormalizedRegistration {
   }
   return {
     clusterName, brokerAddr, brokerName, brokerId, haServerAddr, zoneName, heartbeatTimeoutMillis,
-    enableActingMaster, topicConfigTable, dataVersion, filterServerList,
+    enableActingMaster, topicConfigTable, dataVersion, topicQueueMappings, filterServerList,
     channel: r.channel === undefined ? null : r.channel,
   };
+}
+
+/** Validates a batch of unregistrations; an error names the request's index. */
+export function normalizeUnregistrations(requests: unknown): UnregisterBrokerRequest[] {
+  if (requests === null || typeof requests !== 'object' || !(Symbol.iterator in requests)) {
+    throw new InvalidRequestError('requests', 'must be an iterable of unregister requests');
+  }
+  const batch: UnregisterBrokerRequest[] = [];
+  for (const req of requests as Iterable<unknown>) {
+    try {
+      batch.push(normalizeUnregistration(req));
+    } catch (err) {
+      if (err instanceof InvalidRequestError) {
+        throw new InvalidRequestError(`requests[${batch.length}].${err.field}`, err.reason, { cause: err });
+      }
+      throw err;
+    }
+  }
+  return batch;
 }
 
 /** Validates an unregistration. */

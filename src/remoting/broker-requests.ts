@@ -64,7 +64,8 @@ function applyRegistration(ctx: RequestContext, registration: DecodedRegistratio
   if (result.haServerAddr !== null) extFields.haServerAddr = result.haServerAddr;
   if (result.masterAddr !== null) extFields.masterAddr = result.masterAddr;
   // RocketMQ's returnOrderTopicConfigToBroker: brokers learn the order topic configs.
-  return ok(ctx.returnOrderTopicConfigToBroker ? kvTableBody(ctx.kvConfig, NAMESPACE_ORDER_TOPIC_CONFIG) : null, extFields);
+  const returnOrderTopicConfig = ctx.returnOrderTopicConfigToBroker ?? ctx.registry.options.returnOrderTopicConfigToBroker;
+  return ok(returnOrderTopicConfig ? kvTableBody(ctx.kvConfig, NAMESPACE_ORDER_TOPIC_CONFIG) : null, extFields);
 }
 
 /** UNREGISTER_BROKER. */

@@ -23,10 +23,14 @@ export const RequestCode = Object.freeze({
   GET_UNIT_TOPIC_LIST: 311,
   GET_HAS_UNIT_SUB_TOPIC_LIST: 312,
   GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST: 313,
+  UPDATE_NAMESRV_CONFIG: 318,
+  GET_NAMESRV_CONFIG: 319,
   QUERY_DATA_VERSION: 322,
   ADD_WRITE_PERM_OF_BROKER: 327,
   GET_BROKER_MEMBER_GROUP: 901,
   BROKER_HEARTBEAT: 904,
+  /** Sent by the name server to brokers (one-way), never answered by it. */
+  NOTIFY_MIN_BROKER_ID_CHANGE: 905,
 } as const);
 
 /** Response codes the name server sends (RocketMQ's `ResponseCode` / `RemotingSysResponseCode`). */

@@ -11,6 +11,7 @@ import {
 } from './admin-requests.js';
 import { brokerHeartbeat, queryDataVersion, registerBroker, unregisterBroker } from './broker-requests.js';
 import { RequestCode, ResponseCode } from './codes.js';
+import { getNamesrvConfig, updateNamesrvConfig } from './config-requests.js';
 import type { RemotingCommand } from './command.js';
 import { fail, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
@@ -46,6 +47,8 @@ export function dispatch(ctx: RequestContext, request: RemotingCommand, peer: Pe
     case RequestCode.GET_UNIT_TOPIC_LIST: return getUnitTopicList(ctx);
     case RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST: return getHasUnitSubTopicList(ctx);
     case RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST: return getHasUnitSubUnUnitTopicList(ctx);
+    case RequestCode.UPDATE_NAMESRV_CONFIG: return updateNamesrvConfig(ctx, request);
+    case RequestCode.GET_NAMESRV_CONFIG: return getNamesrvConfig(ctx);
     // RocketMQ's exact remark, leading space included.
     default: return fail(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${request.code} not supported`);
   }

@@ -17,6 +17,16 @@ export interface RequestErrorEvent {
   readonly error: Error;
 }
 
+/**
+ * Payload of `notifyError`: a NOTIFY_MIN_BROKER_ID_CHANGE (905) could not be
+ * sent to a broker (unreachable, connection lost). Nothing retries it, as in RocketMQ.
+ */
+export interface NotifyErrorEvent {
+  /** The broker address it was for. */
+  readonly brokerAddr: string;
+  readonly error: Error;
+}
+
 /** Events of a {@link RemotingServer} (eventemitter3 object-map form). */
 export interface RemotingServerEvents {
   /** A connection was accepted. */
@@ -27,4 +37,6 @@ export interface RemotingServerEvents {
   requestError: (event: RequestErrorEvent) => void;
   /** The listening socket failed after `listen()` resolved. */
   error: (error: Error) => void;
+  /** A one-way NOTIFY_MIN_BROKER_ID_CHANGE to a broker failed (see the registry's `notifyMinBrokerIdChanged`). */
+  notifyError: (event: NotifyErrorEvent) => void;
 }

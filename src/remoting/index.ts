@@ -6,6 +6,7 @@
  */
 export { RemotingServer } from './server.js';
 export type { RemotingServerEvents, ProtocolErrorEvent, RequestErrorEvent } from './events.js';
+export type { NotifyErrorEvent } from './events.js';
 export { REMOTING_SERVER_DEFAULTS } from './options.js';
 export type { RemotingServerOptions, ResolvedRemotingServerOptions } from './options.js';
 export type { RegisterBodyDecoder as DecodeRegisterBody } from './request-context.js';

@@ -9,6 +9,7 @@ import {
 } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { InvalidOptionError } from '../core/errors.js';
+import type { NamesrvConfiguration } from '../core/namesrv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
 import { AccessControl } from './access/access-control.js';
@@ -89,8 +90,10 @@ export interface RemotingServerOptions {
   readonly accessControl?: AccessControl;
   /**
    * Answer REGISTER_BROKER with the `ORDER_TOPIC_CONFIG` KV namespace as body
-   * (RocketMQ's `returnOrderTopicConfigToBroker`).
-   * @default true
+   * (RocketMQ's `returnOrderTopicConfigToBroker`). When set, it overrides the
+   * registry's option of the same name for this server's lifetime (318
+   * cannot change it then); prefer the registry's option.
+   * @default the registry's `returnOrderTopicConfigToBroker` (true unless set), read at each registration
    */
   readonly returnOrderTopicConfigToBroker?: boolean;
   /**
@@ -112,6 +115,14 @@ export interface RemotingServerOptions {
    * @default decodeRegisterBrokerBody on the event loop
    */
   readonly decodeRegisterBody?: RegisterBodyDecoder;
+  /**
+   * The configuration GET_NAMESRV_CONFIG (319) prints and UPDATE_NAMESRV_CONFIG
+   * (318) changes (and persists to its `configFile`); 318 applies the
+   * registry-level keys through `registry.updateOptions()`. `listenPort` is
+   * set to the bound port once listening.
+   * @default one built from the registry's options and this server's port, host and idle timeout (318 then persists nothing)
+   */
+  readonly namesrvConfig?: NamesrvConfiguration;
 }
 
 /** Options with every default applied. */
@@ -127,10 +138,12 @@ export interface ResolvedRemotingServerOptions {
   readonly memoryBudgetBytes: number;
   readonly maxRequestsInFlightPerConnection: number;
   readonly accessControl: AccessControl | null;
-  readonly returnOrderTopicConfigToBroker: boolean;
+  /** null: follow the registry's option. */
+  readonly returnOrderTopicConfigToBroker: boolean | null;
   readonly metrics: NamesrvMetrics | null;
   readonly tls: ResolvedTlsOptions;
   readonly decodeRegisterBody: RegisterBodyDecoder | null;
+  readonly namesrvConfig: NamesrvConfiguration | null;
 }
 
 /** RocketMQ's defaults. */
@@ -155,7 +168,7 @@ const MAX_FRAME_BYTES = Math.min(0x7fffffff, bufferConstants.MAX_LENGTH);
 /** The option names {@link RemotingServer} accepts; any other key is refused. */
 const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
-  'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'memoryBudgetBytes',
+  'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'namesrvConfig', 'memoryBudgetBytes',
   'maxRequestsInFlightPerConnection', 'accessControl',
 ]);
 
@@ -173,7 +186,8 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
     idleTimeoutMillis: checkNumber(o.idleTimeoutMillis, d.idleTimeoutMillis, 'idleTimeoutMillis', { min: 0, max: 0x7fffffff }),
     maxConnections: checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
-    returnOrderTopicConfigToBroker: checkFlag(o.returnOrderTopicConfigToBroker, d.returnOrderTopicConfigToBroker, 'returnOrderTopicConfigToBroker'),
+    returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker === undefined
+      ? null : checkFlag(o.returnOrderTopicConfigToBroker, d.returnOrderTopicConfigToBroker, 'returnOrderTopicConfigToBroker'),
     metrics: checkInstance(o.metrics, 'metrics', 'NamesrvMetrics', ['observeRequest']),
     tls: resolveTlsOptions(o.tls),
     decodeRegisterBody: checkFunction(o.decodeRegisterBody, 'decodeRegisterBody'),
@@ -181,6 +195,7 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     maxRequestsInFlightPerConnection: checkPositiveInteger(
       o.maxRequestsInFlightPerConnection, d.maxRequestsInFlightPerConnection, 'maxRequestsInFlightPerConnection'),
     accessControl: accessControlOf(o.accessControl),
+    namesrvConfig: checkInstance(o.namesrvConfig, 'namesrvConfig', 'NamesrvConfiguration', ['update', 'formatAll', 'get', 'set']),
   };
 }
 

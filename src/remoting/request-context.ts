@@ -4,6 +4,7 @@
  * @internal
  */
 import type { KvConfigStore } from '../core/kv-config.js';
+import type { NamesrvConfiguration } from '../core/namesrv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { DecodedRegisterBrokerBody, DecodeRegisterBrokerBodyOptions } from './codec/register-body.js';
 import type { Reply } from './reply.js';
@@ -22,10 +23,13 @@ export interface RequestContext {
   readonly kvConfig: KvConfigStore;
   /** Largest inflated REGISTER_BROKER body: a zip bomb must not exhaust memory. */
   readonly maxInflatedBytes: number;
-  readonly returnOrderTopicConfigToBroker: boolean;
+  /** The server's override of the registry's `returnOrderTopicConfigToBroker`; null to follow the registry. */
+  readonly returnOrderTopicConfigToBroker: boolean | null;
   readonly routeReplies: RouteReplyCache;
   /** Seam: how REGISTER_BROKER bodies are decoded (a worker pool may replace the default). */
   readonly decodeRegisterBody: RegisterBodyDecoder;
+  /** What 319 prints and 318 changes. */
+  readonly namesrvConfig: NamesrvConfiguration;
 }
 
 /** The connection a request came on, as handlers see it. */

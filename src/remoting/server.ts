@@ -9,7 +9,10 @@ import { EventEmitter } from 'eventemitter3';
 import { InvalidOptionError } from '../core/errors.js';
 import { KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
+import type { NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { MinBrokerIdChangedEvent } from '../core/types.js';
 import type { AccessControl } from './access/access-control.js';
+import { BrokerNotifier } from './broker-notifier.js';
 import { RequestCode, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { Connection, PendingRequests, SpareBuffers, type AccessCheck, type ConnectionContext } from './connection.js';
@@ -20,8 +23,9 @@ import { budgetedRegisterBodyDecoder } from './register-body-inflater.js';
 import { decodeRegisterBrokerBody } from './codec/register-body.js';
 import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
+import { defaultNamesrvConfiguration } from './server-config.js';
 
-export type { ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
+export type { NotifyErrorEvent, ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
 import { TlsAcceptor } from './tls/sniff.js';
 
 /** Frames up to this size are small for the memory budget (see {@link MemoryBudget}). */
@@ -55,6 +59,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   #closing: Promise<void> | null = null;
   /** Holds each new connection until its first byte says TLS or plaintext. */
   readonly #tlsAcceptor: TlsAcceptor;
+  readonly #registry: RouteRegistry;
+  /** Sends the registry's NOTIFY_MIN_BROKER_ID_CHANGE notices to brokers while listening. */
+  readonly #notifier = new BrokerNotifier(this);
+  readonly #onMinBrokerIdChanged = (event: MinBrokerIdChangedEvent): void => this.#notifier.notify(event);
 
   /**
    * @param registry - the registry to serve.
@@ -67,6 +75,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       throw new InvalidOptionError('registry', 'must be a RouteRegistry');
     }
     this.#options = resolveRemotingServerOptions(options);
+    this.#registry = registry;
     const o = this.#options;
     // Route requests are small: they never queue behind large frames, which leave them 1/16 of the budget.
     const budget = new MemoryBudget({
@@ -82,6 +91,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         routeReplies: new RouteReplyCache(registry),
         // Compressed bodies are always inflated within the budget; plain ones may go to a decode pool.
         decodeRegisterBody: budgetedRegisterBodyDecoder(budget, o.decodeRegisterBody ?? decodeRegisterBrokerBody),
+        namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,
@@ -107,6 +117,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   /** The options in force, defaults applied. */
   get options(): ResolvedRemotingServerOptions {
     return this.#options;
+  }
+
+  /** The configuration GET_NAMESRV_CONFIG prints and UPDATE_NAMESRV_CONFIG changes. */
+  get namesrvConfig(): NamesrvConfiguration {
+    return this.#ctx.requests.namesrvConfig;
   }
 
   /** The KV store behind the KV requests. */
@@ -143,7 +158,12 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       this.#server.listen({ port: this.#options.port, host: this.#options.host }, () => {
         this.#server.off('error', onError);
         this.#server.on('error', (err) => this.emit('error', err));
-        resolve(this.#server.address() as AddressInfo);
+        const address = this.#server.address() as AddressInfo;
+        // As RocketMQ's NettyRemotingServer: 319 shows the port really bound (port 0 picks one).
+        const config = this.#ctx.requests.namesrvConfig;
+        if (config.get('listenPort') !== String(address.port)) config.set('listenPort', address.port);
+        this.#registry.on('minBrokerIdChanged', this.#onMinBrokerIdChanged);
+        resolve(address);
       });
     });
   }
@@ -165,6 +185,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   }
 
   async #shutdown(): Promise<void> {
+    this.#registry.off('minBrokerIdChanged', this.#onMinBrokerIdChanged);
     const closed = this.#listening
       ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
       : Promise.resolve();
@@ -172,7 +193,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     for (const connection of this.#connections) connection.stopServing();
     await this.#ctx.pending.idle();
     // Resolve only once every connection's channel was destroyed in the registry.
-    await Promise.all([closed, ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS))]);
+    await Promise.all([
+      closed, this.#notifier.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
+    ]);
     this.#listening = false;
   }
 

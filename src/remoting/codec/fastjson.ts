@@ -9,7 +9,9 @@
  * fastjson does, and null fields are omitted.
  * @module
  */
-import type { BrokerData, BrokerMemberGroup, ClusterInfo, QueueData, TopicRouteData } from '../../core/types.js';
+import type {
+  BrokerData, BrokerMemberGroup, ClusterInfo, QueueData, TopicQueueMappingInfo, TopicRouteData,
+} from '../../core/types.js';
 
 const q = JSON.stringify as (value: string) => string;
 const DIGITS = /^\d+$/;
@@ -40,7 +42,38 @@ export function encodeTopicRouteData(route: TopicRouteData, standard: boolean): 
     if (i > 0) s += ',';
     s += encodeQueueData(queueDatas[i] as QueueData);
   }
-  return s + ']}';
+  s += ']';
+  const mappings = route.topicQueueMappingByBroker;
+  if (mappings !== undefined && mappings !== null) s += ',"topicQueueMappingByBroker":' + encodeMappings(mappings, standard);
+  return s + '}';
+}
+
+/**
+ * A static topic's `topicQueueMappingByBroker`: broker names sorted (the
+ * registry keeps them so), each `TopicQueueMappingInfo` with fields sorted,
+ * a null `bname` omitted, and `currIdMap`'s int keys bare unless standard.
+ */
+function encodeMappings(mappings: Readonly<Record<string, Readonly<TopicQueueMappingInfo>>>, standard: boolean): string {
+  let s = '{';
+  let first = true;
+  for (const name of Object.keys(mappings)) {
+    const info = mappings[name] as TopicQueueMappingInfo;
+    if (!first) s += ',';
+    first = false;
+    s += q(name) + ':{';
+    if (info.bname !== null && info.bname !== undefined) s += '"bname":' + q(info.bname) + ',';
+    s += '"currIdMap":{';
+    let firstId = true;
+    // Integer-like keys enumerate in ascending numeric order, as Java's sorted Integer keys.
+    for (const id of Object.keys(info.currIdMap)) {
+      if (!firstId) s += ',';
+      firstId = false;
+      s += (standard || !DIGITS.test(id) ? q(id) : id) + ':' + info.currIdMap[id];
+    }
+    s += '},"dirty":' + (info.dirty === true) + ',"epoch":' + info.epoch + ',"scope":' + q(info.scope)
+      + ',"topic":' + q(info.topic) + ',"totalQueues":' + info.totalQueues + '}';
+  }
+  return s + '}';
 }
 
 /** Encodes cluster info (GET_BROKER_CLUSTER_INFO body). */
