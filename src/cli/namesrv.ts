@@ -70,6 +70,7 @@ async function startParts(
   cleanups: Array<() => Promise<void> | void>,
 ): Promise<RunningNamesrv> {
   const tokens = await httpTokens(settings, accessControl);
+  warnIfOpen(settings, tokens !== null, log);
   const kvConfig = new KvConfigStore({ path: settings.kvConfigPath });
   kvConfig.on('error', (err) => log.error('KV config write failed', { error: err.message }));
   await kvConfig.load();
@@ -142,7 +143,6 @@ async function startParts(
     httpAddress = server.address() as AddressInfo;
   }
   registry.start();
-  warnIfOpen(settings, tokens !== null, log);
   log.info(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`, {
     tls: settings.tls.mode ?? 'permissive', access: settings.accessFile ?? 'open',
   });
