@@ -11,7 +11,7 @@ import { AccessPolicyError } from '../remoting/access/errors.js';
 import { defaultEnvironment, effectiveConfigFields, formatPrintConfig, loadSettings, type ServerSettings } from './config.js';
 import { CliUsageError, USAGE, parseFlags, type CliFlags } from './flags.js';
 import { createLogger, type Logger } from './log.js';
-import { startNamesrv, type RunningNamesrv } from './namesrv.js';
+import { logBoot, startNamesrv, type RunningNamesrv } from './namesrv.js';
 import { ObservedNamesrvConfiguration, logConfigUpdate } from './observe.js';
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -42,18 +42,27 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   log.info('effective configuration', effectiveConfigFields(settings));
 
-  let namesrv: RunningNamesrv;
+  // Handlers first: a signal during start-up must not take its default action (SIGHUP would kill the server).
+  const server: { running: RunningNamesrv | null } = { running: null };
+  handleSignals(server, log);
   try {
-    namesrv = await startNamesrv(settings, log);
+    server.running = await startNamesrv(settings, log);
   } catch (err) {
     return failStart(err, log);
   }
-  handleSignals(namesrv, log);
+  // After the handlers can reach the server: a script that signals on this line finds it ready.
+  logBoot(server.running, settings, log);
 }
 
-function handleSignals(namesrv: RunningNamesrv, log: Logger): void {
+function handleSignals(server: { readonly running: RunningNamesrv | null }, log: Logger): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
+    const namesrv = server.running;
+    if (namesrv === null) {
+      // Still starting: nothing to flush yet.
+      log.info(`${signal} received during start-up, exiting`);
+      process.exit(1);
+    }
     if (stopping) {
       // A second signal: the user does not want to wait.
       log.warn(`${signal} again, exiting now`);
@@ -73,6 +82,11 @@ function handleSignals(namesrv: RunningNamesrv, log: Logger): void {
   process.on('SIGTERM', stop);
   // Without a handler SIGHUP would kill the server; with one it reloads, as daemons do.
   process.on('SIGHUP', () => {
+    const namesrv = server.running;
+    if (namesrv === null) {
+      log.info('SIGHUP received during start-up, the access file was just read');
+      return;
+    }
     if (namesrv.accessControl === null) {
       log.info('SIGHUP received, no access file to reload');
       return;

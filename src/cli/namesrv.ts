@@ -37,6 +37,8 @@ export interface RunningNamesrv {
   readonly address: AddressInfo;
   /** The HTTP address bound, or null. */
   readonly httpAddress: AddressInfo | null;
+  /** How many HTTP bearer tokens are in force (0: none required). */
+  readonly httpTokenCount: number;
   /** Re-reads the access file (SIGHUP); a bad file keeps the old policy (logged). False without an access file or on failure. */
   reloadAccess(): Promise<boolean>;
   /** Stops accepting, finishes running requests, stops the scan, the decode pool, flushes the KV file. Idempotent. */
@@ -143,15 +145,6 @@ async function startParts(
     httpAddress = server.address() as AddressInfo;
   }
   registry.start();
-  log.info(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`, {
-    tls: settings.tls.mode ?? 'permissive', access: settings.accessFile ?? 'open',
-  });
-  if (httpAddress !== null) {
-    log.info(`HTTP API on http://${hostForUrl(httpAddress.address)}:${httpAddress.port}`, {
-      console: settings.http.console, readOnly: settings.http.readOnly, tokens: tokens === null ? 0 : tokens.length,
-    });
-  }
-
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -159,10 +152,23 @@ async function startParts(
     log.info('The Name Server shut down.');
   };
   return {
-    registry, kvConfig, remoting, http, accessControl, address, httpAddress,
+    registry, kvConfig, remoting, http, accessControl, address, httpAddress, httpTokenCount: tokens?.length ?? 0,
     reloadAccess: () => accessControl?.reload() ?? Promise.resolve(false),
     close: () => (closing ??= close()),
   };
+}
+
+/** Logs that the server is up (RocketMQ's boot line, which scripts wait for) and where HTTP listens. */
+export function logBoot(namesrv: RunningNamesrv, settings: ServerSettings, log: Logger): void {
+  const { address, httpAddress } = namesrv;
+  log.info(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`, {
+    tls: settings.tls.mode ?? 'permissive', access: settings.accessFile ?? 'open',
+  });
+  if (httpAddress !== null) {
+    log.info(`HTTP API on http://${hostForUrl(httpAddress.address)}:${httpAddress.port}`, {
+      console: settings.http.console, readOnly: settings.http.readOnly, tokens: namesrv.httpTokenCount,
+    });
+  }
 }
 
 /** HTTP bearer tokens: the token file's, else the access file's; null when neither lists any. */
