@@ -1,215 +1,289 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+/**
+ * The `rocketmq-namesrv` bin as an operator runs it, from source through tsx
+ * (a dev dependency: no build needed): exit codes and one-line failures,
+ * -p / --version / -h, signals (SIGTERM stops, SIGHUP reloads the access
+ * file), log lines, and the HTTP side (nsaddr, console, tokens). Loopback
+ * only, every wait bounded.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { CliUsageError, parseCommandLine, type CliEnvironment, type NamesrvConfig } from '../src/cli/config.js';
-import { startNamesrv, type CliLogger } from '../src/cli/namesrv.js';
-import { parseProperties } from '../src/cli/properties.js';
+import { VERSION } from '../src/core/version.js';
 import { RemotingClient, RequestCode } from '../src/remoting/index.js';
 import { registerBroker } from './helpers/loopback.js';
 
-function env(files: Record<string, string> = {}): CliEnvironment {
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const WAIT_MILLIS = 10_000;
+
+type Child = ChildProcessByStdio<null, Readable, Readable>;
+
+/** A running bin with its output collected. */
+interface Bin {
+  readonly child: Child;
+  readonly out: () => string;
+  readonly err: () => string;
+  /** Resolves the first match of `pattern` in stdout or stderr (bounded). */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
+  /** Resolves the exit code (bounded). */
+  exited(): Promise<number | null>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'namesrv-cli-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function bin(args: string[]): Bin {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exit;
+    }
+  });
+  const bounded = <T>(p: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} within ${WAIT_MILLIS} ms; stdout: ${out}\nstderr: ${err}`)), WAIT_MILLIS);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  };
   return {
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: ${path}`);
-      return text;
-    },
-    homedir: () => '/home/mq',
-    cwd: () => '/srv/namesrv',
+    child,
+    out: () => out,
+    err: () => err,
+    exited: () => bounded(exit, 'no exit'),
+    waitFor: (pattern) => bounded(new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = (): void => {
+        const m = pattern.exec(out) ?? pattern.exec(err);
+        if (m === null) return;
+        child.stdout.off('data', check);
+        child.stderr.off('data', check);
+        resolve(m);
+      };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      void exit.then(() => reject(new Error(`exited before ${String(pattern)}; stdout: ${out}\nstderr: ${err}`)));
+      check();
+    }), `no ${String(pattern)}`),
   };
 }
 
-function run(argv: string[], files?: Record<string, string>): NamesrvConfig {
-  const command = parseCommandLine(argv, env(files));
-  if (command.kind !== 'run') throw new Error('expected a run command');
-  return command.config;
+/** Starts the bin on loopback with a scratch KV file and resolves its remoting port. */
+async function started(args: string[]): Promise<{ bin: Bin; port: number; httpPort: number | null; dir: string }> {
+  const dir = await scratch();
+  const b = bin(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json'), ...args]);
+  const m = await b.waitFor(/boot success.*address [^\s]*:(\d+)/);
+  const http = args.includes('--http-port') ? Number((await b.waitFor(/HTTP API on http:\/\/[^\s]*:(\d+)/))[1]) : null;
+  return { bin: b, port: Number(m[1]), httpPort: http, dir };
 }
 
-describe('parseProperties', () => {
-  it('reads Java .properties syntax', () => {
-    const props = parseProperties([
-      '# comment',
-      '! another comment',
-      '',
-      'listenPort=9877',
-      '  kvConfigPath : /data/kv.json',
-      'orderMessageEnable true',
-      'long = first \\',
-      '       second',
-      'escaped\\ key=tab\\there \\u0041',
-      'empty=',
-      'listenPort=9878',
-    ].join('\r\n'));
-    expect(Object.fromEntries(props)).toEqual({
-      listenPort: '9878',
-      kvConfigPath: '/data/kv.json',
-      orderMessageEnable: 'true',
-      long: 'first second',
-      'escaped key': 'tab\there A',
-      empty: '',
-    });
-  });
-
-  it('refuses a malformed unicode escape', () => {
-    expect(() => parseProperties('a=\\u12')).toThrow(SyntaxError);
-  });
-});
-
-describe('parseCommandLine', () => {
-  it('has RocketMQ defaults', () => {
-    expect(run([])).toEqual({
-      port: 9876, host: '0.0.0.0', kvConfigPath: '/home/mq/namesrv/kvConfig.json', httpPort: null, httpHost: '0.0.0.0',
-      maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMillis: 120_000, scanIntervalMillis: 5_000, orderMessageEnable: false,
-      supportActingMaster: false, deleteTopicWithBrokerRegistration: false, returnOrderTopicConfigToBroker: true,
-      ignoredProperties: [],
-    });
-  });
-
-  it('reads a properties file, and flags override it', () => {
-    const files = {
-      '/srv/namesrv/conf/namesrv.properties': [
-        'listenPort=9900', 'bindAddress=127.0.0.1', 'kvConfigPath=~/kv.json', 'orderMessageEnable=TRUE',
-        'supportActingMaster=true', 'deleteTopicWithBrokerRegistration=true', 'scanNotActiveBrokerInterval=1000',
-        'serverChannelMaxIdleTimeSeconds=60', 'returnOrderTopicConfigToBroker=false', 'rocketmqHome=/opt/rocketmq',
-        'httpPort=8080',
-      ].join('\n'),
-    };
-    const config = run(['-c', 'conf/namesrv.properties', '--port', '9911'], files);
-    expect(config).toEqual({
-      port: 9911, host: '127.0.0.1', kvConfigPath: '/home/mq/kv.json', httpPort: 8080, httpHost: '127.0.0.1',
-      maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMillis: 60_000, scanIntervalMillis: 1000, orderMessageEnable: true,
-      supportActingMaster: true, deleteTopicWithBrokerRegistration: true, returnOrderTopicConfigToBroker: false,
-      ignoredProperties: ['rocketmqHome'],
-    });
-    expect(run(['--config-file=/srv/namesrv/conf/namesrv.properties', '--host', '10.0.0.1', '--http-host', '::1', '--kv-config', 'kv.json',
-      '--http-port', '0', '--max-frame-bytes', '67108864'], files))
-      .toMatchObject({ host: '10.0.0.1', httpHost: '::1', kvConfigPath: '/srv/namesrv/kv.json', httpPort: 0, maxFrameBytes: 64 << 20 });
-  });
-
-  it('asks for help', () => {
-    expect(parseCommandLine(['--help'], env())).toEqual({ kind: 'help' });
-    expect(parseCommandLine(['-h'], env())).toEqual({ kind: 'help' });
-  });
-
-  it('refuses bad flags and values with a usage error', () => {
-    const bad = [
-      ['--nope'], ['--port'], ['--port', '70000'], ['--port', '-1'], ['--port', '9x'], ['--host', ''], ['extra'],
-      ['--max-frame-bytes', '10'], ['-c', 'missing.properties'],
-    ];
-    for (const argv of bad) expect(() => parseCommandLine(argv, env()), argv.join(' ')).toThrow(CliUsageError);
-    const files = { '/srv/namesrv/a.properties': 'orderMessageEnable=yes', '/srv/namesrv/b.properties': 'listenPort=abc' };
-    expect(() => run(['-c', 'a.properties'], files)).toThrow(/orderMessageEnable in a.properties must be true or false/);
-    expect(() => run(['-c', 'b.properties'], files)).toThrow(/listenPort/);
-  });
-});
-
-describe('startNamesrv', () => {
-  let dir: string;
-  const lines: string[] = [];
-  const log: CliLogger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'namesrv-cli-'));
-    lines.length = 0;
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('loads the KV file, serves remoting and HTTP, and flushes the KV file on close', async () => {
-    const kvPath = join(dir, 'kvConfig.json');
-    await writeFile(kvPath, JSON.stringify({ configTable: { ORDER_TOPIC_CONFIG: { TopicA: 'broker-a:4' } } }));
-    const config = { ...run(['--port', '0', '--host', '127.0.0.1', '--http-port', '0', '--kv-config', kvPath]), orderMessageEnable: true };
-    const namesrv = await startNamesrv(config, log);
-    const client = await RemotingClient.connect(namesrv.address.port);
-    try {
-      expect(lines.some((l) => l.includes('boot success'))).toBe(true);
-      const got = await client.invoke(RequestCode.GET_KV_CONFIG, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicA' });
-      expect(got.extFields.value).toBe('broker-a:4');
-      await registerBroker(client);
-      const route = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' });
-      expect(JSON.parse(route.body!.toString()).orderTopicConf).toBe('broker-a:4');
-      expect(lines.some((l) => l.includes('new broker registered'))).toBe(true);
-
-      const health = await new Promise<number>((resolve, reject) => {
-        request({ host: '127.0.0.1', port: namesrv.httpAddress!.port, path: '/health' }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject).end();
+function httpGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { connection: 'close', ...headers }, timeout: WAIT_MILLIS }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
       });
-      expect(health).toBe(200);
-
-      await client.invoke(RequestCode.PUT_KV_CONFIG, { namespace: 'ns', key: 'k', value: 'v' });
-    } finally {
-      await client.close();
-      await namesrv.close();
-    }
-    const saved = JSON.parse(await readFile(kvPath, 'utf8')) as { configTable: Record<string, Record<string, string>> };
-    expect(saved.configTable.ns).toEqual({ k: 'v' });
-    expect(lines.at(-1)).toMatch(/shut down/);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('HTTP timeout')));
+    req.on('error', reject);
+    req.end();
   });
-
-  it('fails cleanly when the port is taken', async () => {
-    const first = await startNamesrv(run(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json')]), log);
-    try {
-      await expect(startNamesrv(run(['--port', String(first.address.port), '--host', '127.0.0.1', '--kv-config', join(dir, 'kv2.json')]), log))
-        .rejects.toThrow(/EADDRINUSE/);
-    } finally {
-      await first.close();
-    }
-  });
-});
-
-// The bin's entry run from source through tsx (a dev dependency): no build needed, nothing skipped.
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-
-function bin(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-describe('the bin', () => {
-  it('starts, logs its address and stops on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'namesrv-bin-'));
-    const child = bin(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json')]);
-    try {
-      let out = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no boot line: ${out}`)), 10_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const m = /boot success.*address [^\s]*:(\d+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-      });
-      const client = await RemotingClient.connect(port);
-      expect((await client.invoke(999)).code).toBe(3);
-      await client.close();
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-      await rm(dir, { recursive: true, force: true });
+/** The lines a failed start wrote to stderr, without blank ones. */
+function stderrLines(b: Bin): string[] {
+  return b.err().split('\n').filter((l) => l.trim() !== '');
+}
+
+describe('one-shot commands', () => {
+  it('-p prints the effective configuration, listenPort from -c, and exits 0', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'namesrv.properties');
+    await writeFile(file, 'listenPort=9911\norderMessageEnable=true\nmaxConnections=77\n');
+    const b = bin(['-c', file, '-p', '--memory-budget-bytes', '134217728']);
+    expect(await b.exited()).toBe(0);
+    const lines = b.out().split('\n');
+    for (const line of ['listenPort=9911', 'orderMessageEnable=true', 'kvConfigPath=', 'scanNotActiveBrokerInterval=5000',
+      'serverChannelMaxIdleTimeSeconds=120', 'maxConnections=77', 'memoryBudgetBytes=134217728', 'maxRequestsInFlightPerConnection=16']) {
+      expect(lines.some((l) => l.startsWith(line)), line).toBe(true);
     }
   });
 
-  it('prints usage and exits 2 on a bad flag', async () => {
-    const child = bin(['--bogus']);
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(2);
-    expect(err).toContain('Usage: rocketmq-namesrv');
+  it('--version prints the version; -h lists the limits and --http-host', async () => {
+    const v = bin(['--version']);
+    expect(await v.exited()).toBe(0);
+    expect(v.out().trim()).toBe(VERSION);
+    const h = bin(['-h']);
+    expect(await h.exited()).toBe(0);
+    for (const flag of ['--http-host', '--max-connections', '--idle-timeout-seconds', '--max-frame-bytes', '--memory-budget-bytes',
+      '--max-requests-in-flight', '--access-file', '--log-format']) {
+      expect(h.out()).toContain(flag);
+    }
+  });
+
+  it('a bad command line prints the usage and exits 2', async () => {
+    const b = bin(['--bogus']);
+    expect(await b.exited()).toBe(2);
+    expect(b.err()).toContain('Usage: rocketmq-namesrv');
+  });
+});
+
+describe('start-up failures: one line on stderr, no stack', () => {
+  it('a bad value in the -c file exits 1 naming the key', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'namesrv.properties');
+    await writeFile(file, 'listenPort=nine\n');
+    const b = bin(['-c', file]);
+    expect(await b.exited()).toBe(1);
+    expect(stderrLines(b)).toHaveLength(1);
+    expect(b.err()).toMatch(/start-up failed: invalid value for listenPort: "nine"/);
+  });
+
+  it('a port in use exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const dir = await scratch();
+    const b = bin(['--port', String((taken.address() as AddressInfo).port), '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json')]);
+    expect(await b.exited()).toBe(1);
+    expect(stderrLines(b)).toEqual([expect.stringMatching(/start-up failed: .*EADDRINUSE/)]);
+  });
+
+  it('an unreadable KV file and a TLS mode without a certificate exit 1', async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, 'kv.json'), '{ not json');
+    const kv = bin(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json')]);
+    expect(await kv.exited()).toBe(1);
+    expect(stderrLines(kv)).toEqual([expect.stringMatching(/start-up failed: cannot load KV config/)]);
+    const tls = bin(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv2.json'),
+      '-Dtls.server.mode=enforcing', '-Dtls.test.mode.enable=false']);
+    expect(await tls.exited()).toBe(1);
+    expect(stderrLines(tls)).toEqual([expect.stringMatching(/start-up failed: TLS certPath/)]);
+  });
+
+  it('an unreadable or invalid access file exits 2', async () => {
+    const dir = await scratch();
+    const missing = bin(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json'), '--access-file', join(dir, 'none.yml')]);
+    expect(await missing.exited()).toBe(2);
+    await writeFile(join(dir, 'bad.yml'), 'anonymous: [everyone]\n');
+    const invalid = bin(['--port', '0', '--host', '127.0.0.1', '--kv-config', join(dir, 'kv.json'), '--access-file', join(dir, 'bad.yml')]);
+    expect(await invalid.exited()).toBe(2);
+    expect(stderrLines(invalid)).toEqual([expect.stringMatching(/start-up failed: invalid access file .*anonymous/)]);
+  });
+
+  it('warns in one line when a non-loopback address is bound without an access file', async () => {
+    const dir = await scratch();
+    // 192.0.2.1 (TEST-NET-1) is never assigned here: the bind fails after the warning, nothing listens.
+    const b = bin(['--port', '0', '--host', '192.0.2.1', '--kv-config', join(dir, 'kv.json')]);
+    expect(await b.exited()).toBe(1);
+    expect(b.err().match(/WARNING: remoting listens on 192\.0\.2\.1 without an access file/g)).toHaveLength(1);
+  });
+});
+
+describe('a running server', () => {
+  it('logs the config file and a broker registration as grep-able lines, and stops on SIGTERM', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'namesrv.properties');
+    await writeFile(file, 'orderMessageEnable=true\n');
+    const { bin: b, port } = await started(['-c', file]);
+    expect(b.out()).toContain(`load config properties file OK, ${file}`);
+    expect(b.out()).toMatch(/effective configuration .*orderMessageEnable=true/);
+    const client = await RemotingClient.connect(port, '127.0.0.1');
+    try {
+      expect((await registerBroker(client, { brokerAddr: '127.0.0.1:10911' })).code).toBe(0);
+      await b.waitFor(/broker registered addr=127\.0\.0\.1:10911 cluster=DefaultCluster broker=broker-a id=0/);
+      // RocketMQ refuses a first registration carrying exactly one topic: the log says so, with the reason.
+      expect((await registerBroker(client, { brokerAddr: '127.0.0.1:10921', brokerName: 'broker-b', topics: ['Only'] })).code).not.toBe(0);
+      await b.waitFor(/WARN {2}broker registration refused addr=127\.0\.0\.1:10921 .*reason=".*exactly one topic/);
+    } finally {
+      await client.close();
+    }
+    await b.waitFor(/broker removed addr=127\.0\.0\.1:10911 .*reason=channelDestroyed/);
+    b.child.kill('SIGTERM');
+    expect(await b.exited()).toBe(0);
+    expect(b.out()).toMatch(/shut down/);
+  });
+
+  it('--log-format json writes JSON lines', async () => {
+    const { bin: b, port } = await started(['--log-format', 'json', '--log-level', 'debug']);
+    const client = await RemotingClient.connect(port, '127.0.0.1');
+    await registerBroker(client);
+    await b.waitFor(/"msg":"broker registered"/);
+    await client.close();
+    b.child.kill('SIGTERM');
+    expect(await b.exited()).toBe(0);
+    const records = b.out().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const r of records) expect(Object.keys(r).slice(0, 3)).toEqual(['time', 'level', 'msg']);
+    expect(records).toContainEqual(expect.objectContaining({ level: 'info', msg: 'broker registered', addr: '127.0.0.1:10911', id: 0 }));
+    expect(records).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'connection accepted' }));
+  });
+
+  it('SIGHUP reloads the access file; a bad file keeps the old policy and the server keeps serving', async () => {
+    const dir = await scratch();
+    const access = join(dir, 'access.yml');
+    await writeFile(access, 'accounts:\n  - { accessKey: ops, secretKey: s3cret, roles: [admin] }\n');
+    const { bin: b, port } = await started(['--access-file', access]);
+    expect(b.out()).toContain(`access=${access}`);
+    b.child.kill('SIGHUP');
+    await b.waitFor(/access file reloaded/);
+    await writeFile(access, 'accounts: [\n');
+    b.child.kill('SIGHUP');
+    await b.waitFor(/ERROR access file reload failed, previous policy kept .*not valid YAML/);
+    const client = await RemotingClient.connect(port, '127.0.0.1');
+    try {
+      const route = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Nope' });
+      expect(route.code).toBe(17); // TOPIC_NOT_EXIST: answered, the server lives on
+    } finally {
+      await client.close();
+    }
+    expect(b.child.exitCode).toBeNull();
+  });
+});
+
+describe('HTTP from the CLI', () => {
+  it('serves the console at /, nsaddr from --ns-addrs, and the health probes', async () => {
+    const { httpPort } = await started(['--http-port', '0', '--http-host', '127.0.0.1', '--ns-addrs', '10.0.0.1:9876;10.0.0.2:9876']);
+    const page = await httpGet(httpPort!, '/');
+    expect(page.status).toBe(200);
+    expect(page.type).toMatch(/text\/html/);
+    const ns = await httpGet(httpPort!, '/rocketmq/nsaddr');
+    expect(ns).toMatchObject({ status: 200, body: '10.0.0.1:9876;10.0.0.2:9876' });
+    expect((await httpGet(httpPort!, '/health/ready')).status).toBe(200);
+  });
+
+  it('--no-console answers 404 at /; a token file guards the API', async () => {
+    const dir = await scratch();
+    const tokens = join(dir, 'tokens.yml');
+    await writeFile(tokens, 'tokens:\n  - { token: "reader-token", roles: [client] }\n');
+    const { httpPort } = await started(['--http-port', '0', '--http-host', '127.0.0.1', '--no-console', '--http-token-file', tokens]);
+    expect((await httpGet(httpPort!, '/')).status).toBe(404);
+    expect((await httpGet(httpPort!, '/cluster')).status).toBe(401);
+    expect((await httpGet(httpPort!, '/cluster', { authorization: 'Bearer reader-token' })).status).toBe(200);
   });
 });

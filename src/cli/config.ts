@@ -1,65 +1,35 @@
 /**
- * The standalone name server's configuration: command-line flags over a
- * RocketMQ-style `namesrv.properties` file over defaults. No I/O here
- * except through the injected `readFile`, so it is testable.
+ * The standalone server's configuration: ONE {@link NamesrvConfiguration}
+ * built from the `-c` properties file and the flags (flags win), which is
+ * also what GET/UPDATE_NAMESRV_CONFIG (319/318) serve; and the typed
+ * settings the server starts with, read from it. No I/O except through the
+ * injected environment, so it is testable.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { NamesrvError, InvalidOptionError } from '../core/errors.js';
-import { checkNumber } from '../core/option-checks.js';
-import { ROUTE_REGISTRY_DEFAULTS } from '../core/options.js';
+import { normalizeConfigValue, typedConfigValue } from '../core/config-value.js';
+import { NamesrvError } from '../core/errors.js';
+import { NamesrvConfiguration, type NamesrvConfigurationInit } from '../core/namesrv-config.js';
+import { EXTENSION_CONFIG_KEYS, KNOWN_CONFIG_KEYS } from '../core/namesrv-config-keys.js';
+import { parseProperties } from '../core/properties.js';
 import { REMOTING_SERVER_DEFAULTS } from '../remoting/options.js';
-import { parseProperties } from './properties.js';
+import { TLS_PROPERTY_KEYS, tlsOptionsFromProperties, type TlsServerOptions } from '../remoting/tls/config.js';
+import type { CliFlags } from './flags.js';
+import { CLI_CONFIG_KEYS } from './keys.js';
 
-const R = REMOTING_SERVER_DEFAULTS;
-const D = ROUTE_REGISTRY_DEFAULTS;
+export { CliUsageError } from './flags.js';
 
-/** Everything the standalone name server needs to start. */
-export interface NamesrvConfig {
-  /** Remoting (TCP) port; RocketMQ's `listenPort`. */
-  readonly port: number;
-  /** Remoting bind address; RocketMQ's `bindAddress`. */
-  readonly host: string;
-  /** RocketMQ's `kvConfigPath`. */
-  readonly kvConfigPath: string;
-  /** HTTP port, or null for no HTTP adapter. */
-  readonly httpPort: number | null;
-  /** HTTP bind address. */
-  readonly httpHost: string;
-  /** Largest remoting frame accepted (RocketMQ's `com.rocketmq.remoting.frameMaxLength`). */
-  readonly maxFrameBytes: number;
-  /** RocketMQ's `serverChannelMaxIdleTimeSeconds`, in milliseconds. */
-  readonly idleTimeoutMillis: number;
-  /** RocketMQ's `scanNotActiveBrokerInterval`. */
-  readonly scanIntervalMillis: number;
-  readonly orderMessageEnable: boolean;
-  readonly supportActingMaster: boolean;
-  readonly deleteTopicWithBrokerRegistration: boolean;
-  readonly returnOrderTopicConfigToBroker: boolean;
-  /** Properties of the file this server does not use (RocketMQ has many; they are ignored, as RocketMQ ignores unknown ones). */
-  readonly ignoredProperties: readonly string[];
-}
+/** The `-c` file cannot be read or is not properties text: one line, exit 1. */
+export class CliConfigError extends NamesrvError {
+  declare readonly code: 'ERR_CLI_CONFIG';
 
-/** Bad flags or properties: print the message and the usage, exit 2. */
-export class CliUsageError extends NamesrvError {
-  declare readonly code: 'ERR_CLI_USAGE';
-  /** Where the bad value came from (`--port`, `listenPort in FILE`), or null when it is not one value. */
-  readonly source: string | null;
-
-  constructor(message: string, options?: { source?: string; cause?: unknown }) {
-    super(message, 'ERR_CLI_USAGE', options);
-    this.name = 'CliUsageError';
-    this.source = options?.source ?? null;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_CLI_CONFIG', options);
+    this.name = 'CliConfigError';
   }
 }
-
-/** What the command line asks for. */
-export type CliCommand =
-  | { readonly kind: 'help' }
-  | { readonly kind: 'run'; readonly config: NamesrvConfig };
 
 /** Where the CLI reads files and the home directory from (injectable for tests). */
 export interface CliEnvironment {
@@ -68,130 +38,131 @@ export interface CliEnvironment {
   readonly cwd: () => string;
 }
 
-/** The `--help` text. */
-export const USAGE = `Usage: rocketmq-namesrv [options]
+/** The real file system, home directory and working directory. */
+export function defaultEnvironment(): CliEnvironment {
+  return { readFile: (path) => readFileSync(path, 'utf8'), homedir, cwd: () => process.cwd() };
+}
 
-A RocketMQ name server: brokers register with it, clients ask it for routes.
+/** HTTP adapter settings (only used with an HTTP port). */
+export interface HttpSettings {
+  readonly port: number | null;
+  readonly host: string;
+  readonly readOnly: boolean;
+  readonly console: boolean;
+  /** Resolved path of `httpTokenFile`, or null. */
+  readonly tokenFile: string | null;
+  readonly nsAddrs: string | null;
+  readonly maxConnections: number;
+  readonly headersTimeoutMillis: number;
+  readonly requestTimeoutMillis: number;
+  readonly keepAliveTimeoutMillis: number;
+}
 
-Options:
-  -c, --config-file <file>   RocketMQ-style namesrv.properties (listenPort, bindAddress, kvConfigPath,
-                             orderMessageEnable, supportActingMaster, deleteTopicWithBrokerRegistration,
-                             scanNotActiveBrokerInterval, serverChannelMaxIdleTimeSeconds,
-                             returnOrderTopicConfigToBroker, httpPort, maxFrameBytes)
-      --port <port>          remoting (TCP) port                     [default: ${R.port}]
-      --host <address>       remoting bind address                   [default: ${R.host}]
-      --kv-config <path>     KV config file, loaded at start         [default: ~/namesrv/kvConfig.json]
-      --http-port <port>     also serve the HTTP API on this port    [default: off]
-      --http-host <address>  HTTP bind address                       [default: --host]
-      --max-frame-bytes <n>  largest remoting frame accepted         [default: ${R.maxFrameBytes}]
-  -h, --help                 show this help
+/** Everything the server starts with, read from {@link ServerSettings.namesrvConfig}. */
+export interface ServerSettings {
+  /** The live configuration (319/318 serve it). */
+  readonly namesrvConfig: NamesrvConfiguration;
+  /** The `-c` file as given, or null. */
+  readonly configFile: string | null;
+  readonly port: number;
+  readonly host: string;
+  /** `kvConfigPath`, `~` expanded and resolved against the working directory. */
+  readonly kvConfigPath: string;
+  /** `accessConfigFile` resolved, or null (everything open, as in RocketMQ). */
+  readonly accessFile: string | null;
+  readonly maxFrameBytes: number;
+  /** From `serverChannelMaxIdleTimeSeconds`. */
+  readonly idleTimeoutMillis: number;
+  readonly maxConnections: number;
+  readonly memoryBudgetBytes: number;
+  readonly maxRequestsInFlightPerConnection: number;
+  /** From the `tls.*` keys (file, then `-D` flags). */
+  readonly tls: TlsServerOptions;
+  readonly http: HttpSettings;
+}
 
-Flags override the properties file. SIGINT or SIGTERM stops the server cleanly.
-`;
-
-/** Properties the server reads (RocketMQ's names, plus `httpPort`, `httpHost` and `maxFrameBytes` of ours). */
-const PROPERTY_KEYS = new Set([
-  'listenPort', 'bindAddress', 'kvConfigPath', 'orderMessageEnable', 'supportActingMaster',
-  'deleteTopicWithBrokerRegistration', 'scanNotActiveBrokerInterval', 'serverChannelMaxIdleTimeSeconds',
-  'returnOrderTopicConfigToBroker', 'httpPort', 'httpHost', 'maxFrameBytes',
-]);
+/** Builds the configuration object; the CLI passes a subclass that logs 318 outcomes. */
+export type ConfigurationFactory = (init: NamesrvConfigurationInit) => NamesrvConfiguration;
 
 /**
- * Parses the command line (without `node` and the script) into a command.
- * @throws {@link CliUsageError} on unknown flags, bad values or an unreadable properties file.
+ * Reads the `-c` file and applies the flags.
+ * @throws {@link CliConfigError} when the file cannot be read or parsed;
+ *   `ConfigValueError` naming the key when a value is of the wrong type or range;
+ *   `TlsConfigError` when a `tls.*` value is invalid.
  */
-export function parseCommandLine(argv: readonly string[], env: CliEnvironment = defaultEnvironment()): CliCommand {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'config-file': { type: 'string', short: 'c' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'kv-config': { type: 'string' },
-        'http-port': { type: 'string' },
-        'http-host': { type: 'string' },
-        'max-frame-bytes': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new CliUsageError((err as Error).message);
+export function loadSettings(
+  flags: Pick<CliFlags, 'configFile' | 'overrides'>,
+  env: CliEnvironment = defaultEnvironment(),
+  create: ConfigurationFactory = (init) => new NamesrvConfiguration(init),
+): ServerSettings {
+  const fileProperties = flags.configFile === null ? new Map<string, string>() : readProperties(flags.configFile, env);
+  const raw = (key: string): string | undefined => flags.overrides.get(key) ?? fileProperties.get(key);
+  // The CLI's own keys: checked here (the core keeps unknown keys as written), stored canonical.
+  const overrides: Record<string, string> = Object.fromEntries(flags.overrides);
+  for (const spec of CLI_CONFIG_KEYS.values()) {
+    const value = raw(spec.key);
+    if (value !== undefined) overrides[spec.key] = normalizeConfigValue(spec, value);
   }
-  if (values.help === true) return { kind: 'help' };
-
-  let props = new Map<string, string>();
-  const file = values['config-file'];
-  if (typeof file === 'string') {
-    let text: string;
-    try {
-      text = env.readFile(resolve(env.cwd(), file));
-    } catch (err) {
-      throw new CliUsageError(`cannot read config file ${file}: ${(err as Error).message}`);
-    }
-    try {
-      props = parseProperties(text);
-    } catch (err) {
-      throw new CliUsageError(`config file ${file}: ${(err as Error).message}`);
-    }
-  }
-  const flag = (name: string): string | undefined => {
-    const v = values[name];
-    return typeof v === 'string' ? v : undefined;
+  const tlsMode = raw(TLS_PROPERTY_KEYS.mode)?.trim().toLowerCase();
+  const namesrvConfig = create({
+    fileProperties,
+    configFile: flags.configFile,
+    overrides,
+    environment: { homeDir: env.homedir(), tlsEnforcing: tlsMode === 'enforcing' },
+  });
+  const get = (key: string): string | undefined => namesrvConfig.get(key);
+  const num = (key: string, fallback: number): number => {
+    const text = get(key);
+    return text === undefined ? fallback : Number(text);
   };
-  const pick = (flagName: string | null, property: string): { value: string; source: string } | undefined => {
-    const fromFlag = flagName === null ? undefined : flag(flagName);
-    if (fromFlag !== undefined) return { value: fromFlag, source: `--${flagName}` };
-    const fromFile = props.get(property);
-    return fromFile === undefined ? undefined : { value: fromFile.trim(), source: `${property} in ${String(file)}` };
+  const cli = (key: string): string | number | boolean => {
+    const spec = CLI_CONFIG_KEYS.get(key);
+    if (spec === undefined) throw new Error(`unknown CLI key ${key}`);
+    return typedConfigValue(spec, get(key) ?? String(spec.default));
   };
-
-  const host = pick('host', 'bindAddress')?.value ?? R.host;
-  if (host === '') throw new CliUsageError('the host must not be empty');
-  const kvPath = pick('kv-config', 'kvConfigPath')?.value ?? join(env.homedir(), 'namesrv', 'kvConfig.json');
-  const httpPort = pick('http-port', 'httpPort');
-  const idleSeconds = integer(pick(null, 'serverChannelMaxIdleTimeSeconds'), R.idleTimeoutMillis / 1000, 0, 2_147_483);
-  const config: NamesrvConfig = {
-    port: integer(pick('port', 'listenPort'), R.port, 0, 65535),
+  const path = (text: string | undefined): string | null => (text === undefined || text === '' ? null : resolve(env.cwd(), expandHome(text, env)));
+  const host = get('bindAddress') ?? REMOTING_SERVER_DEFAULTS.host;
+  const tlsProperties = new Map([...namesrvConfig.entries()].filter(([key]) => key.startsWith('tls.')));
+  return {
+    namesrvConfig,
+    configFile: flags.configFile,
+    port: num('listenPort', REMOTING_SERVER_DEFAULTS.port),
     host,
-    kvConfigPath: resolve(env.cwd(), expandHome(kvPath, env)),
-    httpPort: httpPort === undefined ? null : integer(httpPort, 0, 0, 65535),
-    httpHost: pick('http-host', 'httpHost')?.value ?? host,
-    maxFrameBytes: integer(pick('max-frame-bytes', 'maxFrameBytes'), R.maxFrameBytes, 1024, 0x7fffffff),
-    idleTimeoutMillis: idleSeconds * 1000,
-    scanIntervalMillis: integer(pick(null, 'scanNotActiveBrokerInterval'), D.scanIntervalMillis, 1, 0x7fffffff),
-    orderMessageEnable: boolean(pick(null, 'orderMessageEnable'), D.orderMessageEnable),
-    supportActingMaster: boolean(pick(null, 'supportActingMaster'), D.supportActingMaster),
-    deleteTopicWithBrokerRegistration: boolean(pick(null, 'deleteTopicWithBrokerRegistration'), D.deleteTopicWithBrokerRegistration),
-    returnOrderTopicConfigToBroker: boolean(pick(null, 'returnOrderTopicConfigToBroker'), R.returnOrderTopicConfigToBroker),
-    ignoredProperties: [...props.keys()].filter((key) => !PROPERTY_KEYS.has(key)),
+    kvConfigPath: path(get('kvConfigPath')) ?? join(env.homedir(), 'namesrv', 'kvConfig.json'),
+    accessFile: path(get('accessConfigFile')),
+    maxFrameBytes: num('maxFrameBytes', REMOTING_SERVER_DEFAULTS.maxFrameBytes),
+    idleTimeoutMillis: num('serverChannelMaxIdleTimeSeconds', REMOTING_SERVER_DEFAULTS.idleTimeoutMillis / 1000) * 1000,
+    maxConnections: cli('maxConnections') as number,
+    memoryBudgetBytes: cli('memoryBudgetBytes') as number,
+    maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
+    tls: tlsOptionsFromProperties(tlsProperties),
+    http: {
+      port: get('httpPort') === undefined ? null : num('httpPort', 0),
+      host: get('httpHost') ?? host,
+      readOnly: cli('httpReadOnly') as boolean,
+      console: cli('httpConsole') as boolean,
+      tokenFile: path(get('httpTokenFile')),
+      nsAddrs: get('nsAddrs') ?? null,
+      maxConnections: cli('httpMaxConnections') as number,
+      headersTimeoutMillis: cli('httpHeadersTimeoutMillis') as number,
+      requestTimeoutMillis: cli('httpRequestTimeoutMillis') as number,
+      keepAliveTimeoutMillis: cli('httpKeepAliveTimeoutMillis') as number,
+    },
   };
-  return { kind: 'run', config };
 }
 
-function integer(entry: { value: string; source: string } | undefined, fallback: number, min: number, max: number): number {
-  if (entry === undefined) return fallback;
-  const n = /^\d+$/.test(entry.value) ? Number(entry.value) : NaN;
+function readProperties(file: string, env: CliEnvironment): Map<string, string> {
+  let text: string;
   try {
-    return checkNumber(n, fallback, entry.source, { integer: true, min, max });
+    text = env.readFile(resolve(env.cwd(), file));
   } catch (err) {
-    if (!(err instanceof InvalidOptionError)) throw err;
-    // The same rule as the library option, reported against the flag or property that broke it.
-    throw new CliUsageError(`${entry.source} must be an integer from ${min} to ${max}, got ${JSON.stringify(entry.value)}`,
-      { source: entry.source, cause: err });
+    throw new CliConfigError(`cannot read config file ${file}: ${(err as Error).message}`, { cause: err });
   }
-}
-
-/** Java's `Boolean.parseBoolean` would read any typo as false; we refuse it instead. */
-function boolean(entry: { value: string; source: string } | undefined, fallback: boolean): boolean {
-  if (entry === undefined) return fallback;
-  const v = entry.value.toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new CliUsageError(`${entry.source} must be true or false, got ${JSON.stringify(entry.value)}`, { source: entry.source });
+  try {
+    return parseProperties(text);
+  } catch (err) {
+    throw new CliConfigError(`config file ${file}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function expandHome(path: string, env: CliEnvironment): string {
@@ -199,11 +170,46 @@ function expandHome(path: string, env: CliEnvironment): string {
   return path.startsWith('~/') ? join(env.homedir(), path.slice(2)) : path;
 }
 
-/** The real file system, home directory and working directory. */
-export function defaultEnvironment(): CliEnvironment {
-  return {
-    readFile: (path) => readFileSync(path, 'utf8'),
-    homedir,
-    cwd: () => process.cwd(),
-  };
+/**
+ * This server's own settings as `key=value` pairs with their effective
+ * values (defaults filled in, secrets masked): the core's extension keys,
+ * then the CLI's.
+ */
+export function extensionSettings(settings: ServerSettings): Array<[string, string]> {
+  const effective = new Map<string, string>([
+    ['httpPort', settings.http.port === null ? '' : String(settings.http.port)],
+    ['httpHost', settings.http.host],
+    ['maxFrameBytes', String(settings.maxFrameBytes)],
+    ['accessConfigFile', settings.accessFile ?? ''],
+    ['tls.server.mode', settings.tls.mode ?? 'permissive'],
+    ['tls.test.mode.enable', String(settings.tls.testMode ?? true)],
+  ]);
+  const out: Array<[string, string]> = [];
+  for (const spec of [...EXTENSION_CONFIG_KEYS, ...CLI_CONFIG_KEYS.values()]) {
+    const value = effective.get(spec.key) ?? settings.namesrvConfig.get(spec.key) ?? (typeof spec.default === 'string' ? spec.default : '');
+    out.push([spec.key, KNOWN_CONFIG_KEYS.get(spec.key)?.secret === true && value !== '' ? '******' : value]);
+  }
+  return out;
+}
+
+/**
+ * What `-p` prints: Java's `mqnamesrv -p` lines (NamesrvConfig,
+ * NettyServerConfig, NettyClientConfig fields in declaration order), then
+ * this server's own keys with their effective values.
+ */
+export function formatPrintConfig(settings: ServerSettings): string {
+  let out = settings.namesrvConfig.formatPrintConfigItems();
+  for (const [key, value] of extensionSettings(settings)) out += `${key}=${value}\n`;
+  return out;
+}
+
+/** The effective configuration as one log line's fields: every key held (secrets masked) and this server's own. */
+export function effectiveConfigFields(settings: ServerSettings): Record<string, string> {
+  // Keys come from the file: `__proto__` must stay a plain key.
+  const fields = Object.create(null) as Record<string, string>;
+  for (const [key, value] of settings.namesrvConfig.entries()) {
+    fields[key] = KNOWN_CONFIG_KEYS.get(key)?.secret === true ? '******' : value;
+  }
+  for (const [key, value] of extensionSettings(settings)) fields[key] = value;
+  return fields;
 }

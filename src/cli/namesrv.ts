@@ -1,24 +1,29 @@
 /**
  * Starting and stopping the standalone name server (RocketMQ's
- * `NamesrvController`): KV store, registry with its scan timer, remoting
- * server and, optionally, the HTTP adapter.
+ * `NamesrvController`): access control, KV store, registry with its scan
+ * timer, the decode pool, the remoting server and, optionally, the HTTP
+ * adapter with its console.
  * @module
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { KvConfigStore } from '../core/kv-config.js';
-import { RouteRegistry } from '../core/registry.js';
-import { createHttpServer, type NamesrvHttpServer } from '../http/index.js';
-import { RemotingServer } from '../remoting/server.js';
-import type { NamesrvConfig } from './config.js';
 import { NamesrvMetrics } from '../core/metrics.js';
-
-/** Where the name server reports what it does. */
-export interface CliLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+import type { RouteRegistry } from '../core/registry.js';
+import { createHttpServer, type NamesrvHttpServer } from '../http/index.js';
+import type { HttpRole, HttpServerOptions } from '../http/options.js';
+import { AccessControl } from '../remoting/access/access-control.js';
+import { AccessPolicyError } from '../remoting/access/errors.js';
+import { loadAccessPolicy } from '../remoting/access/policy.js';
+import { DecodePool } from '../remoting/decode/decode-pool.js';
+import type { DecodedRegisterBrokerBody } from '../remoting/codec/register-body.js';
+import { RemotingServer } from '../remoting/server.js';
+import type { ServerSettings } from './config.js';
+import { RateLimitedLog, type Logger } from './log.js';
+import {
+  ObservedRouteRegistry, logRegistrationNotApplied, logRegistryEvents, logRemotingEvents, observeAccessControl,
+} from './observe.js';
+import { pendingRegistryOptions, pendingRemotingOptions, serviceReady } from './pending.js';
 
 /** A started name server. */
 export interface RunningNamesrv {
@@ -26,84 +31,180 @@ export interface RunningNamesrv {
   readonly kvConfig: KvConfigStore;
   readonly remoting: RemotingServer;
   readonly http: NamesrvHttpServer | null;
+  /** The access policy holder, or null without an access file. */
+  readonly accessControl: AccessControl | null;
   /** The remoting address bound. */
   readonly address: AddressInfo;
   /** The HTTP address bound, or null. */
   readonly httpAddress: AddressInfo | null;
-  /** Stops accepting, finishes running requests, stops the scan, flushes the KV file. Idempotent. */
+  /** How many HTTP bearer tokens are in force (0: none required). */
+  readonly httpTokenCount: number;
+  /** Re-reads the access file (SIGHUP); a bad file keeps the old policy (logged). False without an access file or on failure. */
+  reloadAccess(): Promise<boolean>;
+  /** Stops accepting, finishes running requests, stops the scan, the decode pool, flushes the KV file. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
  * Starts a name server as configured.
- * @throws when the KV file cannot be loaded or a port cannot be bound (nothing is left running then).
+ * @throws {@link AccessPolicyError} when the access or token file is unreadable or invalid (exit 2);
+ *   `KvConfigLoadError`, `TlsConfigError`, or a listen error (`EADDRINUSE`) otherwise (exit 1).
+ *   Nothing is left running then.
  */
-export async function startNamesrv(config: NamesrvConfig, log: CliLogger): Promise<RunningNamesrv> {
-  const kvConfig = new KvConfigStore({ path: config.kvConfigPath });
-  kvConfig.on('error', (err) => log.error(`KV config: ${err.message}`));
+export async function startNamesrv(settings: ServerSettings, log: Logger): Promise<RunningNamesrv> {
+  const limited = new RateLimitedLog(log);
+  const accessControl = settings.accessFile === null ? null : await AccessControl.load(settings.accessFile, { watch: true });
+  const cleanups: Array<() => Promise<void> | void> = [];
+  if (accessControl !== null) {
+    cleanups.push(() => accessControl.close());
+    observeAccessControl(accessControl, log, limited, settings.accessFile as string);
+  }
+  try {
+    return await startParts(settings, log, limited, accessControl, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw err;
+  }
+}
+
+async function startParts(
+  settings: ServerSettings, log: Logger, limited: RateLimitedLog, accessControl: AccessControl | null,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<RunningNamesrv> {
+  const tokens = await httpTokens(settings, accessControl);
+  warnIfOpen(settings, tokens !== null, log);
+  const kvConfig = new KvConfigStore({ path: settings.kvConfigPath });
+  kvConfig.on('error', (err) => log.error('KV config write failed', { error: err.message }));
   await kvConfig.load();
-  const registry = new RouteRegistry({
+  cleanups.push(() => kvConfig.flush());
+
+  const all = settings.namesrvConfig.registryOptions();
+  const registry = new ObservedRouteRegistry({
     kvConfig,
-    orderMessageEnable: config.orderMessageEnable,
-    supportActingMaster: config.supportActingMaster,
-    deleteTopicWithBrokerRegistration: config.deleteTopicWithBrokerRegistration,
-    scanIntervalMillis: config.scanIntervalMillis,
-  });
-  registry.on('brokerRegistered', (e) => log.info(`new broker registered, ${e.brokerAddr} (${e.clusterName}/${e.brokerName}, id ${e.brokerId})`));
-  registry.on('brokerUnregistered', (e) => log.info(`broker removed (${e.reason}), ${e.brokerAddr} (${e.clusterName}/${e.brokerName}, id ${e.brokerId})`));
+    orderMessageEnable: all.orderMessageEnable,
+    supportActingMaster: all.supportActingMaster,
+    deleteTopicWithBrokerRegistration: all.deleteTopicWithBrokerRegistration,
+    scanIntervalMillis: all.scanIntervalMillis,
+    ...pendingRegistryOptions(all),
+  }, (req, status) => logRegistrationNotApplied(log, req, status));
+  cleanups.push(() => registry.close());
+  logRegistryEvents(registry, log);
+
+  const pool = new DecodePool();
+  cleanups.push(() => pool.close());
   // Only measured when someone can read it: the HTTP API's /metrics.
-  const metrics = config.httpPort === null ? undefined : new NamesrvMetrics();
+  const metrics = settings.http.port === null ? undefined : new NamesrvMetrics();
   const remoting = new RemotingServer(registry, {
-    metrics,
-    port: config.port,
-    host: config.host,
+    port: settings.port,
+    host: settings.host,
     kvConfig,
-    maxFrameBytes: config.maxFrameBytes,
-    idleTimeoutMillis: config.idleTimeoutMillis,
-    returnOrderTopicConfigToBroker: config.returnOrderTopicConfigToBroker,
+    metrics,
+    maxFrameBytes: settings.maxFrameBytes,
+    idleTimeoutMillis: settings.idleTimeoutMillis,
+    maxConnections: settings.maxConnections,
+    returnOrderTopicConfigToBroker: all.returnOrderTopicConfigToBroker,
+    tls: settings.tls,
+    // The pool's topic table is a Map, which the registry takes; RegisterBodyDecoder's type names only the Record form.
+    decodeRegisterBody: (body, options) => pool.decode(body, options) as Promise<unknown> as Promise<DecodedRegisterBrokerBody>,
+    ...pendingRemotingOptions({
+      namesrvConfig: settings.namesrvConfig,
+      accessControl,
+      memoryBudgetBytes: settings.memoryBudgetBytes,
+      maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
+    }),
   });
-  remoting.on('protocolError', (e) => log.warn(`closed ${e.remoteAddress}: ${e.error.message}`));
-  remoting.on('requestError', (e) => log.warn(`request ${e.code} from ${e.remoteAddress} failed: ${e.error.message}`));
-  remoting.on('error', (err) => log.error(`remoting server: ${err.message}`));
+  logRemotingEvents(remoting, log, limited);
+  cleanups.push(() => remoting.close());
+  const address = await remoting.listen();
+  // RocketMQ records the bound port: 319 and -p show it.
+  settings.namesrvConfig.set('listenPort', address.port);
 
   let http: NamesrvHttpServer | null = null;
   let httpAddress: AddressInfo | null = null;
-  let address: AddressInfo;
-  try {
-    address = await remoting.listen();
-    if (config.httpPort !== null) {
-      http = createHttpServer(registry, { kvConfig, ...(metrics === undefined ? {} : { metrics }) });
-      http.listen(config.httpPort, config.httpHost);
-      await once(http, 'listening');
-      httpAddress = http.address() as AddressInfo;
-    }
-  } catch (err) {
-    await remoting.close();
-    if (http?.listening === true) await new Promise((resolve) => http?.close(resolve));
-    registry.close();
-    throw err;
+  if (settings.http.port !== null) {
+    const h = settings.http;
+    const options: HttpServerOptions = {
+      kvConfig,
+      ...(metrics === undefined ? {} : { metrics }),
+      console: h.console,
+      readOnly: h.readOnly,
+      ready: serviceReady(registry),
+      ...(h.nsAddrs === null ? {} : { nsAddrs: h.nsAddrs }),
+      ...(tokens === null ? {} : { tokens }),
+      headersTimeoutMillis: h.headersTimeoutMillis,
+      requestTimeoutMillis: h.requestTimeoutMillis,
+      keepAliveTimeoutMillis: h.keepAliveTimeoutMillis,
+      maxConnections: h.maxConnections,
+      onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
+    };
+    const server = createHttpServer(registry, options);
+    http = server;
+    cleanups.push(() => closeHttp(server));
+    server.listen(h.port as number, h.host);
+    await once(server, 'listening');
+    httpAddress = server.address() as AddressInfo;
   }
   registry.start();
-  log.info(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`);
-  if (httpAddress !== null) log.info(`HTTP API on http://${httpAddress.address}:${httpAddress.port}`);
-
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
-    await remoting.close();
-    if (http !== null) {
-      const server = http;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive HTTP clients must not hold the shutdown open.
-        server.closeAllConnections();
-      });
-    }
-    registry.close();
-    await kvConfig.flush();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    limited.flush();
     log.info('The Name Server shut down.');
   };
   return {
-    registry, kvConfig, remoting, http, address, httpAddress,
+    registry, kvConfig, remoting, http, accessControl, address, httpAddress, httpTokenCount: tokens?.length ?? 0,
+    reloadAccess: () => accessControl?.reload() ?? Promise.resolve(false),
     close: () => (closing ??= close()),
   };
+}
+
+/** Logs that the server is up (RocketMQ's boot line, which scripts wait for) and where HTTP listens. */
+export function logBoot(namesrv: RunningNamesrv, settings: ServerSettings, log: Logger): void {
+  const { address, httpAddress } = namesrv;
+  log.info(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`, {
+    tls: settings.tls.mode ?? 'permissive', access: settings.accessFile ?? 'open',
+  });
+  if (httpAddress !== null) {
+    log.info(`HTTP API on http://${hostForUrl(httpAddress.address)}:${httpAddress.port}`, {
+      console: settings.http.console, readOnly: settings.http.readOnly, tokens: namesrv.httpTokenCount,
+    });
+  }
+}
+
+/** HTTP bearer tokens: the token file's, else the access file's; null when neither lists any. */
+async function httpTokens(settings: ServerSettings, accessControl: AccessControl | null): Promise<Array<{ token: string; roles: HttpRole[] }> | null> {
+  const file = settings.http.tokenFile;
+  const policy = file !== null ? await loadAccessPolicy(file) : accessControl?.policy;
+  if (policy === undefined) return null;
+  if (file !== null && policy.tokens.size === 0) throw new AccessPolicyError(file, 'tokens', 'lists no token');
+  if (policy.tokens.size === 0) return null;
+  return [...policy.tokens].map(([token, roles]) => ({ token, roles: [...roles] }));
+}
+
+async function closeHttp(server: NamesrvHttpServer): Promise<void> {
+  if (!server.listening) return;
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive clients and event streams must not hold the shutdown open.
+    server.closeAllConnections();
+  });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host) || /^::ffff:127\./i.test(host);
+}
+
+/** RocketMQ's control plane is open by default; say so once when strangers can reach it. */
+function warnIfOpen(settings: ServerSettings, httpTokens: boolean, log: Logger): void {
+  if (settings.accessFile === null && !isLoopback(settings.host)) {
+    log.warn(`WARNING: remoting listens on ${settings.host} without an access file: anyone who can reach it can change routes (see --access-file)`);
+  }
+  const h = settings.http;
+  if (h.port !== null && !httpTokens && !h.readOnly && !isLoopback(h.host)) {
+    log.warn(`WARNING: HTTP listens on ${h.host} without tokens: anyone who can reach it can register brokers and write KV (see --http-token-file, --http-read-only)`);
+  }
+}
+
+function hostForUrl(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }

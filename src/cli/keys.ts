@@ -1,0 +1,36 @@
+/**
+ * Properties keys of the standalone server that neither RocketMQ nor the
+ * core's key table has: operating limits and HTTP settings. Same shape as
+ * the core's `ConfigKeySpec`, so values are checked by the same rules; the
+ * CLI validates them itself because the core keeps unknown keys as written.
+ * (They may move into the core's `EXTENSION_CONFIG_KEYS`; nothing here
+ * depends on where they live.)
+ * @module
+ */
+import type { ConfigKeySpec } from '../core/namesrv-config-keys.js';
+
+const INT_MAX = 2_147_483_647;
+/** Node's timers hold at most 2^31 - 1 ms. */
+const TIMER_MAX = INT_MAX;
+
+type Row = Omit<ConfigKeySpec, 'section' | 'effect'>;
+
+function rows(list: readonly Row[]): ReadonlyMap<string, ConfigKeySpec> {
+  return new Map(list.map((row) => [row.key, Object.freeze({ ...row, section: 'extension', effect: 'restart' } as const)]));
+}
+
+/** The CLI's own keys, with the defaults the CLI passes when a key is unset. */
+export const CLI_CONFIG_KEYS: ReadonlyMap<string, ConfigKeySpec> = rows([
+  { key: 'maxConnections', type: 'int', default: '10000', min: 1, max: INT_MAX, description: 'open remoting connections at most; more are closed at accept' },
+  { key: 'memoryBudgetBytes', type: 'long', default: String(256 * 1024 * 1024), min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, description: 'bytes held at once by all remoting connections (buffered frames and inflated bodies)' },
+  { key: 'maxRequestsInFlightPerConnection', type: 'int', default: '16', min: 1, max: 65_535, description: 'requests of one connection decoded but not yet answered' },
+  { key: 'httpMaxConnections', type: 'int', default: '2048', min: 1, max: INT_MAX, description: 'open HTTP connections at most' },
+  { key: 'httpHeadersTimeoutMillis', type: 'int', default: '15000', min: 1, max: TIMER_MAX, description: "time to receive an HTTP request's headers" },
+  { key: 'httpRequestTimeoutMillis', type: 'int', default: '60000', min: 1, max: TIMER_MAX, description: 'time to receive a whole HTTP request' },
+  { key: 'httpKeepAliveTimeoutMillis', type: 'int', default: '5000', min: 1, max: TIMER_MAX, description: 'idle keep-alive HTTP connections are closed after this' },
+  { key: 'httpReadOnly', type: 'boolean', default: 'false', description: 'refuse every HTTP write (405)' },
+  { key: 'httpConsole', type: 'boolean', default: 'true', description: 'serve the operator console at GET /' },
+  { key: 'httpTokenFile', type: 'string', default: null, description: 'HTTP bearer tokens file (tokens: [{token, roles}])' },
+  { key: 'nsAddrs', type: 'string', default: null, description: 'host:port;host:port answered by GET /rocketmq/nsaddr' },
+]);
+

@@ -1,0 +1,82 @@
+/**
+ * The console as the CLI serves it (`--http-port`), in headless Chromium:
+ * a broker registered over the remoting port shows up live with its role,
+ * and leaves live when its connection closes; no page errors, nothing
+ * requested outside the page's origin. Loopback only, waits bounded.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RemotingClient } from '../src/remoting/index.js';
+import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { registerBroker } from './helpers/loopback.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const ARTIFACTS = new URL('../.ci/artifacts/', import.meta.url);
+const UI_WAIT = { timeout: 10_000 };
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Starts the CLI with HTTP on loopback; resolves both ports. */
+async function startCli(): Promise<{ port: number; httpPort: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'namesrv-cli-browser-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--host', '127.0.0.1', '--http-port', '0',
+    '--kv-config', join(dir, 'kv.json')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  cleanups.push(async () => {
+    child.kill('SIGTERM');
+    await exited;
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the CLI did not start: ${out}`)), UI_WAIT.timeout);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const remoting = /boot success.*address [^\s]*:(\d+)/.exec(out);
+      const http = /HTTP API on http:\/\/[^\s]*:(\d+)/.exec(out);
+      if (remoting && http) {
+        clearTimeout(timer);
+        resolve({ port: Number(remoting[1]), httpPort: Number(http[1]) });
+      }
+    });
+  });
+}
+
+describe.skipIf(!browserAvailable)('the CLI console in Chromium', () => {
+  it('shows a broker registered over remoting, live, and drops it when it goes', async () => {
+    const { port, httpPort } = await startCli();
+    const browser = await launchBrowser();
+    cleanups.push(browser.close);
+    const page = await browser.context.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    browser.context.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const url = `http://127.0.0.1:${httpPort}/`;
+    await page.goto(url);
+
+    const client = await RemotingClient.connect(port, '127.0.0.1');
+    cleanups.push(() => client.close());
+    expect((await registerBroker(client, { brokerAddr: '127.0.0.1:10911', topics: ['TopicA', 'TopicB'] })).code).toBe(0);
+    const row = page.locator('#broker-rows tr', { hasText: '127.0.0.1:10911' });
+    await expect.poll(() => row.textContent(), UI_WAIT).toMatch(/master \(id 0\).*live/);
+    await expect.poll(() => page.locator('#topic-rows').textContent(), UI_WAIT).toContain('TopicB');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: new URL('cli-console.png', ARTIFACTS).pathname });
+
+    await client.close();
+    await expect.poll(async () => (await row.count()) === 0 || /offline|expired|unregistered|removed|gone/.test((await row.textContent()) ?? ''), UI_WAIT)
+      .toBe(true);
+    expect(errors).toEqual([]);
+    expect(requests.filter((r) => new URL(r).origin !== new URL(url).origin)).toEqual([]);
+  });
+});
