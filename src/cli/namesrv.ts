@@ -16,14 +16,12 @@ import { AccessControl } from '../remoting/access/access-control.js';
 import { AccessPolicyError } from '../remoting/access/errors.js';
 import { loadAccessPolicy } from '../remoting/access/policy.js';
 import { DecodePool } from '../remoting/decode/decode-pool.js';
-import type { DecodedRegisterBrokerBody } from '../remoting/codec/register-body.js';
 import { RemotingServer } from '../remoting/server.js';
 import type { ServerSettings } from './config.js';
 import { RateLimitedLog, type Logger } from './log.js';
 import {
   ObservedRouteRegistry, logRegistrationNotApplied, logRegistryEvents, logRemotingEvents, observeAccessControl,
 } from './observe.js';
-import { pendingRegistryOptions, pendingRemotingOptions, serviceReady } from './pending.js';
 
 /** A started name server. */
 export interface RunningNamesrv {
@@ -79,14 +77,7 @@ async function startParts(
   cleanups.push(() => kvConfig.flush());
 
   const all = settings.namesrvConfig.registryOptions();
-  const registry = new ObservedRouteRegistry({
-    kvConfig,
-    orderMessageEnable: all.orderMessageEnable,
-    supportActingMaster: all.supportActingMaster,
-    deleteTopicWithBrokerRegistration: all.deleteTopicWithBrokerRegistration,
-    scanIntervalMillis: all.scanIntervalMillis,
-    ...pendingRegistryOptions(all),
-  }, (req, status) => logRegistrationNotApplied(log, req, status));
+  const registry = new ObservedRouteRegistry({ kvConfig, ...all }, (req, status) => logRegistrationNotApplied(log, req, status));
   cleanups.push(() => registry.close());
   logRegistryEvents(registry, log);
 
@@ -102,16 +93,14 @@ async function startParts(
     maxFrameBytes: settings.maxFrameBytes,
     idleTimeoutMillis: settings.idleTimeoutMillis,
     maxConnections: settings.maxConnections,
-    returnOrderTopicConfigToBroker: all.returnOrderTopicConfigToBroker,
     tls: settings.tls,
-    // The pool's topic table is a Map, which the registry takes; RegisterBodyDecoder's type names only the Record form.
-    decodeRegisterBody: (body, options) => pool.decode(body, options) as Promise<unknown> as Promise<DecodedRegisterBrokerBody>,
-    ...pendingRemotingOptions({
-      namesrvConfig: settings.namesrvConfig,
-      accessControl,
-      memoryBudgetBytes: settings.memoryBudgetBytes,
-      maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
-    }),
+    // Large plain bodies decode off the event loop; compressed ones are inflated within the memory budget first.
+    decodeRegisterBody: (body, options) => pool.decode(body, options),
+    // 318/319 read and change this configuration (and through it the registry's options, live).
+    namesrvConfig: settings.namesrvConfig,
+    ...(accessControl === null ? {} : { accessControl }),
+    memoryBudgetBytes: settings.memoryBudgetBytes,
+    maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());
@@ -128,7 +117,7 @@ async function startParts(
       ...(metrics === undefined ? {} : { metrics }),
       console: h.console,
       readOnly: h.readOnly,
-      ready: serviceReady(registry),
+      ready: () => registry.isServiceReady(),
       ...(h.nsAddrs === null ? {} : { nsAddrs: h.nsAddrs }),
       ...(tokens === null ? {} : { tokens }),
       headersTimeoutMillis: h.headersTimeoutMillis,

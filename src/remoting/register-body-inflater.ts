@@ -9,7 +9,7 @@
  */
 import { Semaphore } from 'async-mutex';
 import { MQVersion } from './codes.js';
-import { decodeInflatedBody, decodeRegisterBrokerBody, isZlibStream, type DecodedRegisterBrokerBody } from './codec/register-body.js';
+import { decodeInflatedBody, decodeRegisterBrokerBody, isZlibStream, type RegisterBrokerBody } from './codec/register-body.js';
 import { BodyDecodeError } from './errors.js';
 import { boundedInflate, type InflatedBody } from './bounded-inflate.js';
 import type { MemoryBudget } from './memory-budget.js';
@@ -27,7 +27,7 @@ export function budgetedRegisterBodyDecoder(
   budget: MemoryBudget, plain: RegisterBodyDecoder = decodeRegisterBrokerBody, concurrency = DEFAULT_CONCURRENT_INFLATES,
 ): RegisterBodyDecoder {
   const slots = new Semaphore(concurrency);
-  return async (body, options): Promise<DecodedRegisterBrokerBody> => {
+  return async (body, options): Promise<RegisterBrokerBody> => {
     if (body === null || options.version < MQVersion.V3_0_11 || !isZlibStream(body)) return plain(body, options);
     const { signal } = options;
     const [, leave] = await slots.acquire();

@@ -6,16 +6,17 @@
 import type { KvConfigStore } from '../core/kv-config.js';
 import type { NamesrvConfiguration } from '../core/namesrv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
-import type { DecodedRegisterBrokerBody, DecodeRegisterBrokerBodyOptions } from './codec/register-body.js';
+import type { DecodeRegisterBrokerBodyOptions, RegisterBrokerBody } from './codec/register-body.js';
 import type { Reply } from './reply.js';
 import type { RouteReplyCache } from './route-reply-cache.js';
 
 /**
  * Decodes a REGISTER_BROKER body (JSON or zlib); by default
- * `decodeRegisterBrokerBody`, which inflates on libuv's thread pool.
+ * `decodeRegisterBrokerBody`. The topic table may come back as a plain
+ * record or a `Map` (a decode pool's form): the registry takes both.
  * @throws (rejects with) `BodyDecodeError` when the body cannot be decoded.
  */
-export type RegisterBodyDecoder = (body: Buffer | null, options: DecodeRegisterBrokerBodyOptions) => Promise<DecodedRegisterBrokerBody>;
+export type RegisterBodyDecoder = (body: Buffer | null, options: DecodeRegisterBrokerBodyOptions) => Promise<RegisterBrokerBody>;
 
 /** Server-wide state and settings the handlers read. */
 export interface RequestContext {
