@@ -10,7 +10,7 @@ import { MessageLog, type ReceivedMessage, type SendBehavior } from './message-l
 import { buildRegisterBrokerRequest, topicConfigsOf, type TopicsSpec } from './registration.js';
 import {
   InvalidOptionError, RequestCode, ResponseCode, SerializeType,
-  type DataVersion, type RemotingCommand, type SerializeTypeValue, type TopicConfig,
+  type AclCredentials, type DataVersion, type RemotingCommand, type SerializeTypeValue, type TopicConfig,
 } from './deps.js';
 
 /** Options of {@link FakeBroker.start}. */
@@ -43,6 +43,13 @@ export interface FakeBrokerOptions {
   readonly sendDelayMillis?: number;
   /** Answer sends with this response code instead of SUCCESS, storing nothing (a failing broker). @default 0 */
   readonly sendResponseCode?: number;
+  /**
+   * Signs every request to name servers (REGISTER_BROKER, UNREGISTER_BROKER)
+   * with RocketMQ ACL 1.0 credentials, as a broker with `aclEnable` does:
+   * extFields `AccessKey`, `SecurityToken` when set, and `Signature`.
+   * @default undefined (requests are not signed)
+   */
+  readonly credentials?: AclCredentials;
 }
 
 /** Options of {@link FakeBroker.waitForMessages}. */
@@ -250,7 +257,8 @@ export class FakeBroker {
     const timeoutMillis = this.#options.requestTimeoutMillis ?? 3_000;
     for (const addr of this.namesrvAddrs) {
       const { host, port } = splitAddr(addr);
-      this.#links.push(new NamesrvConnection(addr, host, port, timeoutMillis, this.#options.serializeType ?? SerializeType.JSON));
+      this.#links.push(new NamesrvConnection(addr, host, port, timeoutMillis, this.#options.serializeType ?? SerializeType.JSON,
+        this.#options.credentials ?? null));
     }
     await this.#registerAll();
     const interval = this.#options.heartbeatIntervalMillis ?? 30_000;
@@ -374,4 +382,17 @@ function checkOptions(options: FakeBrokerOptions): void {
   }
   parseNamesrvAddr(options.namesrvAddr);
   topicConfigsOf(options.topics);
+  checkCredentials(options.credentials);
+}
+
+function checkCredentials(credentials: AclCredentials | undefined): void {
+  if (credentials === undefined) return;
+  if (typeof credentials !== 'object' || credentials === null) throw new InvalidOptionError('credentials', 'must be an object');
+  const { accessKey, secretKey, securityToken } = credentials;
+  if (typeof accessKey !== 'string' || accessKey === '' || typeof secretKey !== 'string' || secretKey === '') {
+    throw new InvalidOptionError('credentials', 'needs non-empty accessKey and secretKey strings');
+  }
+  if (securityToken !== undefined && typeof securityToken !== 'string') {
+    throw new InvalidOptionError('credentials.securityToken', 'must be a string');
+  }
 }

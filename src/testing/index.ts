@@ -10,6 +10,7 @@ export { startTestNamesrv } from './start-test-namesrv.js';
 export type { TestNamesrv, TestNamesrvOptions } from './start-test-namesrv.js';
 export { FakeBroker, parseNamesrvAddr } from './fake-broker.js';
 export type { FakeBrokerOptions, WaitForMessagesOptions } from './fake-broker.js';
+export type { AclCredentials } from './deps.js';
 export type { ReceivedMessage, SendBehavior } from './message-log.js';
 export { buildRegisterBrokerRequest, systemTopicConfigs, topicConfigsOf } from './registration.js';
 export type { RegisterBrokerRequest, RegisterBrokerRequestSpec, TopicsSpec } from './registration.js';

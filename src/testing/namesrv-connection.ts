@@ -6,7 +6,8 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import {
-  decodeFrameAt, encodeFrame, FLAG_RESPONSE, FrameDecoder, LanguageCode, MQVersion, type RemotingCommand, type SerializeTypeValue,
+  decodeFrameAt, encodeFrame, FLAG_RESPONSE, FrameDecoder, LanguageCode, MQVersion, signExtFields,
+  type AclCredentials, type RemotingCommand, type SerializeTypeValue,
 } from './deps.js';
 
 /** How long close() waits for the name server to close its side before cutting the connection. */
@@ -27,25 +28,32 @@ export class NamesrvConnection {
   readonly #port: number;
   readonly #timeoutMillis: number;
   readonly #serializeType: SerializeTypeValue;
+  readonly #credentials: AclCredentials | null;
   #socket: Socket | null = null;
   #connecting: Promise<Socket> | null = null;
   readonly #pending = new Map<number, Pending>();
   #opaque = 0;
 
-  constructor(addr: string, host: string, port: number, timeoutMillis: number, serializeType: SerializeTypeValue) {
+  /** `credentials`: sign every request as RocketMQ's `AclClientRPCHook` does, or null. */
+  constructor(
+    addr: string, host: string, port: number, timeoutMillis: number, serializeType: SerializeTypeValue, credentials: AclCredentials | null = null,
+  ) {
     this.addr = addr;
+    this.#credentials = credentials;
     this.#host = host;
     this.#port = port;
     this.#timeoutMillis = timeoutMillis;
     this.#serializeType = serializeType;
   }
 
-  /** Sends a request and resolves its answer, connecting first when needed. */
+  /** Sends a request (signed when the connection has credentials) and resolves its answer, connecting first when needed. */
   async invoke(code: number, extFields: Record<string, string>, body: Buffer | null = null): Promise<RemotingCommand> {
     const socket = await this.#open();
     const opaque = this.#opaque = (this.#opaque + 1) | 0;
     const frame = encodeFrame({
-      code, language: LanguageCode.JAVA, version: MQVersion.V5_3_3, opaque, flag: 0, remark: null, extFields,
+      code, language: LanguageCode.JAVA, version: MQVersion.V5_3_3, opaque, flag: 0, remark: null,
+      // Signed over the body as sent (a compressed body compressed), as the broker's RPC hook does.
+      extFields: this.#credentials === null ? extFields : signExtFields(this.#credentials, extFields, body),
     }, body, this.#serializeType);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import {
-  createHttpServer, RemotingServer, RouteRegistry,
+  createHttpServer, InvalidOptionError, RemotingServer, RouteRegistry,
   type NamesrvHttpServer, type RemotingServerOptions, type RouteRegistryOptions,
 } from './deps.js';
 
@@ -13,8 +13,14 @@ import {
 export interface TestNamesrvOptions extends RouteRegistryOptions {
   /** Serve HTTP too (`httpUrl`). @default false */
   readonly http?: boolean;
-  /** Options of the remoting server (its `port` and `host` are always an ephemeral port on 127.0.0.1). */
+  /** Options of the remoting server (its `host` is always 127.0.0.1, its port {@link port}). */
   readonly remoting?: Omit<RemotingServerOptions, 'port' | 'host'>;
+  /**
+   * The remoting port: 0 for an ephemeral one. Give a stopped instance's
+   * port to bring it back where brokers and clients look for it.
+   * @default 0
+   */
+  readonly port?: number;
 }
 
 /** A running test name server. */
@@ -34,7 +40,7 @@ export interface TestNamesrv {
 }
 
 /**
- * Starts a name server on 127.0.0.1, ephemeral ports. With an injected
+ * Starts a name server on 127.0.0.1, ephemeral ports (or the remoting port given). With an injected
  * `now`, no periodic scan runs (call `registry.scanNotActiveBroker()` after
  * moving the clock); otherwise it scans as a name server does.
  * @throws {@link InvalidOptionError} when an option is invalid.
@@ -46,9 +52,12 @@ export interface TestNamesrv {
  * ```
  */
 export async function startTestNamesrv(options: TestNamesrvOptions = {}): Promise<TestNamesrv> {
-  const { http = false, remoting = {}, ...registryOptions } = options;
+  const { http = false, remoting = {}, port: wantedPort = 0, ...registryOptions } = options;
+  if (!Number.isInteger(wantedPort) || wantedPort < 0 || wantedPort > 65535) {
+    throw new InvalidOptionError('port', `must be an integer from 0 to 65535, got ${String(wantedPort)}`);
+  }
   const registry = new RouteRegistry(registryOptions);
-  const server = new RemotingServer(registry, { ...remoting, port: 0, host: '127.0.0.1' });
+  const server = new RemotingServer(registry, { ...remoting, port: wantedPort, host: '127.0.0.1' });
   let httpServer: NamesrvHttpServer | null = null;
   try {
     const { port } = await server.listen();

@@ -23,59 +23,118 @@ export interface MappedRegisterBrokerBody extends RegisterBrokerBody {
 /** Where the topic records start in `BodyScan.ints`. */
 const HEADER = 8;
 
-/** Rebuilds the body from `scan`, whose ranges point into `src`. */
+/**
+ * Topics rebuilt between two yields of {@link unpackRegisterBodySliced}:
+ * about half a millisecond of work, so a request waiting on the event loop
+ * never waits long behind a big registration.
+ */
+export const UNPACK_SLICE_TOPICS = 1_000;
+
+/** Rebuilds the body from `scan`, whose ranges point into `src`, in one go. */
 export function unpackRegisterBody(scan: BodyScan, src: Buffer): MappedRegisterBrokerBody {
-  const { ints, names, values } = scan;
-  const count = ints[0] as number;
-  const protoId = names.indexOf('__proto__');
-  const table = new Map<string, TopicConfig>();
-  let p = HEADER;
-  for (let t = 0; t < count; t++) {
-    const keyKind = ints[p + 1] as number;
-    const ks = ints[p + 2] as number;
-    const ke = ints[p + 3] as number;
-    const key = keyKind === 0 ? src.toString('latin1', ks, ke)
-      : keyKind === 1 ? src.toString('utf8', ks, ke) : JSON.parse(src.toString('utf8', ks, ke)) as string;
-    if (ints[p] === 1) {
-      table.set(key, JSON.parse(src.toString('utf8', ints[p + 4] as number, ints[p + 5] as number)) as TopicConfig);
-      p += 6;
-      continue;
-    }
-    const fields = ints[p + 4] as number;
-    p += 5;
-    let config: Record<string, unknown>;
-    // Object literals for the layouts brokers send: compact objects of one shape, and no keyed stores.
-    if (fields === 8 && isLayout(ints, p, FASTJSON_ORDER)) {
-      config = {
-        attributes: valueAt(ints, p, key, src, values), order: valueAt(ints, p + 4, key, src, values),
-        perm: valueAt(ints, p + 8, key, src, values), readQueueNums: valueAt(ints, p + 12, key, src, values),
-        topicFilterType: valueAt(ints, p + 16, key, src, values), topicName: valueAt(ints, p + 20, key, src, values),
-        topicSysFlag: valueAt(ints, p + 24, key, src, values), writeQueueNums: valueAt(ints, p + 28, key, src, values),
-      };
-    } else if ((fields === 7 || (fields === 8 && ints[p + 28] === 0)) && isLayout(ints, p, COMPRESSED_ORDER)) {
-      config = {
-        topicName: valueAt(ints, p, key, src, values), readQueueNums: valueAt(ints, p + 4, key, src, values),
-        writeQueueNums: valueAt(ints, p + 8, key, src, values), perm: valueAt(ints, p + 12, key, src, values),
-        topicFilterType: valueAt(ints, p + 16, key, src, values), topicSysFlag: valueAt(ints, p + 20, key, src, values),
-        order: valueAt(ints, p + 24, key, src, values),
-      };
-      if (fields === 8) config.attributes = valueAt(ints, p + 28, key, src, values);
-    } else {
-      config = {};
-      for (let f = 0; f < fields; f++) {
-        const id = ints[p + 4 * f] as number;
-        const value = valueAt(ints, p + 4 * f, key, src, values);
-        if (id === protoId) Object.defineProperty(config, '__proto__', { value, enumerable: true, writable: true, configurable: true });
-        else config[names[id] as string] = value;
-      }
-    }
-    p += 4 * fields;
-    table.set(key, config as unknown as TopicConfig);
+  const cursor = new UnpackCursor(scan, src);
+  cursor.run(Infinity);
+  return cursor.result();
+}
+
+/**
+ * {@link unpackRegisterBody} in slices of `sliceTopics` topics, yielding to
+ * the event loop (`setImmediate`) between slices: I/O, timers and other
+ * requests run in between. The same result; `src` must not change meanwhile
+ * (frame bodies never do).
+ */
+export async function unpackRegisterBodySliced(
+  scan: BodyScan, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS,
+): Promise<MappedRegisterBrokerBody> {
+  const cursor = new UnpackCursor(scan, src);
+  while (!cursor.run(sliceTopics)) await nextTurn();
+  return cursor.result();
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Where a rebuild stands: the next topic record and the table so far. */
+class UnpackCursor {
+  readonly #scan: BodyScan;
+  readonly #src: Buffer;
+  readonly #count: number;
+  readonly #protoId: number;
+  readonly #table = new Map<string, TopicConfig>();
+  #p = HEADER;
+  #done = 0;
+
+  constructor(scan: BodyScan, src: Buffer) {
+    this.#scan = scan;
+    this.#src = src;
+    this.#count = scan.ints[0] as number;
+    this.#protoId = scan.names.indexOf('__proto__');
   }
-  const dataVersion: DataVersion = ints[2] === 1
-    ? JSON.parse(src.toString('utf8', ints[3] as number, ints[4] as number)) as DataVersion
-    : { stateVersion: 0, timestamp: 0, counter: 0 };
-  return { topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion }, filterServerList: filterServers(ints, src) };
+
+  /** Rebuilds up to `limit` more topics; true once all are. */
+  run(limit: number): boolean {
+    const end = Math.min(this.#count, this.#done + limit);
+    let p = this.#p;
+    for (let t = this.#done; t < end; t++) p = unpackTopic(this.#scan, this.#src, p, this.#protoId, this.#table);
+    this.#p = p;
+    this.#done = end;
+    return end === this.#count;
+  }
+
+  result(): MappedRegisterBrokerBody {
+    const { ints } = this.#scan;
+    const src = this.#src;
+    const dataVersion: DataVersion = ints[2] === 1
+      ? JSON.parse(src.toString('utf8', ints[3] as number, ints[4] as number)) as DataVersion
+      : { stateVersion: 0, timestamp: 0, counter: 0 };
+    return { topicConfigSerializeWrapper: { topicConfigTable: this.#table, dataVersion }, filterServerList: filterServers(ints, src) };
+  }
+}
+
+/** Rebuilds the topic record at `p` into `table`; returns where the next record starts. */
+function unpackTopic(scan: BodyScan, src: Buffer, start: number, protoId: number, table: Map<string, TopicConfig>): number {
+  const { ints, names, values } = scan;
+  let p = start;
+  const keyKind = ints[p + 1] as number;
+  const ks = ints[p + 2] as number;
+  const ke = ints[p + 3] as number;
+  const key = keyKind === 0 ? src.toString('latin1', ks, ke)
+    : keyKind === 1 ? src.toString('utf8', ks, ke) : JSON.parse(src.toString('utf8', ks, ke)) as string;
+  if (ints[p] === 1) {
+    table.set(key, JSON.parse(src.toString('utf8', ints[p + 4] as number, ints[p + 5] as number)) as TopicConfig);
+    return p + 6;
+  }
+  const fields = ints[p + 4] as number;
+  p += 5;
+  let config: Record<string, unknown>;
+  // Object literals for the layouts brokers send: compact objects of one shape, and no keyed stores.
+  if (fields === 8 && isLayout(ints, p, FASTJSON_ORDER)) {
+    config = {
+      attributes: valueAt(ints, p, key, src, values), order: valueAt(ints, p + 4, key, src, values),
+      perm: valueAt(ints, p + 8, key, src, values), readQueueNums: valueAt(ints, p + 12, key, src, values),
+      topicFilterType: valueAt(ints, p + 16, key, src, values), topicName: valueAt(ints, p + 20, key, src, values),
+      topicSysFlag: valueAt(ints, p + 24, key, src, values), writeQueueNums: valueAt(ints, p + 28, key, src, values),
+    };
+  } else if ((fields === 7 || (fields === 8 && ints[p + 28] === 0)) && isLayout(ints, p, COMPRESSED_ORDER)) {
+    config = {
+      topicName: valueAt(ints, p, key, src, values), readQueueNums: valueAt(ints, p + 4, key, src, values),
+      writeQueueNums: valueAt(ints, p + 8, key, src, values), perm: valueAt(ints, p + 12, key, src, values),
+      topicFilterType: valueAt(ints, p + 16, key, src, values), topicSysFlag: valueAt(ints, p + 20, key, src, values),
+      order: valueAt(ints, p + 24, key, src, values),
+    };
+    if (fields === 8) config.attributes = valueAt(ints, p + 28, key, src, values);
+  } else {
+    config = {};
+    for (let f = 0; f < fields; f++) {
+      const id = ints[p + 4 * f] as number;
+      const value = valueAt(ints, p + 4 * f, key, src, values);
+      if (id === protoId) Object.defineProperty(config, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+      else config[names[id] as string] = value;
+    }
+  }
+  table.set(key, config as unknown as TopicConfig);
+  return p + 4 * fields;
 }
 
 /** Field ids (indexes of the scanners' known names) in fastjson's sorted order. */

@@ -2,7 +2,8 @@
  * A small `worker_threads` pool that decodes REGISTER_BROKER bodies off the
  * event loop. Workers scan the body (inflating it first when compressed)
  * into a compact form, typed arrays transferred rather than an object graph
- * cloned; the main thread only rebuilds the values from it. Anything the
+ * cloned; the main thread only rebuilds the values from it, in slices that
+ * yield to the event loop between them. Anything the
  * scanners do not reproduce exactly, errors included, is decoded on the main
  * thread by {@link decodeRegisterBrokerBody}, so results and errors are
  * always that function's.
@@ -13,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { scanPlainRegisterBody } from './body-scan.js';
-import { unpackRegisterBody, type MappedRegisterBrokerBody } from './body-unpack.js';
+import { unpackRegisterBodySliced, type MappedRegisterBrokerBody } from './body-unpack.js';
 import { MQVersion } from '../codes.js';
 import { bodyCrc32 } from '../codec/crc32.js';
 import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
@@ -25,7 +26,9 @@ export type { MappedRegisterBrokerBody } from './body-unpack.js';
 /** Options of a {@link DecodePool}. */
 export interface DecodePoolOptions {
   /**
-   * Worker threads at most (started on demand). One core stays for the event loop.
+   * Worker threads at most (started on demand). One core stays for the event
+   * loop: on two cores a second worker competes with it for the same cores
+   * (measured with R4: no more registrations/s, slower route answers).
    * @default min(2, max(1, availableParallelism() - 1))
    */
   readonly size?: number;
@@ -115,6 +118,8 @@ export class DecodePool {
   readonly #jobs = new Map<number, Job>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
   #source: string | null = null;
+  /** The rebuild running on this thread, if any: the next one starts after it. */
+  #lane: Promise<void> = Promise.resolve();
   #nextId = 1;
   #queuedBytes = 0;
   #closed = false;
@@ -196,8 +201,8 @@ export class DecodePool {
     }
     const thread = this.#pickThread();
     const id = this.#nextId++;
-    // A private copy the worker owns: the body's memory is shared with the frame decoder.
-    const bytes = new Uint8Array(body.length);
+    // A private copy the worker owns: the body's memory is shared with the frame decoder. Not zero-filled: it is overwritten at once.
+    const bytes = new Uint8Array(Buffer.allocUnsafeSlow(body.length).buffer, 0, body.length);
     bytes.set(body);
     return new Promise((resolve, reject) => {
       this.#jobs.set(id, { body, options, resolve, reject, thread });
@@ -242,12 +247,12 @@ export class DecodePool {
     if (job === undefined) return;
     if (answer.kind === 'scan') {
       this.#stats.worker++;
-      try {
-        const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
-        job.resolve(unpackRegisterBody(answer.scan, src));
-      } catch (err) {
-        job.reject(err);
-      }
+      // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
+      const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
+      const scan = answer.scan;
+      const rebuilt = this.#lane.then(() => unpackRegisterBodySliced(scan, src));
+      this.#lane = rebuilt.then(() => undefined, () => undefined);
+      rebuilt.then(job.resolve, job.reject);
     } else if (answer.kind === 'error') {
       // Refusals are rare: the general decoder words them, so every path refuses a body alike.
       this.#stats.fallback++;
@@ -280,7 +285,7 @@ async function decodeInline(body: Buffer | null, options: PoolDecodeOptions): Pr
   if (expected !== 0 && bodyCrc32(body) !== expected) throw new BodyDecodeError('crc32 not match');
   if (body !== null && body.length > 0 && !isZlibStream(body) && options.version >= MQVersion.V3_0_11) {
     const scan = scanPlainRegisterBody(body);
-    if (scan !== null) return unpackRegisterBody(scan, body);
+    if (scan !== null) return unpackRegisterBodySliced(scan, body);
   }
   return mapped(await decodeRegisterBrokerBody(body, options));
 }
