@@ -7,10 +7,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/remoting/access/signature.js';
 import { decodeFrameAt, encodeFrame, FrameDecoder } from '../src/remoting/codec/frame.js';
-import { FLAG_RESPONSE, LanguageCode, RemotingClient, RequestCode, ResponseCode, SerializeType } from '../src/remoting/index.js';
+import {
+  AccessControl, FLAG_RESPONSE, LanguageCode, RemotingClient, RequestCode, ResponseCode, SerializeType, parseAccessPolicy,
+} from '../src/remoting/index.js';
 import type { RemotingCommand } from '../src/remoting/command.js';
 import { InvalidOptionError } from '../src/index.js';
-import { FakeBroker, type FakeBrokerOptions } from '../src/testing/index.js';
+import { FakeBroker, startTestNamesrv, type FakeBrokerOptions } from '../src/testing/index.js';
 
 const CREDENTIALS = { accessKey: 'rocketmq2', secretKey: '12345678' } as const;
 
@@ -105,5 +107,28 @@ describe('FakeBroker credentials', () => {
   it('refuses credentials without both keys', async () => {
     await expect(FakeBroker.start({ namesrvAddr: '127.0.0.1:9', brokerName: 'b', credentials: { accessKey: 'a', secretKey: '' } }))
       .rejects.toBeInstanceOf(InvalidOptionError);
+  });
+});
+
+describe('FakeBroker against a name server that checks signatures', () => {
+  it('a signed broker registers and unregisters; an unsigned one is refused with NO_PERMISSION', async () => {
+    const accessControl = new AccessControl(parseAccessPolicy(`
+accounts:
+  - { accessKey: ${CREDENTIALS.accessKey}, secretKey: "${CREDENTIALS.secretKey}", roles: [broker] }
+anonymous: [client]
+`));
+    const ns = await startTestNamesrv({ now: () => 1_000, remoting: { accessControl } });
+    try {
+      const unsigned = FakeBroker.start({ namesrvAddr: ns.address, brokerName: 'b-unsigned', topics: ['T'] });
+      await expect(unsigned).rejects.toMatchObject({ responseCode: ResponseCode.NO_PERMISSION });
+      expect(ns.registry.getRouteInfoByTopic('T')).toBeNull();
+
+      const broker = await FakeBroker.start({ namesrvAddr: ns.address, brokerName: 'b-signed', topics: ['T'], credentials: CREDENTIALS });
+      expect(ns.registry.getRouteInfoByTopic('T')?.brokerDatas[0]?.brokerName).toBe('b-signed');
+      await broker.stop();
+      expect(ns.registry.getRouteInfoByTopic('T')).toBeNull();
+    } finally {
+      await ns.close();
+    }
   });
 });
