@@ -1,13 +1,16 @@
 /**
  * Building a topic's route (RocketMQ's `pickupTopicRouteData`): the group
  * snapshots it shares, the filter servers of their addresses, RocketMQ 5's
- * acting masters; and the structural equality that decides whether a
- * `topicRouteChanged` event is due. Pure functions over the tables.
+ * acting masters, sharing lists and routes of equal content between
+ * topics; and the structural equality that decides whether a
+ * `topicRouteChanged` event is due. Functions over the tables: building
+ * only adopts shared lists of equal content, so it changes no route.
  * @internal
  * @module
  */
 import { setOwn } from './records.js';
 import { indexOfBroker, sameQueueData } from './queue-datas.js';
+import { sameElements, type SharedRoute } from './shared-routes.js';
 import { sameMappingsByBroker, type MappingsByBroker } from './static-topics.js';
 import { MASTER_ID, type BrokerGroup, type TopicEntry } from './tables.js';
 import { PERM_WRITE, SYNC_BROKER_MEMBER_GROUP_PREFIX } from './topic-config.js';
@@ -28,17 +31,22 @@ export interface RouteSources {
   readonly topicQueueMappings: (topic: string) => MappingsByBroker | null;
 }
 
-/** The frozen route of `topic`, or null when none of its groups is known. */
+/**
+ * The frozen route of `topic`, or null when none of its groups is known.
+ * Adopts, into `entry`, the list of equal content other topics share, and
+ * reuses their frozen lists and route when nothing differs (see `SharedRoutes`).
+ */
 export function buildRoute(topic: string, entry: TopicEntry, from: RouteSources): TopicRouteData | null {
+  const shared = sharedRouteOf(entry, from.groups);
   const queueDatas = entry.queueDatas;
-  // Exact length: one of these per looked-up topic, and pushing over-allocates.
-  let brokerDatas = new Array<BrokerData>(queueDatas.length);
+  // Exact length: one of these per built route that is not shared, and pushing over-allocates.
+  let built = new Array<BrokerData>(queueDatas.length);
   let found = 0;
   let filterServerTable: Record<string, readonly string[]> | null = null;
   for (const qd of queueDatas) {
     const g = from.groups.get(qd.brokerName);
     if (g === undefined) continue;
-    brokerDatas[found++] = snapshotOf(g);
+    built[found++] = snapshotOf(g);
     const filters = from.filterServers.size === 0 ? undefined : from.filterServers.get(g.cluster);
     if (filters === undefined) continue;
     for (const addr of g.addrs.values()) {
@@ -47,30 +55,60 @@ export function buildRoute(topic: string, entry: TopicEntry, from: RouteSources)
     }
   }
   if (found === 0) return null;
-  if (found < brokerDatas.length) brokerDatas = brokerDatas.slice(0, found);
+  if (found < built.length) built = built.slice(0, found);
+  // Identity of every snapshot: a group that changed since has a new one, so a stale list never matches.
+  let snapshots: readonly BrokerData[];
+  if (shared !== null && shared.brokerDatas !== null && sameElements(shared.brokerDatas, built)) {
+    snapshots = shared.brokerDatas;
+  } else {
+    snapshots = Object.freeze(built);
+    if (shared !== null) {
+      shared.brokerDatas = snapshots;
+      shared.route = null;
+    }
+  }
+  let brokerDatas = snapshots;
   if (from.supportActingMaster && !topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX)) {
-    brokerDatas = withActingMasters(brokerDatas, queueDatas);
+    brokerDatas = withActingMasters(snapshots, queueDatas);
   }
   const orderTopicConf = from.orderTopicConf(topic);
+  const mappings = from.topicQueueMappings(topic);
+  const plain = shared !== null && brokerDatas === snapshots && filterServerTable === null
+    && orderTopicConf === null && mappings === null;
+  if (plain && shared.route !== null && shared.route.brokerDatas === brokerDatas) return shared.route;
   const route: { -readonly [K in keyof TopicRouteData]: TopicRouteData[K] } = {
     queueDatas,
-    brokerDatas: Object.freeze(brokerDatas),
+    brokerDatas,
     filterServerTable: filterServerTable === null ? EMPTY_FILTER_SERVER_TABLE : Object.freeze(filterServerTable),
   };
   if (orderTopicConf !== null) route.orderTopicConf = orderTopicConf;
-  const mappings = from.topicQueueMappings(topic);
   if (mappings !== null) route.topicQueueMappingByBroker = mappings;
-  return Object.freeze(route);
+  Object.freeze(route);
+  if (plain) shared.route = route;
+  return route;
+}
+
+/**
+ * The shared parts for `entry`'s queue list, which the entry adopts (the
+ * same content, so its route is the same); null when its first group is gone.
+ */
+function sharedRouteOf(entry: TopicEntry, groups: ReadonlyMap<string, BrokerGroup>): SharedRoute | null {
+  const first = entry.queueDatas[0];
+  const g = first === undefined ? undefined : groups.get(first.brokerName);
+  if (g === undefined) return null;
+  const shared = g.sharedRoutes.share(entry.queueDatas);
+  entry.queueDatas = shared.queueDatas;
+  return shared;
 }
 
 /** RocketMQ 5's acting master: a master-less, read-only group shows its lowest slave as id 0. */
-function withActingMasters(brokerDatas: BrokerData[], queueDatas: readonly QueueData[]): BrokerData[] {
+function withActingMasters(brokerDatas: readonly BrokerData[], queueDatas: readonly QueueData[]): readonly BrokerData[] {
   const needsActingMaster = brokerDatas.some((bd) => {
     const ids = Object.keys(bd.brokerAddrs);
     return ids.length > 0 && !ids.includes(String(MASTER_ID));
   });
   if (!needsActingMaster) return brokerDatas;
-  return brokerDatas.map((bd) => {
+  return Object.freeze(brokerDatas.map((bd) => {
     const ids = Object.keys(bd.brokerAddrs).map(Number);
     if (ids.length === 0 || ids.includes(MASTER_ID) || !bd.enableActingMaster) return bd;
     const qd = queueDatas[indexOfBroker(queueDatas, bd.brokerName)];
@@ -82,7 +120,7 @@ function withActingMasters(brokerDatas: BrokerData[], queueDatas: readonly Queue
       setOwn(brokerAddrs, String(id === minId ? MASTER_ID : id), addr);
     }
     return Object.freeze({ ...bd, brokerAddrs: Object.freeze(brokerAddrs) });
-  });
+  }));
 }
 
 /** The group's frozen `BrokerData`, made once per change of the group. */

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ExpiryNode } from './expiry.js';
+import { SharedRoutes } from './shared-routes.js';
 import type { BrokerData, DataVersion, QueueData, TopicRouteData } from './types.js';
 
 /** RocketMQ's `MixAll.MASTER_ID`. */
@@ -41,6 +42,8 @@ export interface BrokerGroup {
   snapshot: BrokerData | null;
   /** Frozen `QueueData`s of this group by queue figures: most topics share a handful. */
   readonly queueDataIntern: Map<number, QueueData>;
+  /** Route parts shared by topics whose queue lists start with this group's queues. */
+  readonly sharedRoutes: SharedRoutes;
 }
 
 /** RocketMQ's `BrokerLiveInfo`, keyed by cluster + address. */
@@ -60,7 +63,11 @@ export interface LiveBroker extends ExpiryNode {
   zoneName: string | null;
 }
 
-/** A topic's queues (sorted by broker name, frozen, replaced on change) and its cached route. */
+/**
+ * A topic's queues (sorted by broker name, frozen, replaced on change) and
+ * its cached route. Both may be shared with other topics of equal content
+ * (see {@link SharedRoutes}): neither names the topic.
+ */
 export interface TopicEntry {
   /** The one instance of the topic's name every group and route shares. */
   readonly name: string;
@@ -82,6 +89,7 @@ export function newGroup(clusterName: string, brokerName: string): BrokerGroup {
     lastApplied: null,
     snapshot: null,
     queueDataIntern: new Map(),
+    sharedRoutes: new SharedRoutes(),
   };
 }
 
