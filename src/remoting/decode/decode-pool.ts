@@ -16,10 +16,10 @@ import type { TopicConfig } from '../../core/types.js';
 import { scanPlainRegisterBody } from './body-scan.js';
 import { unpackRegisterBodySliced, type MappedRegisterBrokerBody } from './body-unpack.js';
 import { MQVersion } from '../codes.js';
-import { bodyCrc32 } from '../codec/crc32.js';
 import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
-import { BodyDecodeError } from '../errors.js';
-import { decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions } from '../codec/register-body.js';
+import {
+  checkBodyCrc32, decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions,
+} from '../codec/register-body.js';
 
 export type { MappedRegisterBrokerBody } from './body-unpack.js';
 
@@ -47,14 +47,12 @@ export interface DecodePoolOptions {
   readonly inlineBelowBytes?: number;
 }
 
-/** Options of one {@link DecodePool.decode} call: those of `decodeRegisterBrokerBody`, a CRC and an ordering key. */
+/**
+ * Options of one {@link DecodePool.decode} call: those of
+ * `decodeRegisterBrokerBody` (its `bodyCrc32` is checked on the worker that
+ * decodes the body) and an ordering key.
+ */
 export interface PoolDecodeOptions extends DecodeRegisterBrokerBodyOptions {
-  /**
-   * The request's `bodyCrc32` header: when not 0, a body whose masked CRC-32
-   * differs is refused with a {@link BodyDecodeError} `crc32 not match`, checked where it is decoded.
-   * @default 0 (not checked)
-   */
-  readonly bodyCrc32?: number;
   /** Calls with the same key (a connection) resolve in call order. */
   readonly key?: object;
 }
@@ -166,7 +164,7 @@ export class DecodePool {
    * Decodes a REGISTER_BROKER body: the values of
    * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
    * in body order.
-   * @throws {@link BodyDecodeError} when the body cannot be decoded.
+   * @throws `BodyDecodeError` when the body cannot be decoded (or its `bodyCrc32` differs).
    * @throws {@link DecodeQueueFullError} when the queue has no room for it.
    */
   decode(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
@@ -281,13 +279,13 @@ export class DecodePool {
 
 /** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
 async function decodeInline(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
-  const expected = options.bodyCrc32 ?? 0;
-  if (expected !== 0 && bodyCrc32(body) !== expected) throw new BodyDecodeError('crc32 not match');
+  checkBodyCrc32(body, options.bodyCrc32);
   if (body !== null && body.length > 0 && !isZlibStream(body) && options.version >= MQVersion.V3_0_11) {
     const scan = scanPlainRegisterBody(body);
     if (scan !== null) return unpackRegisterBodySliced(scan, body);
   }
-  return mapped(await decodeRegisterBrokerBody(body, options));
+  // Checked above: not twice.
+  return mapped(await decodeRegisterBrokerBody(body, { ...options, bodyCrc32: 0 }));
 }
 
 function mapped(body: Awaited<ReturnType<typeof decodeRegisterBrokerBody>>): MappedRegisterBrokerBody {
