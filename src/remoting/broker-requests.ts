@@ -8,8 +8,8 @@ import { isPlainObject } from '../core/records.js';
 import { NAMESPACE_ORDER_TOPIC_CONFIG } from '../core/kv-config.js';
 import type { DataVersion, RegisterBrokerRequest } from '../core/types.js';
 import { kvTableBody } from './admin-requests.js';
-import { bodyCrc32 } from './codec/crc32.js';
 import { parseFastjson } from './codec/fastjson.js';
+import { CRC32_NOT_MATCH, type RegisterBrokerBody } from './codec/register-body.js';
 import { ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { BodyDecodeError } from './errors.js';
@@ -37,12 +37,18 @@ function isReply(value: DecodedRegistration | Reply): value is Reply {
 
 async function decodeRegistration(ctx: RequestContext, request: RemotingCommand, signal: AbortSignal): Promise<DecodedRegistration | Reply> {
   const header = readRegisterBrokerHeader(request.extFields);
-  if (header.bodyCrc32 !== 0 && bodyCrc32(request.body) !== header.bodyCrc32) {
-    return fail(ResponseCode.SYSTEM_ERROR, 'crc32 not match');
+  let body: RegisterBrokerBody;
+  try {
+    // The decoder checks the CRC where it decodes (a pool on its worker): 1.6 MB cost ~0.5 ms on the event loop.
+    body = await ctx.decodeRegisterBody(request.body, {
+      compressed: header.compressed, version: request.version, maxInflatedBytes: ctx.maxInflatedBytes, signal,
+      bodyCrc32: header.bodyCrc32,
+    });
+  } catch (err) {
+    // RocketMQ's exact answer to a checksum mismatch, not the generic one for a body that cannot be decoded.
+    if (err instanceof BodyDecodeError && err.message === CRC32_NOT_MATCH) return fail(ResponseCode.SYSTEM_ERROR, CRC32_NOT_MATCH);
+    throw err;
   }
-  const body = await ctx.decodeRegisterBody(request.body, {
-    compressed: header.compressed, version: request.version, maxInflatedBytes: ctx.maxInflatedBytes, signal,
-  });
   return {
     clusterName: header.clusterName,
     brokerAddr: header.brokerAddr,

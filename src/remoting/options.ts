@@ -111,7 +111,8 @@ export interface RemotingServerOptions {
   readonly tls?: TlsServerOptions;
   /**
    * Decodes REGISTER_BROKER bodies, e.g. `(body, o) => pool.decode(body, o)`
-   * with a `DecodePool` to take large bodies off the event loop.
+   * with a `DecodePool` to take large bodies off the event loop. It checks
+   * `options.bodyCrc32` (see `RegisterBodyDecoder`): pass the options on.
    * @default decodeRegisterBrokerBody on the event loop
    */
   readonly decodeRegisterBody?: RegisterBodyDecoder;

@@ -13,7 +13,11 @@ import type { RouteReplyCache } from './route-reply-cache.js';
 /**
  * Decodes a REGISTER_BROKER body (JSON or zlib); by default
  * `decodeRegisterBrokerBody`. The topic table may come back as a plain
- * record or a `Map` (a decode pool's form): the registry takes both.
+ * record or a `Map` (a decode pool's form): the registry takes both. A
+ * non-zero `options.bodyCrc32` must be checked: a body whose checksum differs
+ * is refused with `new BodyDecodeError('crc32 not match')` (answered with
+ * RocketMQ's SYSTEM_ERROR "crc32 not match"); the server does not check it
+ * again. `decodeRegisterBrokerBody` and `DecodePool.decode` do.
  * @throws (rejects with) `BodyDecodeError` when the body cannot be decoded.
  */
 export type RegisterBodyDecoder = (body: Buffer | null, options: DecodeRegisterBrokerBodyOptions) => Promise<RegisterBrokerBody>;

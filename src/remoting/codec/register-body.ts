@@ -22,6 +22,7 @@ import { TOPIC_CONFIG_DEFAULTS as TC } from '../../core/topic-config.js';
 import type { DataVersion, TopicConfig, TopicConfigWrapper, TopicQueueMappingInfo } from '../../core/types.js';
 import { MQVersion } from '../codes.js';
 import { BodyDecodeError } from '../errors.js';
+import { bodyCrc32 } from './crc32.js';
 import { parseFastjson } from './fastjson.js';
 
 const inflateAsync = promisify(inflate) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
@@ -124,6 +125,27 @@ export interface DecodeRegisterBrokerBodyOptions {
   readonly maxInflatedBytes: number;
   /** Aborted when the answer is no longer wanted (its connection closed): inflation may stop early. */
   readonly signal?: AbortSignal;
+  /**
+   * The request's `bodyCrc32` header (RocketMQ's `UtilAll.crc32` of the body
+   * as sent, before any inflating): when not 0, a body whose checksum differs
+   * is refused with a {@link BodyDecodeError} whose message is
+   * `'crc32 not match'`, before it is decoded. Decoders check it where
+   * they decode (a decode pool on its worker), so the event loop need not.
+   * @default 0 (not checked)
+   */
+  readonly bodyCrc32?: number;
+}
+
+/** The message of the {@link BodyDecodeError} of a body whose `bodyCrc32` differs: RocketMQ's remark for it. */
+export const CRC32_NOT_MATCH = 'crc32 not match';
+
+/**
+ * Refuses `body` when `expected` (a `bodyCrc32` header) is not 0 and differs
+ * from its checksum, as RocketMQ's `DefaultRequestProcessor.checksum` does.
+ * @throws {@link BodyDecodeError} (`'crc32 not match'`) when they differ.
+ */
+export function checkBodyCrc32(body: Uint8Array | null, expected: number | undefined): void {
+  if (expected !== undefined && expected !== 0 && bodyCrc32(body) !== expected) throw new BodyDecodeError(CRC32_NOT_MATCH);
 }
 
 /**
@@ -132,11 +154,13 @@ export interface DecodeRegisterBrokerBodyOptions {
  * `RegisterBrokerBody`, zlib-compressed or JSON (told apart by its first
  * bytes, whatever `compressed` says). A missing body means no topics at
  * version 0. Inflating runs off the event loop and stops at `maxInflatedBytes`.
- * @throws {@link BodyDecodeError} when the body cannot be decoded.
+ * A non-zero `bodyCrc32` is checked first.
+ * @throws {@link BodyDecodeError} when the body cannot be decoded or its checksum differs.
  */
 export async function decodeRegisterBrokerBody(
   body: Buffer | null, options: DecodeRegisterBrokerBodyOptions,
 ): Promise<DecodedRegisterBrokerBody> {
+  checkBodyCrc32(body, options.bodyCrc32);
   if (body === null || body.length === 0) return emptyBody();
   if (options.version < MQVersion.V3_0_11) {
     return { topicConfigSerializeWrapper: wrapperOf(parseJsonBody(body, false)), filterServerList: null };

@@ -9,6 +9,7 @@
  */
 import type { DataVersion, TopicConfig, TopicConfigWrapper } from '../../core/types.js';
 import type { BodyScan } from './body-scan.js';
+import type { NameCache } from './name-cache.js';
 import type { RegisterBrokerBody } from '../codec/register-body.js';
 
 /** A decoded `RegisterBrokerBody` whose topic table is a `Map` in body order. */
@@ -30,9 +31,12 @@ const HEADER = 8;
  */
 export const UNPACK_SLICE_TOPICS = 1_000;
 
-/** Rebuilds the body from `scan`, whose ranges point into `src`, in one go. */
-export function unpackRegisterBody(scan: BodyScan, src: Buffer): MappedRegisterBrokerBody {
-  const cursor = new UnpackCursor(scan, src);
+/**
+ * Rebuilds the body from `scan`, whose ranges point into `src`, in one go.
+ * With `names`, topic names seen before come back as the instances decoded then.
+ */
+export function unpackRegisterBody(scan: BodyScan, src: Buffer, names: NameCache | null = null): MappedRegisterBrokerBody {
+  const cursor = new UnpackCursor(scan, src, names);
   cursor.run(Infinity);
   return cursor.result();
 }
@@ -44,9 +48,9 @@ export function unpackRegisterBody(scan: BodyScan, src: Buffer): MappedRegisterB
  * (frame bodies never do).
  */
 export async function unpackRegisterBodySliced(
-  scan: BodyScan, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS,
+  scan: BodyScan, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS, names: NameCache | null = null,
 ): Promise<MappedRegisterBrokerBody> {
-  const cursor = new UnpackCursor(scan, src);
+  const cursor = new UnpackCursor(scan, src, names);
   while (!cursor.run(sliceTopics)) await nextTurn();
   return cursor.result();
 }
@@ -61,13 +65,15 @@ class UnpackCursor {
   readonly #src: Buffer;
   readonly #count: number;
   readonly #protoId: number;
+  readonly #names: NameCache | null;
   readonly #table = new Map<string, TopicConfig>();
   #p = HEADER;
   #done = 0;
 
-  constructor(scan: BodyScan, src: Buffer) {
+  constructor(scan: BodyScan, src: Buffer, names: NameCache | null) {
     this.#scan = scan;
     this.#src = src;
+    this.#names = names;
     this.#count = scan.ints[0] as number;
     this.#protoId = scan.names.indexOf('__proto__');
   }
@@ -76,7 +82,7 @@ class UnpackCursor {
   run(limit: number): boolean {
     const end = Math.min(this.#count, this.#done + limit);
     let p = this.#p;
-    for (let t = this.#done; t < end; t++) p = unpackTopic(this.#scan, this.#src, p, this.#protoId, this.#table);
+    for (let t = this.#done; t < end; t++) p = unpackTopic(this.#scan, this.#src, p, this.#protoId, this.#table, this.#names);
     this.#p = p;
     this.#done = end;
     return end === this.#count;
@@ -93,13 +99,15 @@ class UnpackCursor {
 }
 
 /** Rebuilds the topic record at `p` into `table`; returns where the next record starts. */
-function unpackTopic(scan: BodyScan, src: Buffer, start: number, protoId: number, table: Map<string, TopicConfig>): number {
+function unpackTopic(
+  scan: BodyScan, src: Buffer, start: number, protoId: number, table: Map<string, TopicConfig>, cache: NameCache | null,
+): number {
   const { ints, names, values } = scan;
   let p = start;
   const keyKind = ints[p + 1] as number;
   const ks = ints[p + 2] as number;
   const ke = ints[p + 3] as number;
-  const key = keyKind === 0 ? src.toString('latin1', ks, ke)
+  const key = keyKind === 0 ? (cache === null ? src.toString('latin1', ks, ke) : cache.ascii(src, ks, ke))
     : keyKind === 1 ? src.toString('utf8', ks, ke) : JSON.parse(src.toString('utf8', ks, ke)) as string;
   if (ints[p] === 1) {
     table.set(key, JSON.parse(src.toString('utf8', ints[p + 4] as number, ints[p + 5] as number)) as TopicConfig);

@@ -14,12 +14,13 @@ import { Worker } from 'node:worker_threads';
 import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { scanPlainRegisterBody } from './body-scan.js';
-import { unpackRegisterBodySliced, type MappedRegisterBrokerBody } from './body-unpack.js';
+import { UNPACK_SLICE_TOPICS, unpackRegisterBodySliced, type MappedRegisterBrokerBody } from './body-unpack.js';
+import { NameCache } from './name-cache.js';
 import { MQVersion } from '../codes.js';
-import { bodyCrc32 } from '../codec/crc32.js';
 import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
-import { BodyDecodeError } from '../errors.js';
-import { decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions } from '../codec/register-body.js';
+import {
+  checkBodyCrc32, decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions,
+} from '../codec/register-body.js';
 
 export type { MappedRegisterBrokerBody } from './body-unpack.js';
 
@@ -47,14 +48,12 @@ export interface DecodePoolOptions {
   readonly inlineBelowBytes?: number;
 }
 
-/** Options of one {@link DecodePool.decode} call: those of `decodeRegisterBrokerBody`, a CRC and an ordering key. */
+/**
+ * Options of one {@link DecodePool.decode} call: those of
+ * `decodeRegisterBrokerBody` (its `bodyCrc32` is checked on the worker that
+ * decodes the body) and an ordering key.
+ */
 export interface PoolDecodeOptions extends DecodeRegisterBrokerBodyOptions {
-  /**
-   * The request's `bodyCrc32` header: when not 0, a body whose masked CRC-32
-   * differs is refused with a {@link BodyDecodeError} `crc32 not match`, checked where it is decoded.
-   * @default 0 (not checked)
-   */
-  readonly bodyCrc32?: number;
   /** Calls with the same key (a connection) resolve in call order. */
   readonly key?: object;
 }
@@ -117,6 +116,8 @@ export class DecodePool {
   readonly #threads: Thread[] = [];
   readonly #jobs = new Map<number, Job>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
+  /** Topic names decoded before: re-registrations get the same instances back (less garbage, no rehashing). */
+  readonly #names = new NameCache();
   #source: string | null = null;
   /** The rebuild running on this thread, if any: the next one starts after it. */
   #lane: Promise<void> = Promise.resolve();
@@ -166,7 +167,7 @@ export class DecodePool {
    * Decodes a REGISTER_BROKER body: the values of
    * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
    * in body order.
-   * @throws {@link BodyDecodeError} when the body cannot be decoded.
+   * @throws `BodyDecodeError` when the body cannot be decoded (or its `bodyCrc32` differs).
    * @throws {@link DecodeQueueFullError} when the queue has no room for it.
    */
   decode(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
@@ -194,7 +195,7 @@ export class DecodePool {
     if (body === null || body.length < this.#inlineBelowBytes || this.#closed || this.#size === 0
       || options.version < MQVersion.V3_0_11) {
       this.#stats.inline++;
-      return decodeInline(body, options);
+      return decodeInline(body, options, this.#names);
     }
     if (this.#queuedBytes + body.length > this.#maxQueuedBytes) {
       return Promise.reject(new DecodeQueueFullError(body.length, this.#queuedBytes, this.#maxQueuedBytes));
@@ -250,20 +251,20 @@ export class DecodePool {
       // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
       const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
       const scan = answer.scan;
-      const rebuilt = this.#lane.then(() => unpackRegisterBodySliced(scan, src));
+      const rebuilt = this.#lane.then(() => unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names));
       this.#lane = rebuilt.then(() => undefined, () => undefined);
       rebuilt.then(job.resolve, job.reject);
     } else if (answer.kind === 'error') {
       // Refusals are rare: the general decoder words them, so every path refuses a body alike.
       this.#stats.fallback++;
-      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     } else if (answer.kind === 'no-crc') {
       // Checked here, then decoded here too: this only happens on Node before 20.15.
       this.#stats.fallback++;
-      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     } else {
       this.#stats.fallback++;
-      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     }
   }
 
@@ -274,20 +275,20 @@ export class DecodePool {
       if (job.thread !== thread) continue;
       this.#settle(id);
       this.#stats.fallback++;
-      decodeInline(job.body, job.options).then(job.resolve, job.reject);
+      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     }
   }
 }
 
 /** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
-async function decodeInline(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
-  const expected = options.bodyCrc32 ?? 0;
-  if (expected !== 0 && bodyCrc32(body) !== expected) throw new BodyDecodeError('crc32 not match');
+async function decodeInline(body: Buffer | null, options: PoolDecodeOptions, names: NameCache): Promise<MappedRegisterBrokerBody> {
+  checkBodyCrc32(body, options.bodyCrc32);
   if (body !== null && body.length > 0 && !isZlibStream(body) && options.version >= MQVersion.V3_0_11) {
     const scan = scanPlainRegisterBody(body);
-    if (scan !== null) return unpackRegisterBodySliced(scan, body);
+    if (scan !== null) return unpackRegisterBodySliced(scan, body, UNPACK_SLICE_TOPICS, names);
   }
-  return mapped(await decodeRegisterBrokerBody(body, options));
+  // Checked above: not twice.
+  return mapped(await decodeRegisterBrokerBody(body, { ...options, bodyCrc32: 0 }));
 }
 
 function mapped(body: Awaited<ReturnType<typeof decodeRegisterBrokerBody>>): MappedRegisterBrokerBody {
