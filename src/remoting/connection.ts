@@ -26,9 +26,12 @@ import type { RemotingCommand } from './command.js';
 import { dispatch } from './dispatch.js';
 import type { RemotingServerEvents } from './events.js';
 import type { MemoryBudget } from './memory-budget.js';
-import type { Reply } from './reply.js';
+import { fail, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
 import { encodeResponse, ResponseBatch } from './response.js';
+
+/** What a request applied after its connection closed answers (nobody reads it). */
+const CONNECTION_CLOSED: Reply = fail(ResponseCode.SYSTEM_ERROR, 'connection closed');
 
 /**
  * Called for each request before dispatch, with the raw (undecoded) body and
@@ -178,7 +181,10 @@ export class Connection implements Peer {
     // Handled below, possibly later: a rejection must not count as unhandled meanwhile.
     decoded.catch(() => undefined);
     const previous = this.#registrations;
-    const applied = (previous === null ? decoded : previous.then(() => decoded)).then(apply);
+    // A registration whose connection closed while it decoded is not applied: the channel was
+    // destroyed already, so the broker would stay live on a dead channel until it expired.
+    const applied = (previous === null ? decoded : previous.then(() => decoded))
+      .then((value) => (this.#closed.signal.aborted ? CONNECTION_CLOSED : apply(value)));
     const tail = applied.then(() => undefined, () => undefined);
     this.#registrations = tail;
     void tail.then(() => {
