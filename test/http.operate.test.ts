@@ -178,7 +178,11 @@ describe('bearer tokens', () => {
     // admin grants every role.
     expect((await call('POST', '/brokers/broker-a/wipe-write-perm', undefined, bearer('admin'))).status).toBe(200);
     expect((await call('GET', '/topics', undefined, bearer('admin'))).status).toBe(200);
-    expect((await call('DELETE', '/brokers', unregistration(master), bearer('broker'))).status).toBe(204);
+    // Unregistering is not registration or heartbeat: an admin write over HTTP.
+    expect((await call('DELETE', '/brokers', unregistration(master), bearer('broker'))).status).toBe(403);
+    expect(registry.liveBrokerCount).toBe(1);
+    expect((await call('DELETE', '/brokers', unregistration(master), bearer('admin'))).status).toBe(204);
+    expect(registry.liveBrokerCount).toBe(0);
   });
 
   it('probes, the address server and the console page need no token', async () => {

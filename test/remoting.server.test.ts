@@ -518,7 +518,7 @@ describe('RemotingServer lifecycle and options', () => {
     await once(silent, 'listening');
     const port = (silent.address() as AddressInfo).port;
     const client = new RemotingClient({ port });
-    expect(() => client.invoke(105, { topic: 'x' })).toThrow(/not connected/);
+    await expect(client.invoke(105, { topic: 'x' })).rejects.toThrow(/not connected/);
     await client.connect();
     expect(client.connected).toBe(true);
     await expect(client.invoke(105, { topic: 'x' }, null, { timeoutMillis: 50 })).rejects.toMatchObject({ name: 'RemotingTimeoutError', requestCode: 105 });

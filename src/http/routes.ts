@@ -163,7 +163,8 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return ok(result);
   });
 
-  router.add('DELETE', '/brokers', brokerWrite, async (call) => {
+  // Unregistering is an operator's write over HTTP (`admin`), not a broker's heartbeat.
+  router.add('DELETE', '/brokers', write, async (call) => {
     const payload = await body(call);
     if (Array.isArray(payload)) registry.unregisterBrokers(payload as UnregisterBrokerRequest[]);
     else registry.unregisterBroker(objectBody(payload) as unknown as UnregisterBrokerRequest);

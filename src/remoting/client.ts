@@ -201,7 +201,7 @@ export class RemotingClient {
    * @throws {@link RemotingTimeoutError} when no response comes in time;
    *   {@link RemotingConnectionError} when not connected or the connection closes first.
    */
-  invoke(
+  async invoke(
     code: number, extFields: Readonly<Record<string, string | number | boolean>> = {}, body: Uint8Array | null = null,
     options: InvokeOptions = {},
   ): Promise<RemotingResponse> {
@@ -225,7 +225,7 @@ export class RemotingClient {
    * bytes are handed to the OS.
    * @throws {@link RemotingConnectionError} when not connected.
    */
-  invokeOneway(
+  async invokeOneway(
     code: number, extFields: Readonly<Record<string, string | number | boolean>> = {}, body: Uint8Array | null = null,
     options: InvokeOptions = {},
   ): Promise<void> {

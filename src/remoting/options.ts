@@ -32,7 +32,9 @@ export interface RemotingServerOptions {
   readonly host?: string;
   /**
    * The store behind the KV requests (100, 101, 102, 219) and the order topic
-   * configs returned to registering brokers.
+   * configs returned to registering brokers. Give it to the registry instead
+   * when routes should carry `orderTopicConf`: a store different from the
+   * registry's is refused (RocketMQ has one).
    * @default the registry's `kvConfig`, else a memory-only store
    */
   readonly kvConfig?: KvConfigStore;

@@ -77,6 +77,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     this.#options = resolveRemotingServerOptions(options);
     this.#registry = registry;
     const o = this.#options;
+    // One KV store, as RocketMQ has one KVConfigManager: routes read ORDER_TOPIC_CONFIG from the registry's.
+    if (o.kvConfig !== null && registry.options.kvConfig !== null && o.kvConfig !== registry.options.kvConfig) {
+      throw new InvalidOptionError('options.kvConfig', "must be the registry's own kvConfig when the registry has one");
+    }
     // Route requests are small: they never queue behind large frames, which leave them 1/16 of the budget.
     const budget = new MemoryBudget({
       limitBytes: o.memoryBudgetBytes, smallBytes: SMALL_FRAME_BYTES, headroomBytes: Math.floor(o.memoryBudgetBytes / 16),
