@@ -260,6 +260,9 @@ describe('RemotingServer requests', () => {
     expect(other.extFields).toEqual({ changed: 'true' });
     const none = await h.client.invoke(RequestCode.QUERY_DATA_VERSION, ext);
     expect(none.extFields).toEqual({ changed: 'true' });
+    // fastjson decodes a body of `null` to no version at all, like no body.
+    const nullBody = await h.client.invoke(RequestCode.QUERY_DATA_VERSION, ext, Buffer.from('null'));
+    expect(nullBody).toMatchObject({ code: 0, extFields: { changed: 'true' } });
     const unknown = await h.client.invoke(RequestCode.QUERY_DATA_VERSION, { ...ext, brokerAddr: '1.1.1.1:1' }, Buffer.from('{"counter":5,"timestamp":1000}'));
     expect(unknown).toMatchObject({ code: 0, extFields: { changed: 'true' }, body: null });
   });

@@ -106,13 +106,15 @@ function encodeDataVersion(v: DataVersion): string {
   return '{"counter":' + v.counter + ',"stateVersion":' + (v.stateVersion ?? 0) + ',"timestamp":' + v.timestamp + '}';
 }
 
-function decodeDataVersion(body: Buffer): DataVersion {
+/** The broker's data version, or null for a body of `null` (fastjson decodes it to null, as a missing body). */
+function decodeDataVersion(body: Buffer): DataVersion | null {
   let parsed: unknown;
   try {
     parsed = parseFastjson(body.toString('utf8'));
   } catch (err) {
     throw new BodyDecodeError(`DataVersion is not JSON: ${(err as Error).message}`, { cause: err });
   }
+  if (parsed === null) return null;
   if (!isPlainObject(parsed)) throw new BodyDecodeError('DataVersion is not a JSON object');
   const timestamp = numberOf(parsed.timestamp, 'timestamp');
   const counter = numberOf(parsed.counter, 'counter');
