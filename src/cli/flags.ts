@@ -85,6 +85,7 @@ Options (as mqnamesrv):
                                        keys, tls.* keys, and every key a flag below names
   -p, --printConfigItem                print the effective configuration and exit
   -h, --help                           show this help
+      --version                        print the version and exit
   -D<key>=<value>                      a RocketMQ TLS system property: tls.server.mode (disabled|permissive|
                                        enforcing), tls.server.certPath, tls.server.keyPath,
                                        tls.server.keyPassword, tls.test.mode.enable, tls.config.file
@@ -93,7 +94,6 @@ ${KEY_FLAGS.map((f) => `      ${`--${f.flag}${f.arg === undefined ? '' : ` ${f.a
 Logs:
       --log-level <level>              ${LOG_LEVELS.join(' | ')} [info]
       --log-format <format>            ${LOG_FORMATS.join(' | ')} (JSON lines: time, level, msg, fields) [text]
-      --version                        print the version and exit
 
 SIGINT or SIGTERM stops the server; SIGHUP reloads the access file.
 Exit codes: 0 stopped, 1 start-up failed, 2 bad command line or access file.

@@ -9,6 +9,7 @@
  * @module
  */
 import { join } from 'node:path';
+import type { RouteRegistryOptionsPatch } from './options.js';
 
 /** How a value is converted, as Java's `MixAll.properties2Object` does by setter parameter type. */
 export type ConfigValueType = 'string' | 'boolean' | 'int' | 'long';
@@ -24,20 +25,8 @@ export type ConfigSection = 'NamesrvConfig' | 'NettyServerConfig' | 'NettyClient
  */
 export type ConfigEffect = 'live' | 'restart' | 'none';
 
-/** Registry options that UPDATE_NAMESRV_CONFIG changes on the running server; names are the registry's. */
-export interface RegistryOptionsPatch {
-  readonly supportActingMaster?: boolean;
-  readonly deleteTopicWithBrokerRegistration?: boolean;
-  readonly orderMessageEnable?: boolean;
-  /** From `scanNotActiveBrokerInterval`, milliseconds. */
-  readonly scanIntervalMillis?: number;
-  readonly enableAllTopicList?: boolean;
-  readonly enableTopicList?: boolean;
-  readonly needWaitForService?: boolean;
-  readonly waitSecondsForService?: number;
-  readonly returnOrderTopicConfigToBroker?: boolean;
-  readonly notifyMinBrokerIdChanged?: boolean;
-}
+/** Registry options that UPDATE_NAMESRV_CONFIG changes on the running server: the registry's own patch type. */
+export type RegistryOptionsPatch = RouteRegistryOptionsPatch;
 
 /** Where the defaults that depend on the machine come from (Java: system properties and the environment). */
 export interface ConfigEnvironment {

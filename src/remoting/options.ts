@@ -160,7 +160,6 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxConnections: 10_000,
   memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
   maxRequestsInFlightPerConnection: 16,
-  returnOrderTopicConfigToBroker: true,
 });
 
 /** The smallest frame limit that still admits ordinary requests. */
@@ -189,8 +188,9 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
     idleTimeoutMillis: checkNumber(o.idleTimeoutMillis, d.idleTimeoutMillis, 'idleTimeoutMillis', { min: 0, max: 0x7fffffff }),
     maxConnections: checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
+    // Unset: follow the registry's option, read at each registration (318 can change it).
     returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker === undefined
-      ? null : checkFlag(o.returnOrderTopicConfigToBroker, d.returnOrderTopicConfigToBroker, 'returnOrderTopicConfigToBroker'),
+      ? null : checkFlag(o.returnOrderTopicConfigToBroker, true, 'returnOrderTopicConfigToBroker'),
     metrics: checkInstance(o.metrics, 'metrics', 'NamesrvMetrics', ['observeRequest']),
     tls: resolveTlsOptions(o.tls),
     decodeRegisterBody: checkFunction(o.decodeRegisterBody, 'decodeRegisterBody'),

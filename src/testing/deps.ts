@@ -11,7 +11,7 @@ export {
 } from '../remoting/index.js';
 export { FrameDecoder, decodeFrameAt, encodeFrame, encodeRegisterBrokerBody, bodyCrc32 } from '../remoting/codec/index.js';
 export type { RemotingCommand, RemotingServerOptions, SerializeTypeValue } from '../remoting/index.js';
-export { signExtFields } from '../remoting/access/signature.js';
-export type { AclCredentials } from '../remoting/access/signature.js';
+export { signExtFields } from '../remoting/index.js';
+export type { AclCredentials } from '../remoting/index.js';
 export { createHttpServer } from '../http/index.js';
 export type { NamesrvHttpServer } from '../http/index.js';

@@ -22,16 +22,6 @@ export function encodeHeader(header: RemotingHeader, serializeType: SerializeTyp
   return serializeType === SerializeType.ROCKETMQ ? encodeBinaryHeader(header) : encodeJsonHeader(header);
 }
 
-/**
- * The 8 bytes that start a frame: total length and (type, header length).
- * Write them, the header and the body to send a frame without copying the body.
- */
-export function encodeFramePrefix(headerBytes: number, bodyBytes: number, serializeType: SerializeTypeValue): Buffer {
-  const prefix = Buffer.allocUnsafe(8);
-  writeFramePrefix(prefix, 0, headerBytes, bodyBytes, serializeType);
-  return prefix;
-}
-
 /** Writes the 8-byte frame prefix into `target` at `offset`. */
 export function writeFramePrefix(
   target: Buffer, offset: number, headerBytes: number, bodyBytes: number, serializeType: SerializeTypeValue,

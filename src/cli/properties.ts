@@ -1,1 +1,0 @@
-export { parseProperties } from '../core/properties.js';
