@@ -63,7 +63,11 @@ export function createHttpHandler(registry: RouteRegistry, options?: HttpHandler
     || typeof registry.on !== 'function') {
     throw new InvalidOptionError('registry', 'must be a RouteRegistry');
   }
-  const o = resolveHttpHandlerOptions(options);
+  const resolved = resolveHttpHandlerOptions(options);
+  // Like the remoting adapter: without a store of its own, the handler serves the registry's.
+  const o = resolved.kvConfig === null && registry.options.kvConfig !== null
+    ? { ...resolved, kvConfig: registry.options.kvConfig }
+    : resolved;
   o.metrics?.attach(registry);
   const streams = new StreamHub(registry, {
     keepAliveMillis: o.keepAliveMillis,

@@ -12,7 +12,10 @@ import { VERSION } from '../core/version.js';
 
 /** Options of {@link createHttpHandler} and {@link createHttpServer}. */
 export interface HttpHandlerOptions {
-  /** Serves `/kv/…` from this store; without one those routes answer 501. */
+  /**
+   * Serves `/kv/…` from this store.
+   * @default the registry's `kvConfig`; without either, `GET /kv` lists no namespace and the other KV routes answer 501
+   */
   readonly kvConfig?: KvConfigStore;
   /**
    * Where request, lookup and registry metrics go, served at `GET /metrics`.

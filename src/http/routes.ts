@@ -191,7 +191,8 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return options.kvConfig;
   };
 
-  router.add('GET', '/kv', read, () => ok({ namespaces: kv().namespaces() }));
+  // No store: no namespaces (the per-namespace and per-key routes answer 501).
+  router.add('GET', '/kv', read, () => ok({ namespaces: options.kvConfig === null ? [] : options.kvConfig.namespaces() }));
 
   router.add('GET', '/kv/:namespace', read, ({ params }) => {
     const namespace = params.get('namespace');

@@ -148,7 +148,11 @@ export class RemotingClient {
   connect(port?: number, host?: string): Promise<void> {
     if (this.#connecting !== null) return this.#connecting;
     if (port !== undefined) {
-      checkPort(port);
+      try {
+        checkPort(port);
+      } catch (err) {
+        return Promise.reject(err);
+      }
       this.#port = port;
     }
     if (host !== undefined) this.#host = host;

@@ -22,12 +22,12 @@ const CONTENT_SECURITY_POLICY = [
 const BODY = `<header>
 <h1>RocketMQ NameServer</h1><span class="sub" id="version"></span>
 <span class="pill warn" id="conn" title="Following the name server's events">connecting</span>
-<span class="stats"><span><b id="stat-clusters">0</b> clusters</span><span><b id="stat-groups">0</b> broker groups</span>
-<span><b id="stat-brokers">0</b> live brokers</span><span><b id="stat-topics">0</b> topics</span></span>
+<span class="stats"><span><b id="stat-clusters">0</b> <span id="stat-clusters-unit">clusters</span></span><span><b id="stat-groups">0</b> <span id="stat-groups-unit">broker groups</span></span>
+<span><b id="stat-brokers">0</b> <span id="stat-brokers-unit">live brokers</span></span><span><b id="stat-topics">0</b> <span id="stat-topics-unit">topics</span></span></span>
 <span class="spacer"></span>
 <form class="token" id="token-form" hidden><label for="token">Bearer token</label>
 <input id="token" type="password" autocomplete="off" size="24"><button type="submit">Use</button></form>
-<span class="sub">read-only</span>
+<span class="sub" title="This page changes nothing: it only shows the name server">view only</span>
 </header>
 <main>
 <section class="card" id="clusters" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters <span class="count" id="cluster-count">0</span></h2>

@@ -220,8 +220,14 @@ function renderClusters() {
   });
   $('cluster-count').textContent = fmt(names.length);
   $('cluster-empty').hidden = names.length > 0;
-  $('stat-clusters').textContent = fmt(names.length);
-  $('stat-brokers').textContent = fmt(S.live.size);
+  stat('stat-clusters', names.length, 'cluster', 'clusters');
+  stat('stat-brokers', S.live.size, 'live broker', 'live brokers');
+}
+
+/** A header figure with its unit in the right number. */
+function stat(id, n, one, many) {
+  $(id).textContent = fmt(n);
+  $(id + '-unit').textContent = n === 1 ? one : many;
 }
 
 var ticking = [];
@@ -277,10 +283,10 @@ function renderBrokers() {
     body.appendChild(tr);
   });
   var departed = rows.filter(function (r) { return !r.live; }).length, known = groups().length;
-  $('broker-count').textContent = fmt(known) + (known === 1 ? ' group · ' : ' groups · ') + fmt(S.live.size) + ' live addresses'
+  $('broker-count').textContent = fmt(known) + (known === 1 ? ' group · ' : ' groups · ') + fmt(S.live.size) + (S.live.size === 1 ? ' live address' : ' live addresses')
     + (departed ? ' · ' + fmt(departed) + ' departed' : '');
   $('broker-empty').hidden = rows.length > 0;
-  $('stat-groups').textContent = fmt(groups().length);
+  stat('stat-groups', groups().length, 'broker group', 'broker groups');
   tick();
 }
 function tick() {
@@ -301,7 +307,7 @@ function applyFilter(reset) {
   var q = S.filter.toLowerCase();
   S.shown = q === '' ? S.topics : S.topics.filter(function (t) { return t.toLowerCase().indexOf(q) >= 0; });
   $('topic-count').textContent = q === '' ? fmt(S.topics.length) : fmt(S.shown.length) + ' of ' + fmt(S.topics.length);
-  $('stat-topics').textContent = fmt(S.topics.length);
+  stat('stat-topics', S.topics.length, 'topic', 'topics');
   $('topic-empty').hidden = S.shown.length > 0;
   $('topic-empty').textContent = S.topics.length === 0 ? 'No topics yet.' : 'No topic matches this filter.';
   if (reset) $('topic-list').scrollTop = 0;
