@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^rocketmq-namesrv$/, replacement: `${src}index.ts` },
       { find: /^rocketmq-namesrv\/(remoting|http|testing)$/, replacement: `${src}$1/index.ts` },
+      { find: /^rocketmq-namesrv\/experimental\/codec$/, replacement: `${src}remoting/codec/index.ts` },
     ],
   },
   test: {

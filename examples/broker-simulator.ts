@@ -6,8 +6,8 @@
  * Run: npx tsx examples/broker-simulator.ts [namesrvHost:port] [brokerName] [brokerAddr]
  *      e.g. npx tsx examples/broker-simulator.ts 127.0.0.1:9876 broker-a 127.0.0.1:10911
  */
-import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
-import { bodyCrc32, encodeRegisterBrokerBody, type RegisterBrokerBody } from '../src/remoting/codec/index.js';
+import { RemotingClient, RequestCode, ResponseCode } from 'rocketmq-namesrv/remoting';
+import { bodyCrc32, encodeRegisterBrokerBody, type RegisterBrokerBody } from 'rocketmq-namesrv/experimental/codec';
 
 const [namesrv = '127.0.0.1:9876', brokerName = 'broker-a', brokerAddr = '127.0.0.1:10911'] = process.argv.slice(2);
 const [host = '127.0.0.1', port = '9876'] = namesrv.split(':');

@@ -5,8 +5,8 @@
  * Run: npx tsx examples/client.ts [topic] [namesrvHost:port]
  *      e.g. npx tsx examples/client.ts TopicTest 127.0.0.1:9876
  */
-import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
-import type { TopicRouteData } from '../src/index.js';
+import { RemotingClient, RequestCode, ResponseCode } from 'rocketmq-namesrv/remoting';
+import type { TopicRouteData } from 'rocketmq-namesrv';
 
 const [topic = 'TopicTest', namesrv = '127.0.0.1:9876'] = process.argv.slice(2);
 const [host = '127.0.0.1', port = '9876'] = namesrv.split(':');

@@ -4,7 +4,7 @@
  *
  * Run: npx tsx examples/embedded.ts  (or build and import from 'rocketmq-namesrv')
  */
-import { RouteRegistry, type RegisterBrokerRequest } from '../src/index.js';
+import { RouteRegistry, type RegisterBrokerRequest } from 'rocketmq-namesrv';
 
 // A clock we control, so expiry happens without waiting two minutes.
 let now = Date.now();

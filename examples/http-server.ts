@@ -9,8 +9,8 @@
  *
  * In an application, import from `rocketmq-namesrv` and `rocketmq-namesrv/http`.
  */
-import { KvConfigStore, RouteRegistry } from '../src/index.js';
-import { createHttpServer, NamesrvMetrics } from '../src/http/index.js';
+import { KvConfigStore, RouteRegistry } from 'rocketmq-namesrv';
+import { createHttpServer, NamesrvMetrics } from 'rocketmq-namesrv/http';
 
 const port = Number(process.env.PORT ?? 8080);
 // Loopback unless told otherwise: the write routes below must not face a network by accident.

@@ -4,8 +4,8 @@
  * milliseconds per test. Runs with the project's tests (`npm test`).
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { RouteRegistry } from '../src/index.js';
-import { RemotingClient, RemotingServer, RequestCode, ResponseCode } from '../src/remoting/index.js';
+import { RouteRegistry } from 'rocketmq-namesrv';
+import { RemotingClient, RemotingServer, RequestCode, ResponseCode } from 'rocketmq-namesrv/remoting';
 
 let now = 0;
 let registry: RouteRegistry;
