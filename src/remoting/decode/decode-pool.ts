@@ -14,7 +14,9 @@ import { Worker } from 'node:worker_threads';
 import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { scanPlainRegisterBody } from './body-scan.js';
-import { UNPACK_SLICE_TOPICS, unpackRegisterBodySliced, type MappedRegisterBrokerBody } from './body-unpack.js';
+import {
+  UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, type MappedRegisterBrokerBody,
+} from './body-unpack.js';
 import { NameCache } from './name-cache.js';
 import { MQVersion } from '../codes.js';
 import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
@@ -46,6 +48,13 @@ export interface DecodePoolOptions {
    * @default 65_536
    */
   readonly inlineBelowBytes?: number;
+  /**
+   * Topics per part a worker posts while it scans a plain body, so the
+   * event loop rebuilds one part while the worker scans the next; 0 posts
+   * the scan whole, at its end.
+   * @default 1_000
+   */
+  readonly partTopics?: number;
 }
 
 /**
@@ -91,6 +100,8 @@ interface Job {
   readonly resolve: (body: MappedRegisterBrokerBody) => void;
   readonly reject: (err: unknown) => void;
   readonly thread: Thread;
+  /** The rebuild of the parts the worker posted so far, if any. */
+  stream: UnpackStream | null;
 }
 
 interface Thread {
@@ -113,6 +124,7 @@ export class DecodePool {
   readonly #size: number;
   readonly #maxQueuedBytes: number;
   readonly #inlineBelowBytes: number;
+  readonly #partTopics: number;
   readonly #threads: Thread[] = [];
   readonly #jobs = new Map<number, Job>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
@@ -138,6 +150,11 @@ export class DecodePool {
     if (typeof inlineBelowBytes !== 'number' || !(inlineBelowBytes >= 0)) {
       throw new InvalidOptionError('options.inlineBelowBytes', `must be a number >= 0, got ${String(inlineBelowBytes)}`);
     }
+    const partTopics = options.partTopics ?? 1_000;
+    if (!Number.isInteger(partTopics) || partTopics < 0) {
+      throw new InvalidOptionError('options.partTopics', `must be an integer >= 0, got ${String(partTopics)}`);
+    }
+    this.#partTopics = partTopics;
     this.#size = size;
     this.#maxQueuedBytes = maxQueuedBytes;
     this.#inlineBelowBytes = inlineBelowBytes;
@@ -206,13 +223,13 @@ export class DecodePool {
     const bytes = new Uint8Array(Buffer.allocUnsafeSlow(body.length).buffer, 0, body.length);
     bytes.set(body);
     return new Promise((resolve, reject) => {
-      this.#jobs.set(id, { body, options, resolve, reject, thread });
+      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null });
       this.#queuedBytes += body.length;
       if (thread.inFlight++ === 0) thread.worker.ref();
       const job: DecodeJob = {
         // What the bytes are decides, not the header's flag (5.3.3 brokers send zlib with compressed=false).
         id, bytes, compressed: isZlibStream(body), withMappings: options.version >= MQVersion.V5_0_0,
-        maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0,
+        maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0, partTopics: this.#partTopics,
       };
       thread.worker.postMessage(job, [bytes.buffer]);
     });
@@ -244,14 +261,28 @@ export class DecodePool {
   }
 
   #answer(answer: DecodeAnswer): void {
+    if (answer.kind === 'part') {
+      const job = this.#jobs.get(answer.id);
+      if (job === undefined) return;
+      const stream = (job.stream ??= new UnpackStream(this.#names));
+      const { scan, topics } = answer;
+      // Parts and bodies share one lane: in the order they came, one slice at a time.
+      this.#lane = this.#lane.then(() => stream.part(scan, topics, job.body)).then(() => undefined, () => undefined);
+      return;
+    }
     const job = this.#settle(answer.id);
     if (job === undefined) return;
+    // Parts rebuilt so far are void unless the scan completed them.
+    if (answer.kind !== 'scan') job.stream?.void();
     if (answer.kind === 'scan') {
       this.#stats.worker++;
       // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
       const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
       const scan = answer.scan;
-      const rebuilt = this.#lane.then(() => unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names));
+      const stream = job.stream;
+      const rebuilt = this.#lane.then(() => stream === null
+        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
+        : stream.finish(scan, src));
       this.#lane = rebuilt.then(() => undefined, () => undefined);
       rebuilt.then(job.resolve, job.reject);
     } else if (answer.kind === 'error') {
@@ -274,6 +305,7 @@ export class DecodePool {
     for (const [id, job] of this.#jobs) {
       if (job.thread !== thread) continue;
       this.#settle(id);
+      job.stream?.void();
       this.#stats.fallback++;
       decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     }

@@ -9,7 +9,7 @@
  */
 import { BODY_SCAN_FUNCTIONS, scanPlainRegisterBody } from './body-scan.js';
 import { INFLATED_SCAN_FUNCTIONS, scanInflatedRegisterBody } from './body-scan-inflated.js';
-import type { BodyScan } from './body-scan.js';
+import type { BodyScan, BodyScanEmit } from './body-scan.js';
 
 /** A decode job, main thread → worker. */
 export interface DecodeJob {
@@ -22,23 +22,28 @@ export interface DecodeJob {
   readonly maxInflatedBytes: number;
   /** RocketMQ's `bodyCrc32` header (masked CRC-32 of the body); 0 means not checked. */
   readonly bodyCrc32: number;
+  /** Post the topic records of a plain body every this many topics while scanning (0: all at the end). */
+  readonly partTopics: number;
 }
 
 /** A decode answer, worker → main thread. */
 export type DecodeAnswer =
   | { readonly id: number; readonly kind: 'scan'; readonly scan: BodyScan; readonly src: Uint8Array | null }
+  /** Topic records scanned so far (`topics` of them from `scan.ints[0]`, no header); more answers follow. */
+  | { readonly id: number; readonly kind: 'part'; readonly scan: BodyScan; readonly topics: number }
   | { readonly id: number; readonly kind: 'fallback' }
   /** This Node has no `zlib.crc32` (before 20.15): the main thread checks the body's CRC. */
   | { readonly id: number; readonly kind: 'no-crc' }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
 
 type Scanner = (bytes: Uint8Array, withMappings: boolean) => BodyScan | null;
+type PlainScanner = (bytes: Uint8Array, emit: BodyScanEmit | null, every: number) => BodyScan | null;
 
 /**
  * The worker's main function. It sees nothing of this module: the scanners
  * and `require` come in as arguments.
  */
-function decodeWorkerMain(load: NodeJS.Require, scanPlain: Scanner, scanInflated: Scanner): void {
+function decodeWorkerMain(load: NodeJS.Require, scanPlain: PlainScanner, scanInflated: Scanner): void {
   const { parentPort } = load('node:worker_threads') as typeof import('node:worker_threads');
   const zlib = load('node:zlib') as typeof import('node:zlib');
   if (parentPort === null) return;
@@ -56,7 +61,13 @@ function decodeWorkerMain(load: NodeJS.Require, scanPlain: Scanner, scanInflated
         }
       }
       if (!job.compressed) {
-        const scan = scanPlain(job.bytes, false);
+        const id = job.id;
+        // Parts go out as they are scanned: the main thread rebuilds one while this thread scans the next.
+        const emit: BodyScanEmit = (ints, end, topics, names, values) => {
+          const part = ints.slice(8, end);
+          port.postMessage({ id, kind: 'part', scan: { ints: part, names: names.slice(), values: values.slice() }, topics }, [part.buffer]);
+        };
+        const scan = scanPlain(job.bytes, job.partTopics > 0 ? emit : null, job.partTopics);
         if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
         else port.postMessage({ id: job.id, kind: 'scan', scan, src: null }, [scan.ints.buffer as ArrayBuffer]);
         return;
