@@ -1,3 +1,4 @@
+import { bodyCrc32 } from '../src/remoting/codec/crc32.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MQVersion } from '../src/remoting/codes.js';
 import { decodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js';
@@ -99,5 +100,36 @@ describe('a body scanned and rebuilt in parts', () => {
     // The pool still decodes the next body on its worker.
     await expectSameAsDecoder(p, body(records(2_100)));
     expect(p.stats).toMatchObject({ worker: 1, fallback: 2 });
+  });
+
+  it('bodies decoded one after another and side by side in reused body memory stay each their own', async () => {
+    const p = new DecodePool({ size: 2, inlineBelowBytes: 0 });
+    pools.push(p);
+    // Growing, shrinking and concurrent: memory answered by one job is handed to the next ones.
+    const sizes = [1_200, 300, 2_500, 2_400, 50, 2_600, 1_100, 1_100];
+    for (let round = 0; round < 2; round++) {
+      const bodies = sizes.map((n, k) => body(records(n, (t) => `r${round}-b${k}-${t}`)));
+      const expected = await Promise.all(bodies.map((b) => decodeRegisterBrokerBody(b, OPTIONS)));
+      const got = await Promise.all(bodies.map((b) => p.decode(b, OPTIONS)));
+      got.forEach((g, k) => {
+        expect(entriesOf(g.topicConfigSerializeWrapper.topicConfigTable))
+          .toStrictEqual(entriesOf(expected[k]!.topicConfigSerializeWrapper.topicConfigTable));
+      });
+      for (const b of bodies) await expectSameAsDecoder(p, b);
+    }
+    expect(p.stats).toMatchObject({ worker: 32, fallback: 0 });
+  });
+
+  it('a big body whose CRC does not match is refused after its parts, as the general decoder refuses it', async () => {
+    const p = pool();
+    const b = body(records(3_200));
+    const right = bodyCrc32(b);
+    const wrong = { ...OPTIONS, bodyCrc32: right === 1 ? 2 : 1 };
+    const expected = await decodeRegisterBrokerBody(b, wrong).then(() => null, (err: unknown) => err);
+    expect(expected).toBeInstanceOf(Error);
+    await expect(p.decode(b, wrong)).rejects.toStrictEqual(expected);
+    const got = await p.decode(b, { ...OPTIONS, bodyCrc32: right });
+    expect(got.topicConfigSerializeWrapper.topicConfigTable.size).toBe(3_200);
+    expect(p.stats).toMatchObject({ worker: 1, fallback: 1 });
   });
 });

@@ -82,7 +82,9 @@ export class UnpackStream {
   /** Rebuilds a part: `count` topic records from `scan.ints[0]`, whose ranges point into `src`. */
   async part(scan: BodyScan, count: number, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS): Promise<void> {
     const cursor = new UnpackCursor(scan, src, this.#names, this.#table, 0, count);
-    while (!this.#voided && !cursor.run(sliceTopics)) await nextTurn();
+    // A turn first: parts queued meanwhile arrive together, and I/O waiting should not wait for all of them.
+    do await nextTurn();
+    while (!this.#voided && !cursor.run(sliceTopics));
   }
 
   /** Rebuilds the last part (a scan with its header) and gives the body. */

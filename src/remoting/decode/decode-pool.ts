@@ -3,7 +3,8 @@
  * event loop. Workers scan the body (inflating it first when compressed)
  * into a compact form, typed arrays transferred rather than an object graph
  * cloned; the main thread only rebuilds the values from it, in slices that
- * yield to the event loop between them. Anything the
+ * yield to the event loop between them. A plain body's topics come in parts
+ * while the worker scans on, so the rebuild overlaps the scan. Anything the
  * scanners do not reproduce exactly, errors included, is decoded on the main
  * thread by {@link decodeRegisterBrokerBody}, so results and errors are
  * always that function's.
@@ -38,7 +39,8 @@ export interface DecodePoolOptions {
   /**
    * Body bytes handed to workers and not yet answered; a body that would
    * exceed it is refused with {@link DecodeQueueFullError}. Part of the
-   * server's memory budget: a worker holds a copy of each queued body.
+   * server's memory budget: a worker holds a copy of each queued body
+   * (answered, up to 16 MiB of that memory is kept for the next bodies).
    * @default 67_108_864 (64 MiB)
    */
   readonly maxQueuedBytes?: number;
@@ -102,7 +104,12 @@ interface Job {
   readonly thread: Thread;
   /** The rebuild of the parts the worker posted so far, if any. */
   stream: UnpackStream | null;
+  /** The memory the worker reads the body from. */
+  readonly shared: SharedArrayBuffer;
 }
+
+/** Spare body memory kept for the next jobs, at most (a few bodies of RocketMQ's largest registrations). */
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
 
 interface Thread {
   readonly worker: Worker;
@@ -137,6 +144,9 @@ export class DecodePool {
   #queuedBytes = 0;
   #closed = false;
   readonly #stats = { worker: 0, fallback: 0, inline: 0 };
+  /** Body memory of answered jobs, reused: no new external memory (and GC pressure) per registration. */
+  readonly #spare: SharedArrayBuffer[] = [];
+  #spareBytes = 0;
 
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: DecodePoolOptions = {}) {
@@ -219,11 +229,12 @@ export class DecodePool {
     }
     const thread = this.#pickThread();
     const id = this.#nextId++;
-    // A private copy the worker owns: the body's memory is shared with the frame decoder. Not zero-filled: it is overwritten at once.
-    const bytes = new Uint8Array(Buffer.allocUnsafeSlow(body.length).buffer, 0, body.length);
+    // A copy the worker reads (the body's memory belongs to the frame decoder), in memory reused once the worker answered.
+    const shared = this.#takeSpare(body.length);
+    const bytes = new Uint8Array(shared, 0, body.length);
     bytes.set(body);
     return new Promise((resolve, reject) => {
-      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null });
+      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null, shared });
       this.#queuedBytes += body.length;
       if (thread.inFlight++ === 0) thread.worker.ref();
       const job: DecodeJob = {
@@ -231,8 +242,21 @@ export class DecodePool {
         id, bytes, compressed: isZlibStream(body), withMappings: options.version >= MQVersion.V5_0_0,
         maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0, partTopics: this.#partTopics,
       };
-      thread.worker.postMessage(job, [bytes.buffer]);
+      thread.worker.postMessage(job);
     });
+  }
+
+  /** Memory for a body of `length` bytes: a spare one large enough, else a new one. */
+  #takeSpare(length: number): SharedArrayBuffer {
+    for (let k = this.#spare.length - 1; k >= 0; k--) {
+      const spare = this.#spare[k] as SharedArrayBuffer;
+      if (spare.byteLength < length) continue;
+      this.#spare.splice(k, 1);
+      this.#spareBytes -= spare.byteLength;
+      return spare;
+    }
+    // Sizes rounded up to 256 KiB: bodies of one broker that grow a little still fit.
+    return new SharedArrayBuffer(Math.ceil(Math.max(length, 1) / 262_144) * 262_144);
   }
 
   #pickThread(): Thread {
@@ -257,6 +281,11 @@ export class DecodePool {
     this.#jobs.delete(id);
     this.#queuedBytes -= job.body.length;
     if (--job.thread.inFlight === 0) job.thread.worker.unref();
+    // The worker answered (or is gone): it reads the body's memory no more.
+    if (this.#spareBytes + job.shared.byteLength <= MAX_SPARE_BYTES) {
+      this.#spare.push(job.shared);
+      this.#spareBytes += job.shared.byteLength;
+    }
     return job;
   }
 

@@ -14,7 +14,7 @@ import type { BodyScan, BodyScanEmit } from './body-scan.js';
 /** A decode job, main thread → worker. */
 export interface DecodeJob {
   readonly id: number;
-  /** A private copy of the body, transferred. */
+  /** A copy of the body in memory shared with the pool, which reuses it once this job is answered. */
   readonly bytes: Uint8Array;
   readonly compressed: boolean;
   /** The body has a topic queue mapping section (compressed, RocketMQ 5.0+). */
@@ -50,16 +50,11 @@ function decodeWorkerMain(load: NodeJS.Require, scanPlain: PlainScanner, scanInf
   const port = parentPort;
   port.on('message', (job: DecodeJob) => {
     try {
-      if (job.bodyCrc32 !== 0) {
-        if (typeof zlib.crc32 !== 'function') {
-          port.postMessage({ id: job.id, kind: 'no-crc' });
-          return;
-        }
-        if ((zlib.crc32(job.bytes) & 0x7fffffff) !== job.bodyCrc32) {
-          port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
-          return;
-        }
+      if (job.bodyCrc32 !== 0 && typeof zlib.crc32 !== 'function') {
+        port.postMessage({ id: job.id, kind: 'no-crc' });
+        return;
       }
+      const crcFails = (): boolean => job.bodyCrc32 !== 0 && (zlib.crc32(job.bytes) & 0x7fffffff) !== job.bodyCrc32;
       if (!job.compressed) {
         const id = job.id;
         // Parts go out as they are scanned: the main thread rebuilds one while this thread scans the next.
@@ -68,8 +63,14 @@ function decodeWorkerMain(load: NodeJS.Require, scanPlain: PlainScanner, scanInf
           port.postMessage({ id, kind: 'part', scan: { ints: part, names: names.slice(), values: values.slice() }, topics }, [part.buffer]);
         };
         const scan = scanPlain(job.bytes, job.partTopics > 0 ? emit : null, job.partTopics);
-        if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
+        // The CRC is checked after the scan: parts are only rebuilt, never applied, before the final answer, which an error voids.
+        if (crcFails()) port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
+        else if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
         else port.postMessage({ id: job.id, kind: 'scan', scan, src: null }, [scan.ints.buffer as ArrayBuffer]);
+        return;
+      }
+      if (crcFails()) {
+        port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
         return;
       }
       let raw: Uint8Array;
