@@ -41,8 +41,22 @@ export interface BodyScan {
  *   7 ESCAPED STRING a..b (quotes included), 8 RAW JSON a..b, 9 EMPTY OBJECT.
  */
 
-/** Scans a plain `RegisterBrokerBody`; null when the general parser must decide. */
-export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
+/**
+ * Hands over the topic records scanned so far (`ints[8, end)`, `topics` of
+ * them) with the field names and string values they refer to; the scanner
+ * then reuses `ints` from index 8.
+ */
+export type BodyScanEmit = (ints: Int32Array, end: number, topics: number, names: string[], values: string[]) => void;
+
+/**
+ * Scans a plain `RegisterBrokerBody`; null when the general parser must decide.
+ *
+ * With `emit`, topic records are handed over every `every` topics while the
+ * scan goes on (a worker posts them, so the main thread rebuilds them while
+ * the rest is scanned); the result then holds only the topics after the last
+ * part, `ints[0]` their count. A null result voids the parts handed over.
+ */
+export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null = null, every = 1000): BodyScan | null {
   // tmp[0]: string flags (1 escaped, 2 non-ASCII) of the last string scanned.
   const tmp = new Int32Array(2);
   const names = ['attributes', 'order', 'perm', 'readQueueNums', 'topicFilterType', 'topicName', 'topicSysFlag', 'writeQueueNums'];
@@ -54,6 +68,18 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
   // The previous topic's field names: start, end, id per position.
   const memo = new Int32Array(3 * 32);
   let memoFields = 0;
+  // A template: the fields of an earlier record that has the topic name (as its key) once and nothing tied to
+  // where it sits. A record of the same bytes but its name is that record again: its fields are copied, not scanned.
+  const tpl = new Int32Array(4 * 32);
+  let tplFields = -1;
+  let tplView = tpl.subarray(0, 0);
+  // Template bytes are compared four at a time.
+  const wide = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  // Bytes of the template record: from its `{` to the name (opening quote included), from the closing quote to its end.
+  let tplStart = 0;
+  let tplQ1 = 0;
+  let tplQ2 = 0;
+  let tplEnd = 0;
   const n = b.length;
   let i = bsSkipWs(b, 0);
   if (b[i] !== 0x7b) return null;
@@ -159,7 +185,25 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                         ints[rec + 5] = e;
                         p = rec + 6;
                         i = e;
+                      } else if (tplFields >= 0 && keyFlags === 0 && bsSameWide(wide, i, tplStart, tplQ1 - tplStart)
+                        && bsSameWide(wide, i + tplQ1 - tplStart, ts, te - ts)
+                        && bsSameWide(wide, i + tplQ1 - tplStart + te - ts, tplQ2, tplEnd - tplQ2)) {
+                        if (ints.length - p < 4 * tplFields + 16) {
+                          const grown = new Int32Array(ints.length * 2);
+                          grown.set(ints);
+                          ints = grown;
+                        }
+                        ints[rec] = 0;
+                        ints[rec + 4] = tplFields;
+                        ints.set(tplView, rec + 5);
+                        p = rec + 5 + 4 * tplFields;
+                        i += tplQ1 - tplStart + te - ts + tplEnd - tplQ2;
                       } else {
+                        const objStart = i;
+                        let sameKeys = 0;
+                        let fixed = true;
+                        let nameQ1 = 0;
+                        let nameQ2 = 0;
                         ints[rec] = 0;
                         p = rec + 5;
                         let count = 0;
@@ -213,6 +257,9 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                                 ints[p + 3] = ve + 1;
                               } else if (ints[rec + 1] !== 2 && bsSame(b, vs, ve, ts, te)) {
                                 ints[p + 1] = 3;
+                                sameKeys++;
+                                nameQ1 = vs;
+                                nameQ2 = ve;
                               } else {
                                 const ref = bsValueRef(b, vs, ve, values, valueRanges);
                                 if (ref >= 0) {
@@ -263,6 +310,7 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                                 i = r;
                               }
                             }
+                            if ((ints[p + 1] as number) >= 5 && (ints[p + 1] as number) <= 8) fixed = false;
                             p += 4;
                             count++;
                             if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
@@ -277,6 +325,20 @@ export function scanPlainRegisterBody(b: Uint8Array): BodyScan | null {
                         }
                         ints[rec + 4] = count;
                         memoFields = count;
+                        if (keyFlags === 0 && sameKeys === 1 && fixed && count <= 32) {
+                          for (let k = 0; k < 4 * count; k++) tpl[k] = ints[rec + 5 + k] as number;
+                          tplFields = count;
+                          tplView = tpl.subarray(0, 4 * count);
+                          tplStart = objStart;
+                          tplQ1 = nameQ1;
+                          tplQ2 = nameQ2;
+                          tplEnd = i;
+                        }
+                      }
+                      if (emit !== null && topics >= every) {
+                        emit(ints, p, topics, names, values);
+                        p = 8;
+                        topics = 0;
                       }
                       if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                       if (b[i] === 0x2c) {
@@ -344,6 +406,15 @@ export function bsIs(b: Uint8Array, s: number, e: number, text: string): boolean
 export function bsSame(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
   if (e1 - s1 !== e2 - s2) return false;
   for (let k = 0; k < e1 - s1; k++) if (b[s1 + k] !== b[s2 + k]) return false;
+  return true;
+}
+
+/** True when the `length` bytes at `s1` equal those at `s2` (false past the end). */
+export function bsSameWide(v: DataView, s1: number, s2: number, length: number): boolean {
+  if (s1 + length > v.byteLength || s2 + length > v.byteLength) return false;
+  let k = 0;
+  for (; k + 4 <= length; k += 4) if (v.getInt32(s1 + k) !== v.getInt32(s2 + k)) return false;
+  for (; k < length; k++) if (v.getUint8(s1 + k) !== v.getUint8(s2 + k)) return false;
   return true;
 }
 
@@ -475,5 +546,5 @@ export function bsText(b: Uint8Array, s: number, e: number): string {
 
 /** The scanner's functions, for the decode pool's worker source. */
 export const BODY_SCAN_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
-  scanPlainRegisterBody, bsSkipWs, bsIs, bsSame, bsString, bsFieldId, bsValueRef, bsSmallInt, bsValue, bsValidJson, bsText,
+  scanPlainRegisterBody, bsSkipWs, bsIs, bsSame, bsSameWide, bsString, bsFieldId, bsValueRef, bsSmallInt, bsValue, bsValidJson, bsText,
 ];

@@ -59,6 +59,42 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * A rebuild fed in parts, as a worker scans (see `BodyScanEmit`): each part
+ * is rebuilt into one table while the worker scans the next, the last one
+ * ({@link UnpackStream.finish}) with the body's header. The same result as
+ * {@link unpackRegisterBodySliced} of the whole scan.
+ */
+export class UnpackStream {
+  readonly #table = new Map<string, TopicConfig>();
+  readonly #names: NameCache | null;
+  #voided = false;
+
+  constructor(names: NameCache | null = null) {
+    this.#names = names;
+  }
+
+  /** Stops rebuilding parts still to come (the body is decoded another way). */
+  void(): void {
+    this.#voided = true;
+  }
+
+  /** Rebuilds a part: `count` topic records from `scan.ints[0]`, whose ranges point into `src`. */
+  async part(scan: BodyScan, count: number, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS): Promise<void> {
+    const cursor = new UnpackCursor(scan, src, this.#names, this.#table, 0, count);
+    // A turn first: parts queued meanwhile arrive together, and I/O waiting should not wait for all of them.
+    do await nextTurn();
+    while (!this.#voided && !cursor.run(sliceTopics));
+  }
+
+  /** Rebuilds the last part (a scan with its header) and gives the body. */
+  async finish(scan: BodyScan, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS): Promise<MappedRegisterBrokerBody> {
+    const cursor = new UnpackCursor(scan, src, this.#names, this.#table);
+    while (!cursor.run(sliceTopics)) await nextTurn();
+    return cursor.result();
+  }
+}
+
 /** Where a rebuild stands: the next topic record and the table so far. */
 class UnpackCursor {
   readonly #scan: BodyScan;
@@ -66,15 +102,19 @@ class UnpackCursor {
   readonly #count: number;
   readonly #protoId: number;
   readonly #names: NameCache | null;
-  readonly #table = new Map<string, TopicConfig>();
-  #p = HEADER;
+  readonly #table: Map<string, TopicConfig>;
+  #p: number;
   #done = 0;
 
-  constructor(scan: BodyScan, src: Buffer, names: NameCache | null) {
+  /** Records from `start`, `count` of them (by default those of a whole scan: after its header, `ints[0]`). */
+  constructor(scan: BodyScan, src: Buffer, names: NameCache | null, table = new Map<string, TopicConfig>(),
+    start = HEADER, count = scan.ints[0] as number) {
     this.#scan = scan;
     this.#src = src;
     this.#names = names;
-    this.#count = scan.ints[0] as number;
+    this.#table = table;
+    this.#p = start;
+    this.#count = count;
     this.#protoId = scan.names.indexOf('__proto__');
   }
 

@@ -3,7 +3,8 @@
  * event loop. Workers scan the body (inflating it first when compressed)
  * into a compact form, typed arrays transferred rather than an object graph
  * cloned; the main thread only rebuilds the values from it, in slices that
- * yield to the event loop between them. Anything the
+ * yield to the event loop between them. A plain body's topics come in parts
+ * while the worker scans on, so the rebuild overlaps the scan. Anything the
  * scanners do not reproduce exactly, errors included, is decoded on the main
  * thread by {@link decodeRegisterBrokerBody}, so results and errors are
  * always that function's.
@@ -14,7 +15,9 @@ import { Worker } from 'node:worker_threads';
 import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { scanPlainRegisterBody } from './body-scan.js';
-import { UNPACK_SLICE_TOPICS, unpackRegisterBodySliced, type MappedRegisterBrokerBody } from './body-unpack.js';
+import {
+  UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, type MappedRegisterBrokerBody,
+} from './body-unpack.js';
 import { NameCache } from './name-cache.js';
 import { MQVersion } from '../codes.js';
 import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
@@ -36,7 +39,8 @@ export interface DecodePoolOptions {
   /**
    * Body bytes handed to workers and not yet answered; a body that would
    * exceed it is refused with {@link DecodeQueueFullError}. Part of the
-   * server's memory budget: a worker holds a copy of each queued body.
+   * server's memory budget: a worker holds a copy of each queued body
+   * (answered, up to 16 MiB of that memory is kept for the next bodies).
    * @default 67_108_864 (64 MiB)
    */
   readonly maxQueuedBytes?: number;
@@ -46,6 +50,13 @@ export interface DecodePoolOptions {
    * @default 65_536
    */
   readonly inlineBelowBytes?: number;
+  /**
+   * Topics per part a worker posts while it scans a plain body, so the
+   * event loop rebuilds one part while the worker scans the next; 0 posts
+   * the scan whole, at its end.
+   * @default 1_000
+   */
+  readonly partTopics?: number;
 }
 
 /**
@@ -91,7 +102,14 @@ interface Job {
   readonly resolve: (body: MappedRegisterBrokerBody) => void;
   readonly reject: (err: unknown) => void;
   readonly thread: Thread;
+  /** The rebuild of the parts the worker posted so far, if any. */
+  stream: UnpackStream | null;
+  /** The memory the worker reads the body from. */
+  readonly shared: SharedArrayBuffer;
 }
+
+/** Spare body memory kept for the next jobs, at most (a few bodies of RocketMQ's largest registrations). */
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
 
 interface Thread {
   readonly worker: Worker;
@@ -113,6 +131,7 @@ export class DecodePool {
   readonly #size: number;
   readonly #maxQueuedBytes: number;
   readonly #inlineBelowBytes: number;
+  readonly #partTopics: number;
   readonly #threads: Thread[] = [];
   readonly #jobs = new Map<number, Job>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
@@ -125,6 +144,9 @@ export class DecodePool {
   #queuedBytes = 0;
   #closed = false;
   readonly #stats = { worker: 0, fallback: 0, inline: 0 };
+  /** Body memory of answered jobs, reused: no new external memory (and GC pressure) per registration. */
+  readonly #spare: SharedArrayBuffer[] = [];
+  #spareBytes = 0;
 
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: DecodePoolOptions = {}) {
@@ -138,6 +160,11 @@ export class DecodePool {
     if (typeof inlineBelowBytes !== 'number' || !(inlineBelowBytes >= 0)) {
       throw new InvalidOptionError('options.inlineBelowBytes', `must be a number >= 0, got ${String(inlineBelowBytes)}`);
     }
+    const partTopics = options.partTopics ?? 1_000;
+    if (!Number.isInteger(partTopics) || partTopics < 0) {
+      throw new InvalidOptionError('options.partTopics', `must be an integer >= 0, got ${String(partTopics)}`);
+    }
+    this.#partTopics = partTopics;
     this.#size = size;
     this.#maxQueuedBytes = maxQueuedBytes;
     this.#inlineBelowBytes = inlineBelowBytes;
@@ -202,20 +229,34 @@ export class DecodePool {
     }
     const thread = this.#pickThread();
     const id = this.#nextId++;
-    // A private copy the worker owns: the body's memory is shared with the frame decoder. Not zero-filled: it is overwritten at once.
-    const bytes = new Uint8Array(Buffer.allocUnsafeSlow(body.length).buffer, 0, body.length);
+    // A copy the worker reads (the body's memory belongs to the frame decoder), in memory reused once the worker answered.
+    const shared = this.#takeSpare(body.length);
+    const bytes = new Uint8Array(shared, 0, body.length);
     bytes.set(body);
     return new Promise((resolve, reject) => {
-      this.#jobs.set(id, { body, options, resolve, reject, thread });
+      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null, shared });
       this.#queuedBytes += body.length;
       if (thread.inFlight++ === 0) thread.worker.ref();
       const job: DecodeJob = {
         // What the bytes are decides, not the header's flag (5.3.3 brokers send zlib with compressed=false).
         id, bytes, compressed: isZlibStream(body), withMappings: options.version >= MQVersion.V5_0_0,
-        maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0,
+        maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0, partTopics: this.#partTopics,
       };
-      thread.worker.postMessage(job, [bytes.buffer]);
+      thread.worker.postMessage(job);
     });
+  }
+
+  /** Memory for a body of `length` bytes: a spare one large enough, else a new one. */
+  #takeSpare(length: number): SharedArrayBuffer {
+    for (let k = this.#spare.length - 1; k >= 0; k--) {
+      const spare = this.#spare[k] as SharedArrayBuffer;
+      if (spare.byteLength < length) continue;
+      this.#spare.splice(k, 1);
+      this.#spareBytes -= spare.byteLength;
+      return spare;
+    }
+    // Sizes rounded up to 256 KiB: bodies of one broker that grow a little still fit.
+    return new SharedArrayBuffer(Math.ceil(Math.max(length, 1) / 262_144) * 262_144);
   }
 
   #pickThread(): Thread {
@@ -240,18 +281,37 @@ export class DecodePool {
     this.#jobs.delete(id);
     this.#queuedBytes -= job.body.length;
     if (--job.thread.inFlight === 0) job.thread.worker.unref();
+    // The worker answered (or is gone): it reads the body's memory no more.
+    if (this.#spareBytes + job.shared.byteLength <= MAX_SPARE_BYTES) {
+      this.#spare.push(job.shared);
+      this.#spareBytes += job.shared.byteLength;
+    }
     return job;
   }
 
   #answer(answer: DecodeAnswer): void {
+    if (answer.kind === 'part') {
+      const job = this.#jobs.get(answer.id);
+      if (job === undefined) return;
+      const stream = (job.stream ??= new UnpackStream(this.#names));
+      const { scan, topics } = answer;
+      // Parts and bodies share one lane: in the order they came, one slice at a time.
+      this.#lane = this.#lane.then(() => stream.part(scan, topics, job.body)).then(() => undefined, () => undefined);
+      return;
+    }
     const job = this.#settle(answer.id);
     if (job === undefined) return;
+    // Parts rebuilt so far are void unless the scan completed them.
+    if (answer.kind !== 'scan') job.stream?.void();
     if (answer.kind === 'scan') {
       this.#stats.worker++;
       // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
       const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
       const scan = answer.scan;
-      const rebuilt = this.#lane.then(() => unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names));
+      const stream = job.stream;
+      const rebuilt = this.#lane.then(() => stream === null
+        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
+        : stream.finish(scan, src));
       this.#lane = rebuilt.then(() => undefined, () => undefined);
       rebuilt.then(job.resolve, job.reject);
     } else if (answer.kind === 'error') {
@@ -274,6 +334,7 @@ export class DecodePool {
     for (const [id, job] of this.#jobs) {
       if (job.thread !== thread) continue;
       this.#settle(id);
+      job.stream?.void();
       this.#stats.fallback++;
       decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     }

@@ -9,12 +9,12 @@
  */
 import { BODY_SCAN_FUNCTIONS, scanPlainRegisterBody } from './body-scan.js';
 import { INFLATED_SCAN_FUNCTIONS, scanInflatedRegisterBody } from './body-scan-inflated.js';
-import type { BodyScan } from './body-scan.js';
+import type { BodyScan, BodyScanEmit } from './body-scan.js';
 
 /** A decode job, main thread → worker. */
 export interface DecodeJob {
   readonly id: number;
-  /** A private copy of the body, transferred. */
+  /** A copy of the body in memory shared with the pool, which reuses it once this job is answered. */
   readonly bytes: Uint8Array;
   readonly compressed: boolean;
   /** The body has a topic queue mapping section (compressed, RocketMQ 5.0+). */
@@ -22,43 +22,55 @@ export interface DecodeJob {
   readonly maxInflatedBytes: number;
   /** RocketMQ's `bodyCrc32` header (masked CRC-32 of the body); 0 means not checked. */
   readonly bodyCrc32: number;
+  /** Post the topic records of a plain body every this many topics while scanning (0: all at the end). */
+  readonly partTopics: number;
 }
 
 /** A decode answer, worker → main thread. */
 export type DecodeAnswer =
   | { readonly id: number; readonly kind: 'scan'; readonly scan: BodyScan; readonly src: Uint8Array | null }
+  /** Topic records scanned so far (`topics` of them from `scan.ints[0]`, no header); more answers follow. */
+  | { readonly id: number; readonly kind: 'part'; readonly scan: BodyScan; readonly topics: number }
   | { readonly id: number; readonly kind: 'fallback' }
   /** This Node has no `zlib.crc32` (before 20.15): the main thread checks the body's CRC. */
   | { readonly id: number; readonly kind: 'no-crc' }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
 
 type Scanner = (bytes: Uint8Array, withMappings: boolean) => BodyScan | null;
+type PlainScanner = (bytes: Uint8Array, emit: BodyScanEmit | null, every: number) => BodyScan | null;
 
 /**
  * The worker's main function. It sees nothing of this module: the scanners
  * and `require` come in as arguments.
  */
-function decodeWorkerMain(load: NodeJS.Require, scanPlain: Scanner, scanInflated: Scanner): void {
+function decodeWorkerMain(load: NodeJS.Require, scanPlain: PlainScanner, scanInflated: Scanner): void {
   const { parentPort } = load('node:worker_threads') as typeof import('node:worker_threads');
   const zlib = load('node:zlib') as typeof import('node:zlib');
   if (parentPort === null) return;
   const port = parentPort;
   port.on('message', (job: DecodeJob) => {
     try {
-      if (job.bodyCrc32 !== 0) {
-        if (typeof zlib.crc32 !== 'function') {
-          port.postMessage({ id: job.id, kind: 'no-crc' });
-          return;
-        }
-        if ((zlib.crc32(job.bytes) & 0x7fffffff) !== job.bodyCrc32) {
-          port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
-          return;
-        }
+      if (job.bodyCrc32 !== 0 && typeof zlib.crc32 !== 'function') {
+        port.postMessage({ id: job.id, kind: 'no-crc' });
+        return;
       }
+      const crcFails = (): boolean => job.bodyCrc32 !== 0 && (zlib.crc32(job.bytes) & 0x7fffffff) !== job.bodyCrc32;
       if (!job.compressed) {
-        const scan = scanPlain(job.bytes, false);
-        if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
+        const id = job.id;
+        // Parts go out as they are scanned: the main thread rebuilds one while this thread scans the next.
+        const emit: BodyScanEmit = (ints, end, topics, names, values) => {
+          const part = ints.slice(8, end);
+          port.postMessage({ id, kind: 'part', scan: { ints: part, names: names.slice(), values: values.slice() }, topics }, [part.buffer]);
+        };
+        const scan = scanPlain(job.bytes, job.partTopics > 0 ? emit : null, job.partTopics);
+        // The CRC is checked after the scan: parts are only rebuilt, never applied, before the final answer, which an error voids.
+        if (crcFails()) port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
+        else if (scan === null) port.postMessage({ id: job.id, kind: 'fallback' });
         else port.postMessage({ id: job.id, kind: 'scan', scan, src: null }, [scan.ints.buffer as ArrayBuffer]);
+        return;
+      }
+      if (crcFails()) {
+        port.postMessage({ id: job.id, kind: 'error', message: 'crc32 not match' });
         return;
       }
       let raw: Uint8Array;
