@@ -101,8 +101,11 @@ export class SpareBuffers {
   static readonly BYTES = 1 << 20;
   static readonly MIN_USE = 16 * 1024;
   static readonly MAX_KEPT = 4;
-  /** As large as the smallest batch that takes a spare. */
-  static readonly SCRATCH_BYTES = SpareBuffers.MIN_USE;
+  /**
+   * The size of Node's own buffer pool: a scratch a stalled socket keeps holds
+   * on to no more memory than a pooled answer would.
+   */
+  static readonly SCRATCH_BYTES = 8 * 1024;
   readonly #spares: Buffer[] = [];
   #scratch: Buffer | null = null;
 

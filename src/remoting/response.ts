@@ -5,7 +5,9 @@
  *
  * Responses to one read are gathered in a {@link ResponseBatch} and written
  * as one buffer: one allocation and one copy of each (cached) body per
- * batch, instead of a buffer per response plus a join.
+ * batch, instead of a buffer per response plus a join. A read with a single
+ * request (a client with one request in flight) skips the batch:
+ * {@link encodeResponseInto} writes its answer into a reusable buffer.
  * @internal
  */
 import { FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType } from './codes.js';
