@@ -28,7 +28,7 @@ import type { RemotingServerEvents } from './events.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { fail, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
-import { encodeResponse, ResponseBatch } from './response.js';
+import { encodeResponseInto, ResponseBatch } from './response.js';
 
 /** What a request applied after its connection closed answers (nobody reads it). */
 const CONNECTION_CLOSED: Reply = fail(ResponseCode.SYSTEM_ERROR, 'connection closed');
@@ -87,16 +87,37 @@ export class PendingRequests {
 }
 
 /**
- * Output buffers for large batches (pipelined requests), recycled once
- * written: fresh memory for every batch costs page faults that rival the
- * copying. A few are kept, shared by all connections; small batches use
- * Node's own pool.
+ * Output buffers, shared by all connections. Large batches (pipelined
+ * requests) use spares recycled once written: fresh memory for every batch
+ * costs page faults that rival the copying. A few are kept.
+ *
+ * Smaller answers (one request per read, over many connections) use one
+ * scratch buffer: a write the socket completes at once (the usual case) has
+ * copied the bytes to the kernel before `write` returns, so the scratch is
+ * free again and stays warm in the CPU cache. A write the socket has to
+ * queue keeps the buffer: the scratch is then given up, see {@link lostScratch}.
  */
 export class SpareBuffers {
   static readonly BYTES = 1 << 20;
   static readonly MIN_USE = 16 * 1024;
   static readonly MAX_KEPT = 4;
+  /**
+   * The size of Node's own buffer pool: a scratch a stalled socket keeps holds
+   * on to no more memory than a pooled answer would.
+   */
+  static readonly SCRATCH_BYTES = 8 * 1024;
   readonly #spares: Buffer[] = [];
+  #scratch: Buffer | null = null;
+
+  /** The scratch buffer, for output of at most {@link SCRATCH_BYTES} written to a socket with nothing queued. */
+  scratch(): Buffer {
+    return (this.#scratch ??= Buffer.allocUnsafeSlow(SpareBuffers.SCRATCH_BYTES));
+  }
+
+  /** `data` was written from the scratch but the socket queued it: the scratch now belongs to that write. */
+  lostScratch(data: Buffer): void {
+    if (this.#scratch !== null && data.buffer === this.#scratch.buffer) this.#scratch = null;
+  }
 
   /** A spare for a batch of `bytes`, or null when the batch should use a fresh buffer. */
   take(bytes: number): Buffer | null {
@@ -117,6 +138,12 @@ export class Connection implements Peer {
   readonly #decoder: CommandDecoder;
   /** Answers produced while one read is processed, written together. */
   readonly #batch = new ResponseBatch();
+  /**
+   * The first answer of a read, kept out of #batch: most reads carry one
+   * request, and its answer is written without gathering.
+   */
+  #firstRequest: RemotingCommand | null = null;
+  #firstReply: Reply | null = null;
   /** True while a read is being processed (its answers go to #batch). */
   #batching = false;
   /** The socket's write buffer is full: reading waits for 'drain'. */
@@ -236,7 +263,15 @@ export class Connection implements Peer {
       this.#batching = false;
     }
     // Answers to the frames before a bad one still go out (a destroyed socket drops them).
-    if (this.#batch.length > 0) this.#writeBatch();
+    const first = this.#firstRequest;
+    if (first !== null) {
+      const reply = this.#firstReply as Reply;
+      this.#firstRequest = null;
+      this.#firstReply = null;
+      this.#writeOne(first, reply);
+    } else if (this.#batch.length > 0) {
+      this.#writeBatch();
+    }
   }
 
   /** The decoder's gate: may the next frame, `frameBytes` long, be buffered now? */
@@ -337,8 +372,8 @@ export class Connection implements Peer {
       if (request.code === RequestCode.GET_ROUTEINFO_BY_TOPIC) metrics.observeRouteLookup('remoting', ok);
     }
     if ((request.flag & FLAG_ONEWAY) === 0 && !this.socket.destroyed) {
-      if (this.#batching) this.#batch.add(request, reply);
-      else this.#write(encodeResponse(request, reply));
+      if (!this.#batching) this.#writeOne(request, reply);
+      else this.#gather(request, reply);
     }
     this.#inFlight--;
     if (reserved > 0) ctx.budget.release(reserved);
@@ -346,12 +381,53 @@ export class Connection implements Peer {
     if (this.#stalledOn === 'inFlight' && !this.#batching) this.#unstall();
   }
 
-  #writeBatch(): void {
+  /** Keeps an answer produced during a read: the first one apart, the others (and then the first) in #batch. */
+  #gather(request: RemotingCommand, reply: Reply): void {
+    const first = this.#firstRequest;
+    if (first === null && this.#batch.length === 0) {
+      this.#firstRequest = request;
+      this.#firstReply = reply;
+      return;
+    }
+    if (first !== null) {
+      this.#batch.add(first, this.#firstReply as Reply);
+      this.#firstRequest = null;
+      this.#firstReply = null;
+    }
+    this.#batch.add(request, reply);
+  }
+
+  /** Whether output of `bytes` may go through the scratch buffer now (nothing queued on the socket). */
+  #scratchFits(bytes: number): boolean {
+    return bytes <= SpareBuffers.SCRATCH_BYTES && this.socket.writableLength === 0;
+  }
+
+  /** Writes one answer, through the scratch buffer when nothing is queued. */
+  #writeOne(request: RemotingCommand, reply: Reply): void {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return;
     const spares = this.#ctx.spares;
-    const spare = spares.take(this.#batch.byteLength);
+    const data = encodeResponseInto(request, reply, socket.writableLength === 0 ? spares.scratch() : null);
+    this.#write(data);
+    // Queued rather than written at once: the socket holds the bytes, so the scratch is theirs now.
+    if (socket.writableLength !== 0) spares.lostScratch(data);
+  }
+
+  #writeBatch(): void {
+    const socket = this.socket;
+    const spares = this.#ctx.spares;
+    const bytes = this.#batch.byteLength;
+    if (this.#scratchFits(bytes)) {
+      const data = this.#batch.take(spares.scratch());
+      if (socket.destroyed || socket.writableEnded) return;
+      this.#write(data);
+      if (socket.writableLength !== 0) spares.lostScratch(data);
+      return;
+    }
+    const spare = spares.take(bytes);
     const data = this.#batch.take(spare);
     const recycle = spare === null ? undefined : (): void => spares.give(spare);
-    if (this.socket.destroyed || this.socket.writableEnded) {
+    if (socket.destroyed || socket.writableEnded) {
       recycle?.();
       return;
     }

@@ -5,7 +5,9 @@
  *
  * Responses to one read are gathered in a {@link ResponseBatch} and written
  * as one buffer: one allocation and one copy of each (cached) body per
- * batch, instead of a buffer per response plus a join.
+ * batch, instead of a buffer per response plus a join. A read with a single
+ * request (a client with one request in flight) skips the batch:
+ * {@link encodeResponseInto} writes its answer into a reusable buffer.
  * @internal
  */
 import { FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType } from './codes.js';
@@ -135,15 +137,28 @@ function writeTemplate(out: Buffer, o: number, template: Buffer, opaque: number)
 
 /** One buffer holding the whole response frame. */
 export function encodeResponse(request: RemotingCommand, reply: Reply): Buffer {
+  return encodeResponseInto(request, reply, null);
+}
+
+/**
+ * {@link encodeResponse}, written into `into` when it is large enough (the
+ * result is then a view of it): a connection answering one request per read
+ * reuses one buffer instead of taking fresh memory for every answer.
+ */
+export function encodeResponseInto(request: RemotingCommand, reply: Reply, into: Buffer | null): Buffer {
   if (reply.template !== undefined && request.serializeType === SerializeType.JSON) {
-    const out = Buffer.allocUnsafe(reply.template.length);
+    const out = outputOf(into, reply.template.length);
     writeTemplate(out, 0, reply.template, request.opaque);
     return out;
   }
   if (!isPlain(request, reply)) return generalFrame(request, reply);
-  const out = Buffer.allocUnsafe(plainBytes(reply.code, request.opaque, reply.body));
+  const out = outputOf(into, plainBytes(reply.code, request.opaque, reply.body));
   writePlain(out, 0, reply.code, request.opaque, reply.body);
   return out;
+}
+
+function outputOf(into: Buffer | null, bytes: number): Buffer {
+  return into !== null && into.length >= bytes ? into.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
 }
 
 /** Responses gathered while one read is processed, joined into one buffer. */
@@ -197,7 +212,7 @@ export class ResponseBatch {
    */
   take(into: Buffer | null = null): Buffer {
     const frames = this.#frames;
-    const out = into !== null && into.length >= this.#bytes ? into.subarray(0, this.#bytes) : Buffer.allocUnsafe(this.#bytes);
+    const out = outputOf(into, this.#bytes);
     let o = 0;
     for (let i = 0; i < frames.length; i++) {
       const frame = frames[i] as Buffer | null;
