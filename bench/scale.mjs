@@ -51,7 +51,7 @@ function routeFrames(count = 4096) {
 async function startServer(registry, withPool) {
   const pool = withPool ? new DecodePool() : null;
   const server = new RemotingServer(registry, {
-    port: 0, host: '127.0.0.1', ...(pool === null ? {} : { decodeRegisterBody: (body, options) => pool.decode(body, options) }),
+    port: 0, host: '127.0.0.1', ...(pool === null ? {} : { decodeRegisterBody: (body, options) => pool.decode(body, { ...options, key: options.signal }) }),
   });
   await server.listen();
   return {

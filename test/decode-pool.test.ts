@@ -64,7 +64,7 @@ describe('DecodePool: the same values as decodeRegisterBrokerBody', () => {
     const p = pool();
     const got = await expectSameAsDecoder(p, body, false);
     expect(got.topicConfigSerializeWrapper.topicConfigTable.size).toBe(2000);
-    expect(p.stats).toEqual({ worker: 1, fallback: 0, inline: 0 });
+    expect(p.stats).toEqual({ worker: 1, fallback: 0, inline: 0, reused: 0 });
   });
 
   it('decodes a RocketMQ 5 broker body: sorted fields, attributes, mapping sections, filter servers', async () => {
@@ -101,7 +101,7 @@ describe('DecodePool: the same values as decodeRegisterBrokerBody', () => {
     await expectSameAsDecoder(p, Buffer.from(JSON.stringify(parsed, null, 2)), false);
     await expectSameAsDecoder(p, Buffer.from(JSON.stringify(parsed)), false);
     // The scanner carries all of that itself; only a duplicated structural key needs the general parser.
-    expect(p.stats).toEqual({ worker: 2, fallback: 0, inline: 0 });
+    expect(p.stats).toEqual({ worker: 2, fallback: 0, inline: 0, reused: 0 });
     const duplicated = Buffer.from(`{"filterServerList":[],${JSON.stringify(parsed).slice(1, -1)},"filterServerList":null}`);
     await expectSameAsDecoder(p, duplicated, false);
     expect(p.stats.fallback).toBe(1);
@@ -116,7 +116,7 @@ describe('DecodePool: the same values as decodeRegisterBrokerBody', () => {
     const raw = inflateSync(v5);
     const v4 = deflateSync(raw.subarray(0, raw.length - 4));
     const got = await expectSameAsDecoder(p, v4, true, V4);
-    expect(p.stats).toEqual({ worker: 2, fallback: 0, inline: 0 });
+    expect(p.stats).toEqual({ worker: 2, fallback: 0, inline: 0, reused: 0 });
     expect(got.topicConfigSerializeWrapper.topicConfigTable.get('topic-5')).toEqual({
       topicName: 'topic-5', readQueueNums: 8, writeQueueNums: 8, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false,
       attributes: {},

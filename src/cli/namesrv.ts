@@ -95,7 +95,8 @@ async function startParts(
     maxConnections: settings.maxConnections,
     tls: settings.tls,
     // Large plain bodies decode off the event loop; compressed ones are inflated within the memory budget first.
-    decodeRegisterBody: (body, options) => pool.decode(body, options),
+    // Keyed by the connection (its close signal): a broker re-sending an unchanged table gets the last one back.
+    decodeRegisterBody: (body, options) => pool.decode(body, { ...options, key: options.signal }),
     // 318/319 read and change this configuration (and through it the registry's options, live).
     namesrvConfig: settings.namesrvConfig,
     ...(accessControl === null ? {} : { accessControl }),

@@ -55,6 +55,14 @@ export async function unpackRegisterBodySliced(
   return cursor.result();
 }
 
+/**
+ * The body of a scan's header (data version, filter servers) with `table`
+ * as its topic table: the table decoded before from the same bytes.
+ */
+export function unpackWithTable(scan: BodyScan, src: Buffer, table: Map<string, TopicConfig>): MappedRegisterBrokerBody {
+  return new UnpackCursor(scan, src, null, table, HEADER, 0).result();
+}
+
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

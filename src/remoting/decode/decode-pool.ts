@@ -16,7 +16,7 @@ import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { scanPlainRegisterBody } from './body-scan.js';
 import {
-  UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, type MappedRegisterBrokerBody,
+  UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, unpackWithTable, type MappedRegisterBrokerBody,
 } from './body-unpack.js';
 import { NameCache } from './name-cache.js';
 import { MQVersion } from '../codes.js';
@@ -65,7 +65,13 @@ export interface DecodePoolOptions {
  * decodes the body) and an ordering key.
  */
 export interface PoolDecodeOptions extends DecodeRegisterBrokerBodyOptions {
-  /** Calls with the same key (a connection) resolve in call order. */
+  /**
+   * Calls with the same key (a connection) resolve in call order. A body
+   * whose topic table has the same bytes as the last one decoded for the
+   * key (a broker re-sending its table, with a new data version or not)
+   * resolves with that table's `Map` again, the very instance: callers
+   * must treat returned tables as read-only.
+   */
   readonly key?: object;
 }
 
@@ -94,6 +100,8 @@ export interface DecodePoolStats {
   readonly fallback: number;
   /** Bodies decoded on the calling thread from the start (small, old layout, no workers). */
   readonly inline: number;
+  /** Bodies a worker decoded whose topic table was the key's last one, returned again without a rebuild. */
+  readonly reused: number;
 }
 
 interface Job {
@@ -106,6 +114,14 @@ interface Job {
   stream: UnpackStream | null;
   /** The memory the worker reads the body from. */
   readonly shared: SharedArrayBuffer;
+  /** The key's table when the job was sent: a `same` answer returns it. */
+  readonly expected: KeyTable | null;
+}
+
+/** The last table a worker decoded for a key, and the digest of its bytes. */
+interface KeyTable {
+  readonly digest: string;
+  readonly table: Map<string, TopicConfig>;
 }
 
 /** Spare body memory kept for the next jobs, at most (a few bodies of RocketMQ's largest registrations). */
@@ -135,6 +151,8 @@ export class DecodePool {
   readonly #threads: Thread[] = [];
   readonly #jobs = new Map<number, Job>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
+  /** One table per key (connection), collected with it. */
+  readonly #tables = new WeakMap<object, KeyTable>();
   /** Topic names decoded before: re-registrations get the same instances back (less garbage, no rehashing). */
   readonly #names = new NameCache();
   #source: string | null = null;
@@ -143,7 +161,7 @@ export class DecodePool {
   #nextId = 1;
   #queuedBytes = 0;
   #closed = false;
-  readonly #stats = { worker: 0, fallback: 0, inline: 0 };
+  readonly #stats = { worker: 0, fallback: 0, inline: 0, reused: 0 };
   /** Body memory of answered jobs, reused: no new external memory (and GC pressure) per registration. */
   readonly #spare: SharedArrayBuffer[] = [];
   #spareBytes = 0;
@@ -233,14 +251,17 @@ export class DecodePool {
     const shared = this.#takeSpare(body.length);
     const bytes = new Uint8Array(shared, 0, body.length);
     bytes.set(body);
+    const key = options.key;
+    const expected = key === undefined ? null : this.#tables.get(key) ?? null;
     return new Promise((resolve, reject) => {
-      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null, shared });
+      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null, shared, expected });
       this.#queuedBytes += body.length;
       if (thread.inFlight++ === 0) thread.worker.ref();
       const job: DecodeJob = {
         // What the bytes are decides, not the header's flag (5.3.3 brokers send zlib with compressed=false).
         id, bytes, compressed: isZlibStream(body), withMappings: options.version >= MQVersion.V5_0_0,
         maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0, partTopics: this.#partTopics,
+        digest: key !== undefined, expect: expected?.digest ?? null,
       };
       thread.worker.postMessage(job);
     });
@@ -303,7 +324,18 @@ export class DecodePool {
     if (job === undefined) return;
     // Parts rebuilt so far are void unless the scan completed them.
     if (answer.kind !== 'scan') job.stream?.void();
-    if (answer.kind === 'scan') {
+    if (answer.kind === 'same' && job.expected !== null) {
+      this.#stats.worker++;
+      this.#stats.reused++;
+      const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
+      const { scan } = answer;
+      const table = job.expected.table;
+      // After the bodies before it on the lane, and a turn of the event loop: several answers at once are applied
+      // one per turn, with I/O (route requests) in between, not back to back.
+      const reused = this.#lane.then(nextTurn).then(() => unpackWithTable(scan, src, table));
+      this.#lane = reused.then(() => undefined, () => undefined);
+      reused.then(job.resolve, job.reject);
+    } else if (answer.kind === 'scan') {
       this.#stats.worker++;
       // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
       const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
@@ -313,7 +345,13 @@ export class DecodePool {
         ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
         : stream.finish(scan, src));
       this.#lane = rebuilt.then(() => undefined, () => undefined);
-      rebuilt.then(job.resolve, job.reject);
+      const { key } = job.options;
+      const { digest } = answer;
+      rebuilt.then((result) => {
+        // The key's table now: a later body with the same table bytes gets this Map back.
+        if (key !== undefined && digest !== null) this.#tables.set(key, { digest, table: result.topicConfigSerializeWrapper.topicConfigTable });
+        job.resolve(result);
+      }, job.reject);
     } else if (answer.kind === 'error') {
       // Refusals are rare: the general decoder words them, so every path refuses a body alike.
       this.#stats.fallback++;
@@ -339,6 +377,10 @@ export class DecodePool {
       decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
     }
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
