@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RemotingClient } from '../src/remoting/index.js';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, openConsole } from './helpers/browser.js';
 import { registerBroker } from './helpers/loopback.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -54,15 +54,8 @@ async function startCli(): Promise<{ port: number; httpPort: number }> {
 describe.skipIf(!browserAvailable)('the CLI console in Chromium', () => {
   it('shows a broker registered over remoting, live, and drops it when it goes', async () => {
     const { port, httpPort } = await startCli();
-    const browser = await launchBrowser();
-    cleanups.push(browser.close);
-    const page = await browser.context.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    browser.context.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => errors.push(String(e)));
     const url = `http://127.0.0.1:${httpPort}/`;
-    await page.goto(url);
+    const { page, requests, errors } = await openConsole(url, (cleanup) => cleanups.push(cleanup));
 
     const client = await RemotingClient.connect(port, '127.0.0.1');
     cleanups.push(() => client.close());

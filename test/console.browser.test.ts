@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { KvConfigStore, RouteRegistry } from '../src/index.js';
 import { createHttpServer, type HttpServerOptions, type NamesrvHttpServer } from '../src/http/index.js';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, openConsole as openBrowserConsole } from './helpers/browser.js';
 import { FakeClock, defaultBroker, registration, slaveBroker, unregistration, type BrokerInfo } from './helpers/registry.js';
 
 const ARTIFACTS = new URL('../.ci/artifacts/', import.meta.url);
@@ -32,25 +32,8 @@ async function serve(registry: RouteRegistry, options: HttpServerOptions): Promi
 }
 
 /** Opens the console, recording every request and every page error. */
-async function openConsole(url: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
-  const browser = await launchBrowser();
-  cleanups.push(browser.close);
-  const page = await browser.context.newPage();
-  const requests: string[] = [];
-  const errors: string[] = [];
-  browser.context.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    // Chromium logs every 4xx answer ("Failed to load resource"): a route that just vanished is a 404
-    // the page expects. Script errors are what count.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('dialog', (d) => {
-    errors.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.goto(url);
-  return { page, requests, errors };
+function openConsole(url: string): ReturnType<typeof openBrowserConsole> {
+  return openBrowserConsole(url, (cleanup) => cleanups.push(cleanup));
 }
 
 function brokerRow(page: Page, addr: string) {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Where `.ci/run` installs Chromium (Debian's package). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,4 +34,31 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens the console at `url` in a fresh browser (its `close` handed to
+ * `defer`), recording every request the page makes and every page error.
+ */
+export async function openConsole(
+  url: string, defer: (cleanup: () => Promise<void>) => void,
+): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const browser = await launchBrowser();
+  defer(browser.close);
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  browser.context.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    // Chromium logs every 4xx answer ("Failed to load resource"): a route that just vanished is a 404
+    // the page expects. Script errors are what count.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(url);
+  return { page, requests, errors };
 }
