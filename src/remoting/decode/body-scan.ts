@@ -83,7 +83,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
   const n = b.length;
   let i = bsSkipWs(b, 0);
   if (b[i] !== 0x7b) return null;
-  if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+  if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
   let seenFilter = false;
   let seenWrapper = false;
   if (b[i] === 0x7d) i++;
@@ -96,7 +96,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
       const ke = i - 1;
       if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
       if (b[i] !== 0x3a) return null;
-      if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+      if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
       if (bsIs(b, ks, ke, 'filterServerList')) {
         if (seenFilter) return null;
         seenFilter = true;
@@ -114,7 +114,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
         } else {
           if (b[i] !== 0x7b) return null;
           // The wrapper: dataVersion, topicConfigTable, anything else skipped.
-          if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+          if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
           let seenVersion = false;
           let seenTable = false;
           if (b[i] === 0x7d) i++;
@@ -127,7 +127,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
               const we = i - 1;
               if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
               if (b[i] !== 0x3a) return null;
-              if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+              if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
               if (bsIs(b, ws, we, 'dataVersion')) {
                 if (seenVersion) return null;
                 seenVersion = true;
@@ -151,7 +151,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
                   i += 4;
                 } else {
                   if (b[i] !== 0x7b) return null;
-                  if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                  if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                   if (b[i] === 0x7d) i++;
                   else {
                     // The table: one record per topic.
@@ -170,7 +170,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
                       if ((keyFlags & 1) !== 0 && !bsValidJson(b, ts - 1, te + 1)) return null;
                       if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                       if (b[i] !== 0x3a) return null;
-                      if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                      if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                       const rec = p;
                       ints[rec + 1] = (keyFlags & 1) !== 0 ? 2 : (keyFlags & 2) !== 0 ? 1 : 0;
                       ints[rec + 2] = (keyFlags & 1) !== 0 ? ts - 1 : ts;
@@ -208,7 +208,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
                         p = rec + 5;
                         let count = 0;
                         let seenFields = 0;
-                        if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                        if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                         if (b[i] === 0x7d) i++;
                         else {
                           for (;;) {
@@ -241,7 +241,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
                             memo[3 * count + 2] = id;
                             if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                             if (b[i] !== 0x3a) return null;
-                            if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                            if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                             ints[p] = id;
                             const c = b[i] as number;
                             if (c === 0x22) {
@@ -315,7 +315,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
                             count++;
                             if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                             if (b[i] === 0x2c) {
-                              if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                              if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                               continue;
                             }
                             if (b[i] !== 0x7d) return null;
@@ -342,7 +342,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
                       }
                       if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
                       if (b[i] === 0x2c) {
-                        if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                        if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                         continue;
                       }
                       if (b[i] !== 0x7d) return null;
@@ -358,7 +358,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
               }
               if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
               if (b[i] === 0x2c) {
-                if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+                if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
                 continue;
               }
               if (b[i] !== 0x7d) return null;
@@ -374,7 +374,7 @@ export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null =
       }
       if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
       if (b[i] === 0x2c) {
-        if ((b[++i] as number) <= 0x20) if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
+        if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
         continue;
       }
       if (b[i] !== 0x7d) return null;
