@@ -3,7 +3,7 @@
  * survive, their queues and filter servers) and when the hook applies.
  */
 import { describe, expect, it } from 'vitest';
-import { filterRouteByZone, shouldFilterByZone, zoneToFilterBy } from '../src/core/zone-route.js';
+import { filterRouteByZone, zoneToFilterBy } from '../src/core/zone-route.js';
 import type { BrokerData, QueueData, TopicRouteData } from '../src/core/types.js';
 
 function group(brokerName: string, zoneName: string | undefined, addrs: Record<string, string>): BrokerData {
@@ -99,22 +99,22 @@ describe('filterRouteByZone', () => {
   });
 });
 
-describe('shouldFilterByZone', () => {
+describe('zoneToFilterBy: whether a request is filtered', () => {
   it('reads __ZONE_MODE with Boolean.parseBoolean and requires a non-blank __ZONE_NAME', () => {
     expect(zoneToFilterBy({ topic: 't', __ZONE_MODE: 'true', __ZONE_NAME: 'zone-a' })).toBe('zone-a');
     expect(zoneToFilterBy({ __ZONE_MODE: 'TRUE', __ZONE_NAME: ' zone-a' })).toBe(' zone-a');
-    expect(shouldFilterByZone(new Map([['__ZONE_MODE', 'True'], ['__ZONE_NAME', 'z']]))).toBe(true);
+    expect(zoneToFilterBy(new Map([['__ZONE_MODE', 'True'], ['__ZONE_NAME', 'z']]))).not.toBeNull();
     for (const mode of ['false', 'yes', '1', ' true', '']) {
-      expect(shouldFilterByZone({ __ZONE_MODE: mode, __ZONE_NAME: 'zone-a' })).toBe(false);
+      expect(zoneToFilterBy({ __ZONE_MODE: mode, __ZONE_NAME: 'zone-a' })).toBeNull();
     }
-    expect(shouldFilterByZone({ __ZONE_NAME: 'zone-a' })).toBe(false);
-    expect(shouldFilterByZone({ __ZONE_MODE: 'true' })).toBe(false);
-    expect(shouldFilterByZone({ __ZONE_MODE: 'true', __ZONE_NAME: ' \t' })).toBe(false);
-    expect(shouldFilterByZone(undefined)).toBe(false);
+    expect(zoneToFilterBy({ __ZONE_NAME: 'zone-a' })).toBeNull();
+    expect(zoneToFilterBy({ __ZONE_MODE: 'true' })).toBeNull();
+    expect(zoneToFilterBy({ __ZONE_MODE: 'true', __ZONE_NAME: ' \t' })).toBeNull();
+    expect(zoneToFilterBy(undefined)).toBeNull();
   });
 
   it('does not read inherited keys', () => {
     const fields = Object.create({ __ZONE_MODE: 'true', __ZONE_NAME: 'zone-a' }) as Record<string, string>;
-    expect(shouldFilterByZone(fields)).toBe(false);
+    expect(zoneToFilterBy(fields)).toBeNull();
   });
 });

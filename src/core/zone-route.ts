@@ -38,13 +38,6 @@ export function zoneToFilterBy(
   return zone === undefined || isBlank(zone) ? null : zone;
 }
 
-/** True when a route request's answer must go through {@link filterRouteByZone}. */
-export function shouldFilterByZone(
-  extFields: Readonly<Record<string, string>> | ReadonlyMap<string, string> | null | undefined,
-): boolean {
-  return zoneToFilterBy(extFields) !== null;
-}
-
 /**
  * `route` restricted to `zoneName`, as `ZoneRouteRPCHook.filterByZoneName`:
  * - a broker group is kept when it has no master (id 0) or its `zoneName`
