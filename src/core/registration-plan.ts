@@ -88,6 +88,9 @@ export function planRegistration(
   if (appliesTopics) {
     if (mode === 'dropped') {
       if (group?.dropped) changes = planDropped(table, group.dropped);
+    } else if (isAppliedUnchanged(table, group, wipeWrite)) {
+      // Every entry would compare equal (and was validated when it was applied): nothing to walk.
+      tableSize = (table as ReadonlyMap<string, unknown>).size;
     } else {
       const planned = planTable(table, group?.topics, mode === 'missing', wipeWrite);
       changes = planned.changes;
@@ -112,6 +115,18 @@ function tableMode(
   const last = group?.lastApplied;
   if (last == null || last.addr !== r.brokerAddr || !dataVersionEquals(last.version, r.dataVersion)) return 'missing';
   return table instanceof Map && table.size <= last.count ? 'dropped' : 'missing';
+}
+
+/**
+ * Whether `table` is the sealed table the group's last whole walk applied,
+ * with the same write permission, and nothing changed the group's queues
+ * since: then the group holds exactly what the table says. A broker re-sends
+ * an unchanged table with a new data version; a decode pool hands such a
+ * table back as the same sealed instance.
+ */
+function isAppliedUnchanged(table: UncheckedTopicTable, group: BrokerGroup | undefined, wipeWrite: boolean): boolean {
+  const last = group?.lastApplied;
+  return last != null && last.sealedTable === table && last.wipeWrite === wipeWrite && last.topicsVersion === group?.topicsVersion;
 }
 
 /**

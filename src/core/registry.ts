@@ -25,7 +25,7 @@ import { addrsRecord, buildRoute, type RouteSources } from './route-builder.js';
 import { MASTER_ID, hasNoMaster, type BrokerGroup, type LiveBroker } from './tables.js';
 import { deleteTopicIn, registerTopicIn, setPermOf, type TopicTables } from './topic-admin.js';
 import { TopicQueueTable } from './topic-queue-table.js';
-import { tableHas } from './topic-table.js';
+import { isSealedTopicTable, tableHas } from './topic-table.js';
 import { FLAG_UNIT, FLAG_UNIT_SUB, PERM_READ, PERM_WRITE } from './topic-config.js';
 import type {
   BrokerMemberGroup, BrokerUnregisterReason, ClusterInfo, DataVersion, LiveBrokerInfo, QueueData, RegisterBrokerRequest,
@@ -241,6 +241,10 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
         addr: r.brokerAddr,
         version: r.dataVersion ?? freshDataVersion(now),
         count: plan.tableSize >= 0 ? plan.tableSize : (g.lastApplied?.count ?? 0),
+        // Only a whole walk (or its skip) leaves the group holding exactly the table.
+        sealedTable: plan.mode === 'all' && table !== null && isSealedTopicTable(table) ? table : null,
+        wipeWrite: plan.wipeWrite,
+        topicsVersion: g.topicsVersion,
       };
     }
 

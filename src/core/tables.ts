@@ -7,6 +7,7 @@
  * @module
  */
 import type { ExpiryNode } from './expiry.js';
+import type { UncheckedTopicTable } from './topic-table.js';
 import { SharedRoutes } from './shared-routes.js';
 import type { BrokerData, DataVersion, QueueData, TopicRouteData } from './types.js';
 
@@ -22,6 +23,12 @@ export interface LastApplied {
    * this is taken to be the same table again, so only dropped topics are read.
    */
   readonly count: number;
+  /** The table itself when it was sealed (it cannot have changed since), else null. */
+  readonly sealedTable: UncheckedTopicTable | null;
+  /** Whether write permission was wiped from its queues (an acting master). */
+  readonly wipeWrite: boolean;
+  /** The group's {@link BrokerGroup.topicsVersion} right after it was applied. */
+  readonly topicsVersion: number;
 }
 
 /** A broker group (one broker name): RocketMQ's `BrokerData`, plus indexes. */
@@ -35,6 +42,8 @@ export interface BrokerGroup {
   enableActingMaster: boolean;
   /** Every topic this group holds queues of, with them: the per-broker view of topicQueueTable. */
   readonly topics: Map<string, QueueData>;
+  /** Counts changes to {@link topics}: equal counts mean the same queues. */
+  topicsVersion: number;
   /** Topics the name server removed from this group since the last table was applied. */
   dropped: Set<string> | null;
   lastApplied: LastApplied | null;
@@ -85,6 +94,7 @@ export function newGroup(clusterName: string, brokerName: string): BrokerGroup {
     zoneName: null,
     enableActingMaster: false,
     topics: new Map(),
+    topicsVersion: 0,
     dropped: null,
     lastApplied: null,
     snapshot: null,

@@ -57,6 +57,7 @@ export class TopicQueueTable {
       entry.queueDatas = withQueueData(entry.queueDatas, qd);
     }
     g.topics.set(topic, qd);
+    g.topicsVersion++;
     g.dropped?.delete(topic);
     this.invalidate(cs, topic, entry);
   }
@@ -64,6 +65,7 @@ export class TopicQueueTable {
   /** Removes `g`'s queues of `topic` (remembering it as dropped when asked); the topic goes when no group is left. */
   remove(cs: ChangeSet, g: BrokerGroup, topic: string, recordDropped: boolean): void {
     if (!g.topics.delete(topic)) return;
+    g.topicsVersion++;
     if (recordDropped) (g.dropped ??= new Set()).add(topic);
     const entry = this.entries.get(topic);
     if (entry === undefined) return;
