@@ -5,6 +5,7 @@ import { MQVersion } from '../src/remoting/codes.js';
 import { decodeRegisterBrokerBody, encodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js';
 import type { TopicConfig } from '../src/core/types.js';
 import { DecodePool } from '../src/remoting/decode/decode-pool.js';
+import { isSealedTopicTable } from '../src/core/topic-table.js';
 
 // A broker re-sends its unchanged topic table every 30 s, usually with a new
 // data version. The pool hands the key's (connection's) last table back
@@ -112,6 +113,32 @@ describe('an unchanged topic table re-sent on one connection', () => {
     const bodies = [body(topics, 1), body(topics, 2), body(changed, 3), body(topics, 4), body(topics, 5)];
     const results = await Promise.all(bodies.map((b) => p.decode(b, { ...PLAIN, key })));
     for (let k = 0; k < bodies.length; k++) await expectDecoderValues(results[k]!, bodies[k]!, PLAIN);
+  });
+
+  it('hands a keyed table out sealed: it refuses changes, so the registry may trust it unchanged', async () => {
+    const p = pool();
+    const got = await p.decode(body(table(300), 1), { ...PLAIN, key: {} });
+    const map = got.topicConfigSerializeWrapper.topicConfigTable;
+    expect(isSealedTopicTable(map)).toBe(true);
+    expect(() => map.set('other', map.get('topic-0') as TopicConfig)).toThrow(TypeError);
+    expect(() => map.delete('topic-0')).toThrow(TypeError);
+    expect(() => map.clear()).toThrow(TypeError);
+    expect(map.size).toBe(300);
+    // Without a key there is nothing to recognize later: the caller's Map stays an ordinary one.
+    const unkeyed = await p.decode(body(table(300), 1), PLAIN);
+    expect(isSealedTopicTable(unkeyed.topicConfigSerializeWrapper.topicConfigTable)).toBe(false);
+  });
+
+  it('reads a body in shared memory where it is, plain or compressed', async () => {
+    const p = pool();
+    for (const compressed of [false, true]) {
+      const plain = body(table(400), 5, compressed);
+      const shared = Buffer.from(new SharedArrayBuffer(plain.length + 100), 50, plain.length);
+      plain.copy(shared);
+      const options = { ...PLAIN, compressed };
+      await expectDecoderValues(await p.decode(shared, { ...options, key: {} }), plain, options);
+    }
+    expect(p.stats.worker).toBe(2);
   });
 
   it('lets a key whose connection is gone be collected', async () => {

@@ -13,6 +13,7 @@ import { decodeFrame } from '../src/remoting/codec/index.js';
 import { decodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js';
 import { RequestCode, ResponseCode } from '../src/remoting/index.js';
 import { Connection, PendingRequests, SpareBuffers, type ConnectionContext } from '../src/remoting/connection.js';
+import { FrameMemory } from '../src/remoting/frame-memory.js';
 import { MemoryBudget } from '../src/remoting/memory-budget.js';
 import type { RequestContext } from '../src/remoting/request-context.js';
 import { RouteReplyCache } from '../src/remoting/route-reply-cache.js';
@@ -78,6 +79,7 @@ function context(registry: RouteRegistry): ConnectionContext {
     checkAccess: null,
     events: new EventEmitter(),
     pending: new PendingRequests(),
+    frameMemory: new FrameMemory(1 << 20),
     spares: new SpareBuffers(),
   };
 }

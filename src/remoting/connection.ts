@@ -25,6 +25,7 @@ import { FLAG_ONEWAY, FLAG_RESPONSE, RequestCode, ResponseCode } from './codes.j
 import type { RemotingCommand } from './command.js';
 import { dispatch } from './dispatch.js';
 import type { RemotingServerEvents } from './events.js';
+import type { FrameMemory } from './frame-memory.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { fail, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
@@ -58,6 +59,8 @@ export interface ConnectionContext {
   readonly events: EventEmitter<RemotingServerEvents>;
   readonly pending: PendingRequests;
   readonly spares: SpareBuffers;
+  /** Memory of large frames, lent to each until its request is answered. */
+  readonly frameMemory: FrameMemory;
 }
 
 /**
@@ -170,7 +173,8 @@ export class Connection implements Peer {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.#ctx = ctx;
     this.#decoder = new CommandDecoder(
-      ctx.limits, (request) => this.#onRequest(request), (frameBytes) => this.#admitFrame(frameBytes));
+      ctx.limits, (request) => this.#onRequest(request), (frameBytes) => this.#admitFrame(frameBytes),
+      (frameBytes) => ctx.frameMemory.take(frameBytes));
     if (ctx.idleTimeoutMillis > 0) {
       socket.setTimeout(ctx.idleTimeoutMillis);
       // RocketMQ's IdleStateHandler: no read and no write for the period closes the channel.
@@ -327,7 +331,7 @@ export class Connection implements Peer {
     this.#headReserved = 0;
     // We never send requests, so a response is a confused peer; RocketMQ drops unmatched ones too.
     if ((request.flag & FLAG_RESPONSE) !== 0) {
-      if (reserved > 0) this.#ctx.budget.release(reserved);
+      this.#release(request, reserved);
       return;
     }
     const ctx = this.#ctx;
@@ -376,9 +380,18 @@ export class Connection implements Peer {
       else this.#gather(request, reply);
     }
     this.#inFlight--;
-    if (reserved > 0) ctx.budget.release(reserved);
+    this.#release(request, reserved);
     // An asynchronous answer (never inside a read) frees the slot the decoder waits for.
     if (this.#stalledOn === 'inFlight' && !this.#batching) this.#unstall();
+  }
+
+  /**
+   * The request is done with: its frame's reservation goes back to the budget,
+   * and the memory it was assembled in (if lent) to the next large frame.
+   */
+  #release(request: RemotingCommand, reserved: number): void {
+    if (reserved > 0) this.#ctx.budget.release(reserved);
+    if (request.body !== null) this.#ctx.frameMemory.giveBack(request.body);
   }
 
   /** Keeps an answer produced during a read: the first one apart, the others (and then the first) in #batch. */

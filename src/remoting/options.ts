@@ -115,6 +115,7 @@ export interface RemotingServerOptions {
    * Decodes REGISTER_BROKER bodies, e.g. `(body, o) => pool.decode(body, o)`
    * with a `DecodePool` to take large bodies off the event loop. It checks
    * `options.bodyCrc32` (see `RegisterBodyDecoder`): pass the options on.
+   * The body is valid until the returned promise settles.
    * @default decodeRegisterBrokerBody on the event loop
    */
   readonly decodeRegisterBody?: RegisterBodyDecoder;

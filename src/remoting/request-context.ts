@@ -17,7 +17,9 @@ import type { RouteReplyCache } from './route-reply-cache.js';
  * non-zero `options.bodyCrc32` must be checked: a body whose checksum differs
  * is refused with `new BodyDecodeError('crc32 not match')` (answered with
  * RocketMQ's SYSTEM_ERROR "crc32 not match"); the server does not check it
- * again. `decodeRegisterBrokerBody` and `DecodePool.decode` do.
+ * again. `decodeRegisterBrokerBody` and `DecodePool.decode` do. The body is
+ * valid until the returned promise settles: a large frame's memory then
+ * serves the next one, so copy what must outlive the call.
  * @throws (rejects with) `BodyDecodeError` when the body cannot be decoded.
  */
 export type RegisterBodyDecoder = (body: Buffer | null, options: DecodeRegisterBrokerBodyOptions) => Promise<RegisterBrokerBody>;

@@ -15,6 +15,7 @@ import type { AccessControl } from './access/access-control.js';
 import { BrokerNotifier } from './broker-notifier.js';
 import { RequestCode, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
+import { FrameMemory } from './frame-memory.js';
 import { Connection, PendingRequests, SpareBuffers, type AccessCheck, type ConnectionContext } from './connection.js';
 import type { RemotingServerEvents } from './events.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
@@ -106,6 +107,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       events: this,
       pending: new PendingRequests(),
       spares: new SpareBuffers(),
+      // Idle memory kept for large frames counts as little as the headroom small requests keep.
+      frameMemory: new FrameMemory(Math.floor(o.memoryBudgetBytes / 16)),
     };
     o.metrics?.attach(registry);
     o.metrics?.nameRequestCodes(new Map(Object.entries(RequestCode).map(([name, code]) => [code, name])));

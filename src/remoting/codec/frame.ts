@@ -91,6 +91,9 @@ export function decodeFrameWithShape(buf: Buffer, start: number, end: number, sh
  */
 export type FrameGate = (frameBytes: number) => boolean;
 
+/** Memory for one frame of `frameBytes` (length field included), whose every byte the decoder then writes. */
+export type FrameAllocator = (frameBytes: number) => Buffer;
+
 /**
  * Splits a byte stream into frames, whatever way reads cut or coalesce
  * them. Complete frames inside one read are handed out as views without
@@ -103,6 +106,7 @@ export class FrameDecoder {
   readonly #maxFrameBytes: number;
   readonly #onFrame: (buf: Buffer, start: number, end: number) => void;
   readonly #gate: FrameGate | null;
+  readonly #allocate: FrameAllocator;
   /** Bytes of an incomplete frame, in arrival order. */
   #pending: Buffer[] = [];
   #pendingBytes = 0;
@@ -120,13 +124,19 @@ export class FrameDecoder {
   /**
    * @param maxFrameBytes - largest accepted frame, its length field included (Netty's `maxFrameLength`).
    * @param onFrame - receives each frame, without its length field, as `buf[start, end)` (no slice is
-   *   made per frame). The decoder never reuses or writes `buf`, so views of it may be kept.
+   *   made per frame). The decoder never reuses or writes `buf`, so views of it may be kept (a buffer from
+   *   `allocate` for as long as its owner says).
    * @param gate - admits each frame before it is buffered; none admits every frame.
+   * @param allocate - memory for a large frame spanning reads, assembled in place.
    */
-  constructor(maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void, gate: FrameGate | null = null) {
+  constructor(
+    maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void, gate: FrameGate | null = null,
+    allocate: FrameAllocator = (frameBytes) => Buffer.allocUnsafeSlow(frameBytes),
+  ) {
     this.#maxFrameBytes = maxFrameBytes;
     this.#onFrame = onFrame;
     this.#gate = gate;
+    this.#allocate = allocate;
   }
 
   /** Bytes received but not yet handed out. */
@@ -220,7 +230,7 @@ export class FrameDecoder {
       if (end - offset < frameBytes) {
         if (frameBytes >= FrameDecoder.ASSEMBLE_BYTES) {
           // Admitted, so its memory is accounted for: hold it once, in a buffer of its size.
-          const assembly = Buffer.allocUnsafeSlow(frameBytes);
+          const assembly = this.#allocate(frameBytes);
           this.#filled = buf.copy(assembly, 0, offset, end);
           this.#assembly = assembly;
           return;
@@ -282,10 +292,11 @@ export class CommandDecoder {
    */
   constructor(
     limits: FrameLimits, onCommand: (command: RemotingCommand, frameBytes: number) => void, gate: FrameGate | null = null,
+    allocate?: FrameAllocator,
   ) {
     this.#limits = limits;
     this.#onCommand = onCommand;
-    this.#frames = new FrameDecoder(limits.maxFrameBytes, (buf, start, end) => this.#decode(buf, start, end), gate);
+    this.#frames = new FrameDecoder(limits.maxFrameBytes, (buf, start, end) => this.#decode(buf, start, end), gate, allocate);
   }
 
   /** Bytes received but not yet decoded. */

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
+import { sealTopicTable } from '../../core/topic-table.js';
 import { scanPlainRegisterBody } from './body-scan.js';
 import {
   UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, unpackWithTable, type MappedRegisterBrokerBody,
@@ -112,8 +113,8 @@ interface Job {
   readonly thread: Thread;
   /** The rebuild of the parts the worker posted so far, if any. */
   stream: UnpackStream | null;
-  /** The memory the worker reads the body from. */
-  readonly shared: SharedArrayBuffer;
+  /** The pool's memory the worker reads a copy of the body from; null when it reads the caller's shared memory. */
+  readonly shared: SharedArrayBuffer | null;
   /** The key's table when the job was sent: a `same` answer returns it. */
   readonly expected: KeyTable | null;
 }
@@ -211,7 +212,11 @@ export class DecodePool {
   /**
    * Decodes a REGISTER_BROKER body: the values of
    * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
-   * in body order.
+   * in body order. With a `key`, the table comes back sealed (read-only: the
+   * next body of the key with the same table bytes gets the same instance
+   * back, and the registry then skips comparing its entries). A body in shared memory (a remoting server's large
+   * frames) is read where it is, so it must not change until the returned
+   * promise settles; any other body is copied.
    * @throws `BodyDecodeError` when the body cannot be decoded (or its `bodyCrc32` differs).
    * @throws {@link DecodeQueueFullError} when the queue has no room for it.
    */
@@ -247,10 +252,17 @@ export class DecodePool {
     }
     const thread = this.#pickThread();
     const id = this.#nextId++;
-    // A copy the worker reads (the body's memory belongs to the frame decoder), in memory reused once the worker answered.
-    const shared = this.#takeSpare(body.length);
-    const bytes = new Uint8Array(shared, 0, body.length);
-    bytes.set(body);
+    // Shared memory (a remoting server's large frames) is read where it is; any other body is copied to
+    // memory of the pool's own, reused once the worker answered.
+    let shared: SharedArrayBuffer | null = null;
+    let bytes: Uint8Array;
+    if (body.buffer instanceof SharedArrayBuffer) {
+      bytes = new Uint8Array(body.buffer, body.byteOffset, body.length);
+    } else {
+      shared = this.#takeSpare(body.length);
+      bytes = new Uint8Array(shared, 0, body.length);
+      bytes.set(body);
+    }
     const key = options.key;
     const expected = key === undefined ? null : this.#tables.get(key) ?? null;
     return new Promise((resolve, reject) => {
@@ -303,7 +315,7 @@ export class DecodePool {
     this.#queuedBytes -= job.body.length;
     if (--job.thread.inFlight === 0) job.thread.worker.unref();
     // The worker answered (or is gone): it reads the body's memory no more.
-    if (this.#spareBytes + job.shared.byteLength <= MAX_SPARE_BYTES) {
+    if (job.shared !== null && this.#spareBytes + job.shared.byteLength <= MAX_SPARE_BYTES) {
       this.#spare.push(job.shared);
       this.#spareBytes += job.shared.byteLength;
     }
@@ -348,8 +360,11 @@ export class DecodePool {
       const { key } = job.options;
       const { digest } = answer;
       rebuilt.then((result) => {
-        // The key's table now: a later body with the same table bytes gets this Map back.
-        if (key !== undefined && digest !== null) this.#tables.set(key, { digest, table: result.topicConfigSerializeWrapper.topicConfigTable });
+        // The key's table now: a later body with the same table bytes gets this Map back, sealed so that the
+        // registry may recognize it (and skip comparing its entries).
+        if (key !== undefined && digest !== null) {
+          this.#tables.set(key, { digest, table: sealTopicTable(result.topicConfigSerializeWrapper.topicConfigTable) });
+        }
         job.resolve(result);
       }, job.reject);
     } else if (answer.kind === 'error') {
