@@ -56,43 +56,63 @@ async function oneInFlight({ port, frames: all, connections, total }) {
 /**
  * R4: `registrars` sockets re-register back to back (alternating prebuilt
  * bodies, so each carries a new data version) while one socket sends a route
- * request every 2 ms; resolves route latencies (ms) and registrations/s.
+ * request every 2 ms. The probe starts with the registrars; the window opens
+ * once every registrar's first registration (its broker's whole table, new
+ * to the server) was answered, and lasts `durationMillis`. Resolves route
+ * latencies (ms) in the window and over the whole run, and registrations/s
+ * in the window.
  */
 async function routesUnderRegistration({ port, routeFrames, registerFrames, registrars, durationMillis }) {
   const probe = await connect(port);
   const sockets = await Promise.all(Array.from({ length: registrars }, () => connect(port)));
   const latencies = [];
+  const allLatencies = [];
   let registrations = 0;
+  let firstAnswers = 0;
+  let windowStart = Infinity;
+  let opened;
+  const windowOpened = new Promise((resolve) => {
+    opened = resolve;
+  });
   let stopped = false;
   const sentAt = [];
   frames(probe, () => {
-    latencies.push(performance.now() - sentAt.shift());
+    const sent = sentAt.shift();
+    const latency = performance.now() - sent;
+    allLatencies.push(latency);
+    if (sent >= windowStart) latencies.push(latency);
   });
   sockets.forEach((socket, k) => {
     const mine = registerFrames[k];
     let next = 0;
+    let answered = 0;
     frames(socket, () => {
       registrations++;
+      if (++answered === 1 && ++firstAnswers === registrars) {
+        windowStart = performance.now();
+        registrations = 0;
+        opened();
+      }
       if (!stopped) socket.write(mine[next++ % mine.length]);
     });
     socket.write(mine[next++ % mine.length]);
   });
-  const start = performance.now();
   let r = 0;
   const timer = setInterval(() => {
     sentAt.push(performance.now());
     probe.write(routeFrames[r++ % routeFrames.length]);
   }, 2);
+  await windowOpened;
   await new Promise((resolve) => setTimeout(resolve, durationMillis));
   stopped = true;
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = (performance.now() - windowStart) / 1000;
   const counted = registrations;
   clearInterval(timer);
   // Let the last answers come, so the server is idle for the next round.
   await new Promise((resolve) => setTimeout(resolve, 300));
   probe.destroy();
   for (const s of sockets) s.destroy();
-  return { latencies, registrationsPerSecond: counted / seconds };
+  return { latencies, allLatencies, registrationsPerSecond: counted / seconds };
 }
 
 const job = workerData;
