@@ -214,9 +214,10 @@ export class DecodePool {
    * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
    * in body order. With a `key`, the table comes back sealed (read-only: the
    * next body of the key with the same table bytes gets the same instance
-   * back, and the registry then skips comparing its entries). A body in shared memory (a remoting server's large
-   * frames) is read where it is, so it must not change until the returned
-   * promise settles; any other body is copied.
+   * back, and the registry then skips comparing its entries). A body in
+   * shared memory (a remoting server's large frames) is read where it is, so
+   * it must not change until the returned promise settles; any other body is
+   * copied.
    * @throws `BodyDecodeError` when the body cannot be decoded (or its `bodyCrc32` differs).
    * @throws {@link DecodeQueueFullError} when the queue has no room for it.
    */
