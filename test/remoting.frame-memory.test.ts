@@ -19,6 +19,8 @@ describe('FrameMemory', () => {
     const first = memory.take(300_000);
     expect(first.length).toBe(300_000);
     expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // The budget counts the frame's length: its memory is at most an eighth more.
+    expect(first.buffer.byteLength).toBeLessThanOrEqual(300_000 * 1.125);
     memory.giveBack(first.subarray(1000, 2000));
     expect(memory.keptBytes).toBe(first.buffer.byteLength);
     const second = memory.take(290_000);
@@ -47,6 +49,15 @@ describe('FrameMemory', () => {
     for (const f of frames) memory.giveBack(f);
     expect(memory.keptBytes).toBeLessThanOrEqual(1 << 20);
     expect(memory.keptBytes).toBeGreaterThan(0);
+  });
+
+  it('does not lend a small frame kept memory of more than twice its size', () => {
+    const memory = new FrameMemory(8 << 20);
+    const large = memory.take(1_000_000);
+    memory.giveBack(large);
+    const small = memory.take(100_000);
+    expect(small.buffer).not.toBe(large.buffer);
+    expect(memory.take(600_000).buffer).toBe(large.buffer);
   });
 
   it('hands out a frame larger than any kept memory as new memory', () => {

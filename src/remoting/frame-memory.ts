@@ -16,8 +16,16 @@
  * @module
  */
 
-/** Kept buffers are whole multiples of this, so frames of similar sizes reuse each other's. */
-const GRAIN_BYTES = 256 * 1024;
+/**
+ * The size of memory for a frame of `bytes`: rounded up to an eighth of its
+ * power of two, so frames of similar sizes (one broker's registrations) fit
+ * each other's memory, and a frame holds at most 1/8 more than its length
+ * (which is what the memory budget counts).
+ */
+function capacityFor(bytes: number): number {
+  const grain = 2 ** Math.max(12, Math.floor(Math.log2(Math.max(bytes, 1))) - 3);
+  return Math.ceil(bytes / grain) * grain;
+}
 
 export class FrameMemory {
   readonly #maxKeptBytes: number;
@@ -36,18 +44,24 @@ export class FrameMemory {
     return this.#keptBytes;
   }
 
-  /** A buffer of `bytes` for one frame, in shared memory: kept memory when some is large enough. */
+  /**
+   * A buffer of `bytes` for one frame, in shared memory: the smallest kept
+   * memory large enough and at most twice the size, else new memory.
+   */
   take(bytes: number): Buffer {
-    let memory: SharedArrayBuffer | undefined;
-    for (let k = this.#kept.length - 1; k >= 0; k--) {
-      const kept = this.#kept[k] as SharedArrayBuffer;
-      if (kept.byteLength < bytes) continue;
-      this.#kept.splice(k, 1);
-      this.#keptBytes -= kept.byteLength;
-      memory = kept;
-      break;
+    let best = -1;
+    for (let k = 0; k < this.#kept.length; k++) {
+      const size = (this.#kept[k] as SharedArrayBuffer).byteLength;
+      if (size >= bytes && size <= 2 * bytes && (best < 0 || size < (this.#kept[best] as SharedArrayBuffer).byteLength)) best = k;
     }
-    memory ??= new SharedArrayBuffer(Math.ceil(Math.max(bytes, 1) / GRAIN_BYTES) * GRAIN_BYTES);
+    let memory: SharedArrayBuffer;
+    if (best >= 0) {
+      memory = this.#kept[best] as SharedArrayBuffer;
+      this.#kept.splice(best, 1);
+      this.#keptBytes -= memory.byteLength;
+    } else {
+      memory = new SharedArrayBuffer(capacityFor(bytes));
+    }
     this.#lent.add(memory);
     return Buffer.from(memory, 0, bytes);
   }
