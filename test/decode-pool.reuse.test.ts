@@ -129,7 +129,7 @@ describe('an unchanged topic table re-sent on one connection', () => {
     expect(isSealedTopicTable(unkeyed.topicConfigSerializeWrapper.topicConfigTable)).toBe(false);
   });
 
-  it('reads a body in shared memory where it is, plain or compressed', async () => {
+  it('decodes a body in shared memory, at an offset, plain or compressed', async () => {
     const p = pool();
     for (const compressed of [false, true]) {
       const plain = body(table(400), 5, compressed);

@@ -91,7 +91,7 @@ describe('large frames over a connection', () => {
     expect(registry.getRouteInfoByTopic('topic-2999')?.queueDatas).toHaveLength(1);
   });
 
-  it('gives a decode pool the body in place: tables decode right, and an unchanged one is reused', async () => {
+  it('hands a decode pool bodies assembled in frame memory: tables decode right, and an unchanged one is reused', async () => {
     const pool = new DecodePool({ size: 1 });
     net.defer(() => pool.close());
     const { registry, client } = await net.harness({
