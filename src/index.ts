@@ -8,7 +8,8 @@
  */
 export { RouteRegistry, dataVersionEquals, MASTER_ID, PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './core/registry.js';
 export { ROUTE_REGISTRY_DEFAULTS } from './core/options.js';
-export { TOPIC_CONFIG_DEFAULTS } from './core/topic-config.js';
+export { TOPIC_CONFIG_DEFAULTS, PERM_PRIORITY, PERM_INHERIT } from './core/topic-config.js';
+export { sealTopicTable } from './core/topic-table.js';
 export type { RouteRegistryOptions, ResolvedRouteRegistryOptions } from './core/options.js';
 export { RUNTIME_OPTION_KEYS } from './core/options.js';
 export type { RouteRegistryOptionsPatch } from './core/options.js';

@@ -338,7 +338,7 @@ describe('bad input', () => {
     ['topicConfigWrapper.topicConfigTable', (r) => { (r.topicConfigWrapper as Record<string, unknown>).topicConfigTable = new Set(['A']); }],
     ['topicConfigWrapper.dataVersion', (r) => { (r.topicConfigWrapper as Record<string, unknown>).dataVersion = undefined; }],
     ['topicConfigWrapper.dataVersion.counter', (r) => { (r.topicConfigWrapper as Record<string, { counter: unknown }>).dataVersion!.counter = 'x'; }],
-    ['topicConfigWrapper.topicConfigTable["A"].perm', (r) => { tableOf(r).A!.perm = 8; }],
+    ['topicConfigWrapper.topicConfigTable["A"].perm', (r) => { tableOf(r).A!.perm = 16; }],
     ['topicConfigWrapper.topicConfigTable["A"].readQueueNums', (r) => { tableOf(r).A!.readQueueNums = -1; }],
     ['topicConfigWrapper.topicConfigTable["A"].writeQueueNums', (r) => { tableOf(r).A!.writeQueueNums = 2.5; }],
     ['topicConfigWrapper.topicConfigTable["A"].topicName', (r) => { tableOf(r).A!.topicName = undefined; }],
@@ -373,7 +373,7 @@ describe('bad input', () => {
     const table = new Map([['A', topicConfig('A')], ['B', topicConfig('B', 2)]]);
     registry.registerBroker({ ...valid(), topicConfigWrapper: { topicConfigTable: table, dataVersion: { timestamp: 1, counter: 1 } } });
     expect(registry.getRouteInfoByTopic('B')!.queueDatas[0]!.readQueueNums).toBe(2);
-    table.set('C', { ...topicConfig('C'), perm: 12 });
+    table.set('C', { ...topicConfig('C'), perm: 16 });
     expect(() => registry.registerBroker({ ...valid(), topicConfigWrapper: { topicConfigTable: table, dataVersion: { timestamp: 1, counter: 2 } } }))
       .toThrow(expect.objectContaining({ field: 'topicConfigWrapper.topicConfigTable["C"].perm' }));
     // Counts beyond the fast path's range are still valid.
@@ -397,7 +397,7 @@ describe('bad input', () => {
     expect(() => registry.registerBroker(null as unknown as RegisterBrokerRequest)).toThrow(InvalidRequestError);
     expect(() => registry.unregisterBroker({ clusterName: 'c', brokerAddr: 'a', brokerName: 'b', brokerId: -2 })).toThrow(InvalidRequestError);
     expect(() => registry.unregisterBrokers([unregistration(defaultBroker()), { brokerId: 0 } as never])).toThrow(/requests\[1\]/);
-    expect(() => registry.registerTopic('t', [{ brokerName: 'b', perm: 9 } as never])).toThrow(InvalidRequestError);
+    expect(() => registry.registerTopic('t', [{ brokerName: 'b', perm: 17 } as never])).toThrow(InvalidRequestError);
     expect(() => registry.registerTopic('t', 'x' as never)).toThrow(InvalidRequestError);
     expect(() => registry.deleteTopic(5 as never)).toThrow(InvalidRequestError);
     expect(() => registry.getRouteInfoByTopic(undefined as never)).toThrow(InvalidRequestError);

@@ -7,6 +7,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RouteRegistry, type RegisterBrokerRequest, type TopicConfig } from '../src/index.js';
+import { sealTopicTable } from '../src/core/topic-table.js';
 
 const C = 'c';
 
@@ -50,6 +51,77 @@ describe.each([false, true])('issue 16 divergences (topic table as a %s)', (asMa
     expect(routedTo(r, 'T1')).toEqual([]);
     r.registerBroker(reg('A0', 'b0', 0, { T0: 6, T1: 6, T2: 6 }, { asMap, counter: 2 }));
     expect(routedTo(r, 'T1')).toEqual(['b0']);
+  });
+});
+
+describe.each(['Map', 'plain object', 'sealed Map'] as const)('issue 22: an equal data version, topic table as a %s', (kind) => {
+  const asMap = kind !== 'plain object';
+  const seal = (r: RegisterBrokerRequest): RegisterBrokerRequest => {
+    const w = r.topicConfigWrapper;
+    if (kind !== 'sealed Map' || w === undefined || w === null) return r;
+    return { ...r, topicConfigWrapper: { ...w, topicConfigTable: sealTopicTable(w.topicConfigTable as Map<string, TopicConfig>) } };
+  };
+  const at = (topics: Record<string, number>, counter: number) => seal(reg('A1', 'B3', 0, topics, { asMap, counter }));
+
+  it('adds a topic of a smaller table than the last one (Java: [T0, T2, T5], WIPE_WRITE_PERM counts 3)', () => {
+    const r = new RouteRegistry();
+    r.registerBroker(at({ T5: 6, T0: 6 }, 4));
+    r.registerBroker(at({ T2: 6 }, 4));
+    expect(r.getAllTopicList().sort()).toEqual(['T0', 'T2', 'T5']);
+    expect(routedTo(r, 'T2')).toEqual(['B3']);
+    expect(r.wipeWritePermOfBroker('B3')).toBe(3);
+  });
+
+  it('restores a deleted topic after a newer version registered another table', () => {
+    const r = new RouteRegistry();
+    r.registerBroker(at({ T0: 6, T1: 6 }, 1));
+    r.deleteTopic('T0');
+    r.registerBroker(at({ T1: 6, T2: 6 }, 2));
+    r.registerBroker(at({ T0: 6, T1: 6 }, 2));
+    expect(routedTo(r, 'T0')).toEqual(['B3']);
+  });
+
+  it('adds missing topics but leaves the figures of held ones as they are (isTopicConfigChanged)', () => {
+    const r = new RouteRegistry();
+    r.registerBroker(at({ T0: 6, T1: 6 }, 1));
+    r.registerBroker(at({ T0: 4, T1: 6, T2: 6 }, 1));
+    expect(r.getRouteInfoByTopic('T0')?.queueDatas[0]?.perm).toBe(6);
+    expect(routedTo(r, 'T2')).toEqual(['B3']);
+  });
+});
+
+describe('issue 22: the same sealed table registered again', () => {
+  it('at an equal version restores what the name server deleted and keeps what it changed, as the walk would', () => {
+    const r = new RouteRegistry();
+    const table = sealTopicTable(new Map([['T0', topicOf('T0')], ['T1', topicOf('T1')]]));
+    const again = (counter: number) => r.registerBroker({ ...reg('A0', 'b0', 0, {}, { counter }), topicConfigWrapper: {
+      topicConfigTable: table, dataVersion: { stateVersion: 0, timestamp: 1, counter } } });
+    again(1);
+    r.deleteTopic('T0');
+    r.wipeWritePermOfBroker('b0');
+    again(1);
+    expect(r.getRouteInfoByTopic('T0')?.queueDatas[0]?.perm).toBe(6);
+    expect(r.getRouteInfoByTopic('T1')?.queueDatas[0]?.perm).toBe(4);
+    // A new version compares the figures again: T1 gets its write bit back.
+    again(2);
+    expect(r.getRouteInfoByTopic('T1')?.queueDatas[0]?.perm).toBe(6);
+  });
+});
+
+function topicOf(name: string): TopicConfig {
+  return { topicName: name, readQueueNums: 4, writeQueueNums: 4, perm: 6 };
+}
+
+describe('PERM_PRIORITY (issue 22)', () => {
+  it('a topic with perm 14 registers, routes 14, and WIPE_WRITE_PERM keeps priority and read (12)', () => {
+    const r = new RouteRegistry();
+    expect(r.registerBroker(reg('A0', 'b0', 0, { T0: 14, T1: 6 }))).not.toBeNull();
+    expect(r.getRouteInfoByTopic('T0')?.queueDatas[0]?.perm).toBe(14);
+    expect(r.wipeWritePermOfBroker('b0')).toBe(2);
+    expect(r.getRouteInfoByTopic('T0')?.queueDatas[0]?.perm).toBe(12);
+    r.registerTopic('T9', [{ brokerName: 'b0', readQueueNums: 1, writeQueueNums: 1, perm: 15, topicSysFlag: 0 }]);
+    expect(r.getRouteInfoByTopic('T9')?.queueDatas[0]?.perm).toBe(15);
+    expect(() => r.registerBroker(reg('A0', 'b0', 0, { T0: 16, T1: 6 }, { counter: 3 }))).toThrow(/from 0 to 15, got 16/);
   });
 });
 

@@ -107,14 +107,15 @@ describe('sealTopicTable', () => {
   });
 });
 
-describe('sealed tables against fresh copies of them (differential fuzz)', () => {
-  // Two registries get the same operations; one is handed each table as one
-  // sealed instance, again and again, the other a fresh Map every time (which
-  // is always compared entry by entry). They must never differ.
+describe('sealed tables against fresh copies of them, Maps against plain objects (differential fuzz)', () => {
+  // Three registries get the same operations: one is handed each table as one
+  // sealed instance, again and again; one a fresh Map every time; one a fresh
+  // plain object every time (what JSON.parse gives). Whatever the container,
+  // a registration applies what RocketMQ applies: they must never differ.
   const TOPICS = ['t0', 't1', 't2', 't3', 't4'];
   const ADDRS = ['10.0.0.1:1', '10.0.0.2:1', '10.0.0.3:1'];
   const NAMES = ['broker-a', 'broker-b'];
-  const spec = fc.record({ topic: fc.integer({ min: 0, max: TOPICS.length - 1 }), queues: fc.integer({ min: 1, max: 3 }), perm: fc.constantFrom(2, 4, 6) });
+  const spec = fc.record({ topic: fc.integer({ min: 0, max: TOPICS.length - 1 }), queues: fc.integer({ min: 1, max: 3 }), perm: fc.constantFrom(2, 4, 6, 14) });
   const variant = fc.uniqueArray(spec, { minLength: 1, maxLength: 4, selector: (t) => t.topic });
   type Op =
     | { kind: 'register'; addr: number; name: number; id: number; table: number; counter: number; acting: boolean | null }
@@ -145,12 +146,16 @@ describe('sealed tables against fresh copies of them (differential fuzz)', () =>
         const options = { supportActingMaster, deleteTopicWithBrokerRegistration };
         const trusting = new RouteRegistry(options);
         const walking = new RouteRegistry(options);
+        const objects = new RouteRegistry(options);
+        const registries = [[trusting, 'sealed'], [walking, 'map'], [objects, 'object']] as const;
         const entries = variants.map((v) => v.map((t) => [TOPICS[t.topic] as string, topicConfig(TOPICS[t.topic] as string, t.queues, t.perm)] as const));
         const sealedTables = entries.map((e) => sealTopicTable(new Map(e)));
         for (const [step, o] of ops.entries()) {
-          for (const [registry, trusts] of [[trusting, true], [walking, false]] as const) {
+          for (const [registry, kind] of registries) {
             if (o.kind === 'register') {
-              const table = trusts ? sealedTables[o.table] as Map<string, TopicConfig> : new Map(entries[o.table]);
+              const e = entries[o.table] ?? [];
+              const table = kind === 'sealed' ? sealedTables[o.table] as Map<string, TopicConfig>
+                : kind === 'map' ? new Map(e) : Object.fromEntries(e);
               registry.registerBroker({
                 clusterName: 'c1', brokerName: NAMES[o.name] as string, brokerId: o.id, brokerAddr: ADDRS[o.addr] as string,
                 enableActingMaster: o.acting, topicConfigWrapper: { topicConfigTable: table, dataVersion: { stateVersion: 0, timestamp: 1, counter: o.counter } },
@@ -165,7 +170,9 @@ describe('sealed tables against fresh copies of them (differential fuzz)', () =>
               registry.unregisterBroker({ clusterName: 'c1', brokerName: NAMES[o.name] as string, brokerId: o.id, brokerAddr: ADDRS[o.addr] as string });
             }
           }
-          if (state(trusting) !== state(walking)) throw new Error(`step ${step} (${JSON.stringify(o)}): the registries differ`);
+          const expected = state(objects);
+          if (state(trusting) !== expected) throw new Error(`step ${step} (${JSON.stringify(o)}): sealed tables differ from plain objects`);
+          if (state(walking) !== expected) throw new Error(`step ${step} (${JSON.stringify(o)}): Maps differ from plain objects`);
         }
       },
     ), { numRuns: 400 });

@@ -20,7 +20,7 @@ export class InvalidRequestError extends NamesrvError {
   declare readonly code: 'ERR_INVALID_REQUEST';
   /** Path of the offending field, e.g. `topicConfigWrapper.topicConfigTable.t1.perm`. */
   readonly field: string;
-  /** What is wrong with it, e.g. `must be an integer from 0 to 7, got 8`. */
+  /** What is wrong with it, e.g. `must be an integer from 0 to 15, got 16`. */
   readonly reason: string;
 
   constructor(field: string, reason: string, options?: { cause?: unknown }) {

@@ -7,8 +7,8 @@
  * @module
  */
 import { dataVersionEquals } from './data-version.js';
-import { MASTER_ID, type BrokerGroup, type LiveBroker } from './tables.js';
-import { tableGet, tableHas, tableHasExactlyOne, type UncheckedTopicTable } from './topic-table.js';
+import { MASTER_ID, type BrokerGroup, type LastApplied, type LiveBroker } from './tables.js';
+import { isSealedTopicTable, tableHasExactlyOne, type UncheckedTopicTable } from './topic-table.js';
 import {
   isValidTopicConfig, normalizeTopicConfig, permOf, readQueueNumsOf, sysFlagOf, writeQueueNumsOf,
 } from './topic-config.js';
@@ -18,12 +18,13 @@ import type { NormalizedRegistration } from './validate.js';
 const NO_CHANGES: readonly TopicConfig[] = Object.freeze([]);
 
 /**
- * How much of the topic table a registration reads:
- * - `all`: compare every entry (a first registration or a new data version);
- * - `missing`: add only the topics the group lacks (RocketMQ's `isTopicConfigChanged` at an equal version);
- * - `dropped`: the same table as last time, so only topics the name server dropped since can be missing.
+ * How much of the topic table a registration applies, as RocketMQ decides it
+ * per entry (`registerFirst || isTopicConfigChanged(...)`):
+ * - `all`: every entry (a first registration or a new data version);
+ * - `missing`: only the topics the group lacks (an equal data version).
+ * Whatever container the table came in, a Map or a plain object.
  */
-export type TableMode = 'all' | 'missing' | 'dropped';
+export type TableMode = 'all' | 'missing';
 
 /** What {@link planRegistration} decided. */
 export type RegistrationPlan =
@@ -38,8 +39,8 @@ export type RegistrationPlan =
     readonly wipeWrite: boolean;
     /** The entries to apply, validated. */
     readonly changes: readonly TopicConfig[];
-    /** Entries of the table when it was walked (`all`, `missing`), else -1. */
-    readonly tableSize: number;
+    /** The table was not walked: it is the sealed table the group is known to hold (see {@link isHeld}). */
+    readonly skipped: boolean;
   };
 
 /** Decides a registration against the current tables. @throws InvalidRequestError for an invalid table entry that would be applied. */
@@ -82,51 +83,57 @@ export function planRegistration(
   }
   const appliesTopics = table !== null && (isMaster || isPrimeSlave);
   const wipeWrite = isPrimeSlave && enableActingMaster;
-  const mode = tableMode(r, group, live, registerFirst, table);
+  const mode = tableMode(r, live, registerFirst);
   let changes: readonly TopicConfig[] = NO_CHANGES;
-  let tableSize = -1;
+  let skipped = false;
   if (appliesTopics) {
-    if (mode === 'dropped') {
-      if (group?.dropped) changes = planDropped(table, group.dropped);
-    } else if (isAppliedUnchanged(table, group, wipeWrite)) {
+    if (isHeld(table, group, mode, wipeWrite)) {
       // Every entry would compare equal (and was validated when it was applied): nothing to walk.
-      tableSize = (table as ReadonlyMap<string, unknown>).size;
+      skipped = true;
     } else {
-      const planned = planTable(table, group?.topics, mode === 'missing', wipeWrite);
-      changes = planned.changes;
-      tableSize = planned.size;
+      changes = planTable(table, group?.topics, mode === 'missing', wipeWrite);
     }
   }
-  return { outcome: 'apply', enableActingMaster, appliesTopics, mode, wipeWrite, changes, tableSize };
+  return { outcome: 'apply', enableActingMaster, appliesTopics, mode, wipeWrite, changes, skipped };
 }
 
 /**
- * RocketMQ walks the whole table at an equal data version and adds what the
- * group lacks. We skip the walk when the table must be the one applied last:
- * same address, same version, a `Map` no larger than that table (a size is
- * O(1) for a Map; a plain object would need a walk to count, so it gets the
- * walk). Then only topics the name server dropped since can be missing.
+ * What the group is known to hold once `plan` applied `table` (read by
+ * {@link isHeld} next time); null unless the table is sealed.
  */
-function tableMode(
-  r: NormalizedRegistration, group: BrokerGroup | undefined, live: LiveBroker | undefined, registerFirst: boolean,
-  table: UncheckedTopicTable | null,
-): TableMode {
+export function lastAppliedAfter(
+  plan: Extract<RegistrationPlan, { outcome: 'apply' }>, table: UncheckedTopicTable | null, g: BrokerGroup,
+): LastApplied | null {
+  if (table === null || !isSealedTopicTable(table)) return null;
+  const topicsVersion = g.topicsVersion;
+  if (plan.mode === 'all') return { sealedTable: table, exact: true, wipeWrite: plan.wipeWrite, topicsVersion };
+  // An equal version skipped: what the last walk knew still holds (only topics outside the table may have gone).
+  const last = g.lastApplied;
+  if (plan.skipped && last !== null) return { ...last, topicsVersion };
+  // An equal version walked: every topic of the table is held now, but not necessarily with its figures.
+  return { sealedTable: table, exact: false, wipeWrite: plan.wipeWrite, topicsVersion };
+}
+
+/** RocketMQ's `registerFirst || isBrokerTopicConfigChanged(...)`, which decides for every entry alike. */
+function tableMode(r: NormalizedRegistration, live: LiveBroker | undefined, registerFirst: boolean): TableMode {
   if (registerFirst || live === undefined || r.dataVersion === null || !dataVersionEquals(live.dataVersion, r.dataVersion)) return 'all';
-  const last = group?.lastApplied;
-  if (last == null || last.addr !== r.brokerAddr || !dataVersionEquals(last.version, r.dataVersion)) return 'missing';
-  return table instanceof Map && table.size <= last.count ? 'dropped' : 'missing';
+  return 'missing';
 }
 
 /**
- * Whether `table` is the sealed table the group's last whole walk applied,
- * with the same write permission, and nothing changed the group's queues
- * since: then the group holds exactly what the table says. A broker re-sends
- * an unchanged table with a new data version; a decode pool hands such a
- * table back as the same sealed instance.
+ * Whether walking `table` would change nothing, known without the walk: it
+ * is the very sealed instance the group's last walk applied (a sealed table
+ * cannot have changed since; a decode pool hands a broker's unchanged table
+ * back as that instance), and nothing changed the group's queues since. Then
+ * the group still holds every topic of the table, so an equal version adds
+ * nothing; a new version compares figures too, so it also needs that last
+ * walk to have been a whole one with the same write permission. A fresh Map
+ * or a plain object is always walked, as RocketMQ walks it.
  */
-function isAppliedUnchanged(table: UncheckedTopicTable, group: BrokerGroup | undefined, wipeWrite: boolean): boolean {
+function isHeld(table: UncheckedTopicTable, group: BrokerGroup | undefined, mode: TableMode, wipeWrite: boolean): boolean {
   const last = group?.lastApplied;
-  return last != null && last.sealedTable === table && last.wipeWrite === wipeWrite && last.topicsVersion === group?.topicsVersion;
+  if (last == null || last.sealedTable !== table || last.topicsVersion !== group?.topicsVersion) return false;
+  return mode === 'missing' || (last.exact && last.wipeWrite === wipeWrite);
 }
 
 /**
@@ -137,28 +144,25 @@ function isAppliedUnchanged(table: UncheckedTopicTable, group: BrokerGroup | und
  */
 function planTable(
   table: UncheckedTopicTable, existing: ReadonlyMap<string, QueueData> | undefined, onlyMissing: boolean, wipeWrite: boolean,
-): { changes: TopicConfig[]; size: number } {
+): TopicConfig[] {
   const changes: TopicConfig[] = [];
-  let size = 0;
   if (table instanceof Map) {
     for (const value of table.values()) {
       const verdict = classify(value, existing, onlyMissing, wipeWrite);
       if (verdict === INVALID) checkMapEntry(table, value);
       if (verdict !== SAME) changes.push(value as TopicConfig);
     }
-    size = table.size;
   } else {
     const record = table as Record<string, unknown>;
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
-      size++;
       const value = record[key];
       const verdict = classify(value, existing, onlyMissing, wipeWrite);
       if (verdict === INVALID) normalizeTopicConfig(value, key);
       if (verdict !== SAME) changes.push(value as TopicConfig);
     }
   }
-  return { changes, size };
+  return changes;
 }
 
 const SAME = 0;
@@ -178,18 +182,6 @@ function classify(
   return qd.readQueueNums !== readQueueNumsOf(config) || qd.writeQueueNums !== writeQueueNumsOf(config)
     || qd.perm !== permOf(config, wipeWrite) || qd.topicSysFlag !== sysFlagOf(config)
     ? CHANGED : SAME;
-}
-
-/** The dropped topics the table still lists (RocketMQ re-adds them on an unchanged version). */
-function planDropped(table: UncheckedTopicTable, dropped: ReadonlySet<string>): TopicConfig[] {
-  const changes: TopicConfig[] = [];
-  for (const topic of dropped) {
-    if (!tableHas(table, topic)) continue;
-    const value = tableGet(table, topic);
-    if (!isValidTopicConfig(value)) normalizeTopicConfig(value, topic);
-    changes.push(value as TopicConfig);
-  }
-  return changes;
 }
 
 /** Slow path: finds the entry's key so an invalid entry's error names it. */

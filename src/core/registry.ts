@@ -17,7 +17,7 @@ import {
 } from './options.js';
 import { indexOfBroker } from './queue-datas.js';
 import { clusterInfoOf, systemTopicListOf, topicsByFlag, topicsOfCluster } from './queries.js';
-import { planRegistration } from './registration-plan.js';
+import { lastAppliedAfter, planRegistration } from './registration-plan.js';
 import { OrderTopicConf } from './order-topic-conf.js';
 import { ScanTimer } from './scan-timer.js';
 import { StaticTopicTable } from './static-topics.js';
@@ -25,7 +25,7 @@ import { addrsRecord, buildRoute, type RouteSources } from './route-builder.js';
 import { MASTER_ID, hasNoMaster, type BrokerGroup, type LiveBroker } from './tables.js';
 import { deleteTopicIn, registerTopicIn, setPermOf, type TopicTables } from './topic-admin.js';
 import { TopicQueueTable } from './topic-queue-table.js';
-import { isSealedTopicTable, tableHas } from './topic-table.js';
+import { tableHas } from './topic-table.js';
 import { FLAG_UNIT, FLAG_UNIT_SUB, PERM_READ, PERM_WRITE } from './topic-config.js';
 import type {
   BrokerMemberGroup, BrokerUnregisterReason, ClusterInfo, DataVersion, LiveBrokerInfo, QueueData, RegisterBrokerRequest,
@@ -227,7 +227,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       // As RocketMQ: a broker hosting static topics never has topics deleted this way.
       if (this.#options.deleteTopicWithBrokerRegistration && table !== null && r.topicQueueMappings === null) {
         for (const topic of [...g.topics.keys()]) {
-          if (!tableHas(table, topic)) this.#topicQueueTable.remove(cs, g, topic, true);
+          if (!tableHas(table, topic)) this.#topicQueueTable.remove(cs, g, topic);
         }
       }
       for (const config of plan.changes) this.#topicQueueTable.apply(cs, g, config, plan.wipeWrite);
@@ -235,17 +235,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       if (plan.mode === 'all' && r.topicQueueMappings !== null) {
         this.#invalidateTopics(cs, this.#staticTopics.put(g.brokerName, r.topicQueueMappings));
       }
-      // After `all` or `missing`, every topic of the table is held: none counts as dropped.
-      if (plan.mode !== 'dropped') g.dropped = null;
-      g.lastApplied = {
-        addr: r.brokerAddr,
-        version: r.dataVersion ?? freshDataVersion(now),
-        count: plan.tableSize >= 0 ? plan.tableSize : (g.lastApplied?.count ?? 0),
-        // Only a whole walk (or its skip) leaves the group holding exactly the table.
-        sealedTable: plan.mode === 'all' && table !== null && isSealedTopicTable(table) ? table : null,
-        wipeWrite: plan.wipeWrite,
-        topicsVersion: g.topicsVersion,
-      };
+      g.lastApplied = lastAppliedAfter(plan, table, g);
     }
 
     const becameLive = live === undefined;
@@ -278,7 +268,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   #dropGroupIfEmpty(cs: ChangeSet, g: BrokerGroup): void {
     if (g.addrs.size > 0) return;
     this.#groups.remove(g);
-    for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic, false);
+    for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic);
     this.#invalidateTopics(cs, this.#staticTopics.drop(g.brokerName));
   }
 
@@ -367,7 +357,7 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       }
     }
     for (const g of removedGroups) {
-      for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic, false);
+      for (const topic of [...g.topics.keys()]) this.#topicQueueTable.remove(cs, g, topic);
       this.#invalidateTopics(cs, this.#staticTopics.drop(g.brokerName));
     }
     if (this.#options.notifyMinBrokerIdChanged) cs.minBrokerIdChanged.push(...minIds.notices((name) => this.#groups.get(name)));

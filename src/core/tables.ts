@@ -14,17 +14,16 @@ import type { BrokerData, DataVersion, QueueData, TopicRouteData } from './types
 /** RocketMQ's `MixAll.MASTER_ID`. */
 export const MASTER_ID = 0;
 
-/** Who applied a topic table to a group last, at which version, and how many topics it listed. */
+/**
+ * The sealed topic table a group's last walk applied (a sealed table cannot
+ * change, so what the walk left is known): the group held every topic of it
+ * at {@link topicsVersion}, and, when {@link exact}, each with the table's
+ * figures too.
+ */
 export interface LastApplied {
-  readonly addr: string;
-  readonly version: Required<DataVersion>;
-  /**
-   * Entries of that table. An equal-version table (a `Map`) no larger than
-   * this is taken to be the same table again, so only dropped topics are read.
-   */
-  readonly count: number;
-  /** The table itself when it was sealed (it cannot have changed since), else null. */
-  readonly sealedTable: UncheckedTopicTable | null;
+  readonly sealedTable: UncheckedTopicTable;
+  /** A whole walk (a new data version) applied it: the group held its figures, not only its topics. */
+  readonly exact: boolean;
   /** Whether write permission was wiped from its queues (an acting master). */
   readonly wipeWrite: boolean;
   /** The group's {@link BrokerGroup.topicsVersion} right after it was applied. */
@@ -44,8 +43,6 @@ export interface BrokerGroup {
   readonly topics: Map<string, QueueData>;
   /** Counts changes to {@link topics}: equal counts mean the same queues. */
   topicsVersion: number;
-  /** Topics the name server removed from this group since the last table was applied. */
-  dropped: Set<string> | null;
   lastApplied: LastApplied | null;
   /** Frozen `BrokerData`, shared by every route that lists this group; null when stale. */
   snapshot: BrokerData | null;
@@ -95,7 +92,6 @@ export function newGroup(clusterName: string, brokerName: string): BrokerGroup {
     enableActingMaster: false,
     topics: new Map(),
     topicsVersion: 0,
-    dropped: null,
     lastApplied: null,
     snapshot: null,
     queueDataIntern: new Map(),

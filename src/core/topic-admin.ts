@@ -33,7 +33,7 @@ export function deleteTopicIn(t: TopicTables, cs: ChangeSet, topic: string, clus
   }
   for (const name of names) {
     const g = t.groups.get(name);
-    if (g !== undefined) t.topicQueueTable.remove(cs, g, topic, true);
+    if (g !== undefined) t.topicQueueTable.remove(cs, g, topic);
   }
   // Queues of a group no longer known cannot be re-added by anyone: drop them too.
   if (clusterName === null) t.topicQueueTable.delete(cs, topic);

@@ -9,8 +9,12 @@ import { describeValue, isPlainObject } from './records.js';
 import type { TopicConfig } from './types.js';
 
 /** Permission bits (RocketMQ's `PermName`). */
+export const PERM_PRIORITY = 8;
 export const PERM_READ = 4;
 export const PERM_WRITE = 2;
+export const PERM_INHERIT = 1;
+/** Every bit `PermName` defines: a perm is an integer from 0 to this. */
+export const PERM_ALL = PERM_PRIORITY | PERM_READ | PERM_WRITE | PERM_INHERIT;
 /** Topic system flags (RocketMQ's `TopicSysFlag`). */
 export const FLAG_UNIT = 1;
 export const FLAG_UNIT_SUB = 2;
@@ -45,11 +49,14 @@ export function requireCount(value: unknown, field: string, fallback: number = T
   return value;
 }
 
-/** Permission bits 0–7, the default when absent. */
+/**
+ * Permission bits 0–15 (priority, read, write, inherit: every bit RocketMQ's
+ * `PermName` defines, all kept as sent), the default when absent.
+ */
 export function requirePerm(value: unknown, field: string): number {
   if (value === undefined) return TOPIC_CONFIG_DEFAULTS.perm;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 7) {
-    throw new InvalidRequestError(field, `must be an integer from 0 to 7, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > PERM_ALL) {
+    throw new InvalidRequestError(field, `must be an integer from 0 to ${PERM_ALL}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -98,7 +105,7 @@ export function isValidTopicConfig(value: unknown): boolean {
   return typeof c.topicName === 'string'
     && isSmallCount(c.readQueueNums)
     && isSmallCount(c.writeQueueNums)
-    && (perm === undefined || (typeof perm === 'number' && (perm & 7) === perm))
+    && (perm === undefined || (typeof perm === 'number' && (perm & PERM_ALL) === perm))
     && (flag === null || isSmallCount(flag));
 }
 

@@ -58,15 +58,13 @@ export class TopicQueueTable {
     }
     g.topics.set(topic, qd);
     g.topicsVersion++;
-    g.dropped?.delete(topic);
     this.invalidate(cs, topic, entry);
   }
 
-  /** Removes `g`'s queues of `topic` (remembering it as dropped when asked); the topic goes when no group is left. */
-  remove(cs: ChangeSet, g: BrokerGroup, topic: string, recordDropped: boolean): void {
+  /** Removes `g`'s queues of `topic`; the topic goes when no group is left. */
+  remove(cs: ChangeSet, g: BrokerGroup, topic: string): void {
     if (!g.topics.delete(topic)) return;
     g.topicsVersion++;
-    if (recordDropped) (g.dropped ??= new Set()).add(topic);
     const entry = this.entries.get(topic);
     if (entry === undefined) return;
     entry.queueDatas = withoutQueueData(entry.queueDatas, g.brokerName);

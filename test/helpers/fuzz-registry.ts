@@ -62,7 +62,7 @@ const idx = (n: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: n - 1
 const topicSpec: fc.Arbitrary<TopicSpec> = fc.record({
   topic: idx(TOPICS.length),
   queues: fc.integer({ min: 0, max: 3 }),
-  perm: fc.constantFrom(2, 4, 6, 6, 6, 7),
+  perm: fc.constantFrom(2, 4, 6, 6, 6, 7, 14),
   sysFlag: fc.integer({ min: 0, max: 3 }),
 });
 
@@ -118,7 +118,7 @@ function corrupt(req: Record<string, unknown>, which: number): void {
     // Table-level: refused when the table is applied, ignored on an unchanged heartbeat.
     case 6: if (wrapper) wrapper.topicConfigTable = [1, 2]; else req['brokerName'] = null; break;
     case 7: if (wrapper) wrapper.dataVersion = { timestamp: 'x', counter: 1 }; else req['brokerAddr'] = {}; break;
-    case 8: addBadTopic(wrapper, { topicName: 'bad', perm: 8 }, req); break;
+    case 8: addBadTopic(wrapper, { topicName: 'bad', perm: 16 }, req); break;
     default: addBadTopic(wrapper, { topicName: 'bad', readQueueNums: -1 }, req); break;
   }
 }
@@ -396,12 +396,11 @@ export function runOps(ops: readonly Op[], options: RunOptions): void {
 /**
  * RocketMQ's rule for a registration applied by a master or the prime slave,
  * whatever its data version: every topic of its table is routed to its group
- * afterwards (`isTopicConfigChanged` adds what is missing). Checked for plain
- * object tables, which the registry walks as RocketMQ does; a `Map` no larger
- * than the table applied last at the same version is trusted to be that table.
+ * afterwards (`isTopicConfigChanged` adds what is missing), whether the table
+ * came as a plain object or a `Map`.
  */
 function checkTopicsApplied(registry: RouteRegistry, op: Extract<Op, { kind: 'register' }>, where: string): void {
-  if (op.noWrapper || op.useMap) return;
+  if (op.noWrapper) return;
   const brokerName = BROKER_NAMES[op.name] as string;
   const ids = Object.keys(registry.getBrokerMemberGroup(CLUSTERS[op.cluster] as string, brokerName).brokerAddrs).map(Number);
   const applies = op.id === 0 || (op.enableActingMaster !== null && Math.min(...ids) === op.id);
