@@ -181,6 +181,23 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
     expect(c.get('myCustomKey')).toBe('b');
   });
 
+  it('tells each settled update through configUpdated or configUpdateRefused, and nothing for a request without body', async () => {
+    const c = await fromFile('');
+    const seen: Array<[string, string]> = [];
+    c.on('configUpdated', (o) => seen.push(['configUpdated', o.changed.join()]));
+    c.on('configUpdateRefused', (o) => seen.push(['configUpdateRefused', o.status]));
+    await c.update('orderMessageEnable=true\n');
+    await c.update('kvConfigPath=/elsewhere\n');
+    await c.update('orderMessageEnable=maybe\n');
+    await c.update('bad=\\u12');
+    await c.update(null);
+    await c.update('orderMessageEnable=true\n');
+    expect(seen).toEqual([
+      ['configUpdated', 'orderMessageEnable'], ['configUpdateRefused', 'blacklisted'], ['configUpdateRefused', 'invalid'],
+      ['configUpdateRefused', 'malformed'], ['configUpdated', ''],
+    ]);
+  });
+
   it('answers a request without body with success and changes nothing', async () => {
     const c = await fromFile('');
     expect(await c.update(null)).toEqual({ status: 'noBody' });

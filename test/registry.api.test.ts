@@ -47,6 +47,25 @@ describe('registerBroker status', () => {
   });
 });
 
+describe('registrationRefused and registrationIgnored events', () => {
+  it('tell who was refused or ignored and why, once each, and nothing for applied registrations', () => {
+    const r = new RouteRegistry();
+    const refused: unknown[] = [];
+    const ignored: unknown[] = [];
+    r.on('registrationRefused', (e) => refused.push(e));
+    r.on('registrationIgnored', (e) => ignored.push(e));
+    r.registerBroker(reg('A', 0, ['T1', 'T2']));
+    r.registerBroker(reg('A', 0, ['T1', 'T2']));
+    expect([refused, ignored]).toEqual([[], []]);
+    r.registerBroker(reg('S', 1, ['only-one']));
+    expect(refused).toEqual([{ clusterName: 'c', brokerName: 'b', brokerAddr: 'S', brokerId: 1, reason: expect.stringMatching(/exactly one topic/) }]);
+    r.registerBroker({ ...reg('A', 0, ['T1', 'T2'], 3), topicConfigWrapper: { topicConfigTable: {}, dataVersion: { stateVersion: 5, timestamp: 1, counter: 3 } } });
+    r.registerBroker(reg('B', 0, ['T1', 'T2']));
+    expect(ignored).toEqual([{ clusterName: 'c', brokerName: 'b', brokerAddr: 'B', brokerId: 0, reason: expect.stringMatching(/stateVersion 5/) }]);
+    expect(refused).toHaveLength(1);
+  });
+});
+
 describe('live brokers and heartbeats', () => {
   it('getLiveBrokers lists every live address with every field, as fresh objects', () => {
     let now = 1_000;

@@ -12,7 +12,6 @@ import { defaultEnvironment, effectiveConfigFields, formatPrintConfig, loadSetti
 import { CliUsageError, USAGE, parseFlags, type CliFlags } from './flags.js';
 import { createLogger, type Logger } from './log.js';
 import { logBoot, startNamesrv, type RunningNamesrv } from './namesrv.js';
-import { ObservedNamesrvConfiguration, logConfigUpdate } from './observe.js';
 
 async function main(argv: readonly string[]): Promise<void> {
   let flags: CliFlags;
@@ -29,7 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   let settings: ServerSettings;
   try {
-    settings = loadSettings(flags, defaultEnvironment(), (init) => new ObservedNamesrvConfiguration(init, (o) => logConfigUpdate(log, o)));
+    settings = loadSettings(flags, defaultEnvironment());
   } catch (err) {
     return failStart(err, log);
   }

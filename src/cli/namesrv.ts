@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../core/metrics.js';
-import type { RouteRegistry } from '../core/registry.js';
+import { RouteRegistry } from '../core/registry.js';
 import { createHttpServer, type NamesrvHttpServer } from '../http/index.js';
 import type { HttpRole, HttpServerOptions } from '../http/options.js';
 import { AccessControl } from '../remoting/access/access-control.js';
@@ -19,9 +19,7 @@ import { DecodePool } from '../remoting/decode/decode-pool.js';
 import { RemotingServer } from '../remoting/server.js';
 import type { ServerSettings } from './config.js';
 import { RateLimitedLog, type Logger } from './log.js';
-import {
-  ObservedRouteRegistry, logRegistrationNotApplied, logRegistryEvents, logRemotingEvents, observeAccessControl,
-} from './observe.js';
+import { logConfigUpdates, logRegistryEvents, logRemotingEvents, observeAccessControl } from './observe.js';
 
 /** A started name server. */
 export interface RunningNamesrv {
@@ -77,9 +75,10 @@ async function startParts(
   cleanups.push(() => kvConfig.flush());
 
   const all = settings.namesrvConfig.registryOptions();
-  const registry = new ObservedRouteRegistry({ kvConfig, ...all }, (req, status) => logRegistrationNotApplied(log, req, status));
+  const registry = new RouteRegistry({ kvConfig, ...all });
   cleanups.push(() => registry.close());
   logRegistryEvents(registry, log);
+  logConfigUpdates(settings.namesrvConfig, log);
 
   const pool = new DecodePool();
   cleanups.push(() => pool.close());

@@ -4,55 +4,26 @@
  * (with the registry's reason), configuration changed by 318, access-file
  * reloads, and, rate-limited, TLS, access and protocol refusals.
  *
- * Where a part has no event for what must be logged (a refused
- * registration, a 318 outcome, an access refusal), the CLI observes it at
- * the seam it owns: a registry subclass, a configuration subclass, a
- * wrapper of the access control's `decide`.
+ * Each part tells through its typed events (the registry's refused and
+ * ignored registrations, the configuration's 318 outcomes); only the access
+ * control has no refusal event, so the CLI wraps its `decide`.
  * @module
  */
-import { NamesrvConfiguration, type ConfigUpdateOptions, type ConfigUpdateOutcome, type NamesrvConfigurationInit } from '../core/namesrv-config.js';
-import type { RouteRegistryOptions } from '../core/options.js';
-import { RouteRegistry } from '../core/registry.js';
-import type { RegisterBrokerRequest, RegisterBrokerResult, RegisterBrokerStatus } from '../core/types.js';
+import type { ConfigUpdateOutcome, NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { RouteRegistry } from '../core/registry.js';
+import type { RegistrationNotAppliedEvent } from '../core/types.js';
 import type { AccessControl } from '../remoting/access/access-control.js';
 import { TlsConnectionError } from '../remoting/errors.js';
 import type { RemotingServer } from '../remoting/server.js';
 import type { Logger, RateLimitedLog } from './log.js';
 
-/** A registry that tells about registrations it refuses or ignores (the registry has no event for them). */
-export class ObservedRouteRegistry extends RouteRegistry {
-  readonly #onNotApplied: (req: RegisterBrokerRequest, status: RegisterBrokerStatus) => void;
-
-  constructor(options: RouteRegistryOptions, onNotApplied: (req: RegisterBrokerRequest, status: RegisterBrokerStatus) => void) {
-    super(options);
-    this.#onNotApplied = onNotApplied;
-  }
-
-  override registerBroker(req: RegisterBrokerRequest, status: RegisterBrokerStatus = {}): RegisterBrokerResult | null {
-    const result = super.registerBroker(req, status);
-    if (status.outcome === 'refused' || status.outcome === 'ignored') this.#onNotApplied(req, status);
-    return result;
-  }
+/** Logs each 318 outcome of `config`: changes at info, refusals at warn. */
+export function logConfigUpdates(config: NamesrvConfiguration, log: Logger): void {
+  config.on('configUpdated', (outcome) => logConfigUpdate(log, outcome));
+  config.on('configUpdateRefused', (outcome) => logConfigUpdate(log, outcome));
 }
 
-/** A configuration that tells about each UPDATE_NAMESRV_CONFIG (318) outcome. */
-export class ObservedNamesrvConfiguration extends NamesrvConfiguration {
-  readonly #onUpdate: (outcome: ConfigUpdateOutcome) => void;
-
-  constructor(init: NamesrvConfigurationInit, onUpdate: (outcome: ConfigUpdateOutcome) => void) {
-    super(init);
-    this.#onUpdate = onUpdate;
-  }
-
-  override async update(body: Uint8Array | string | null | undefined, options?: ConfigUpdateOptions): Promise<ConfigUpdateOutcome> {
-    const outcome = await super.update(body, options);
-    this.#onUpdate(outcome);
-    return outcome;
-  }
-}
-
-/** Logs a 318 outcome: changes at info, refusals at warn. */
-export function logConfigUpdate(log: Logger, outcome: ConfigUpdateOutcome): void {
+function logConfigUpdate(log: Logger, outcome: ConfigUpdateOutcome): void {
   switch (outcome.status) {
     case 'updated':
       if (outcome.changed.length > 0) log.info('config changed', { keys: outcome.changed, persistedTo: outcome.persistedTo ?? undefined });
@@ -67,14 +38,14 @@ export function logConfigUpdate(log: Logger, outcome: ConfigUpdateOutcome): void
 }
 
 /** Logs a registration the registry refused or ignored, with its reason. */
-export function logRegistrationNotApplied(log: Logger, req: RegisterBrokerRequest, status: RegisterBrokerStatus): void {
-  log.warn(status.outcome === 'refused' ? 'broker registration refused' : 'broker registration ignored', {
-    addr: req.brokerAddr, cluster: req.clusterName, broker: req.brokerName, id: req.brokerId, reason: status.reason,
-  });
+function logRegistrationNotApplied(log: Logger, msg: string, e: RegistrationNotAppliedEvent): void {
+  log.warn(msg, { addr: e.brokerAddr, cluster: e.clusterName, broker: e.brokerName, id: e.brokerId, reason: e.reason });
 }
 
-/** Logs the registry's broker events. */
+/** Logs the registry's broker events, and registrations it refused or ignored. */
 export function logRegistryEvents(registry: RouteRegistry, log: Logger): void {
+  registry.on('registrationRefused', (e) => logRegistrationNotApplied(log, 'broker registration refused', e));
+  registry.on('registrationIgnored', (e) => logRegistrationNotApplied(log, 'broker registration ignored', e));
   registry.on('brokerRegistered', (e) => log.info('broker registered', {
     addr: e.brokerAddr, cluster: e.clusterName, broker: e.brokerName, id: e.brokerId,
   }));

@@ -15,6 +15,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import { Mutex } from 'async-mutex';
+import { EventEmitter } from 'eventemitter3';
 import { writeFileAtomic } from './atomic-file.js';
 import { normalizeConfigValue, typedConfigValue } from './config-value.js';
 import { ConfigValueError } from './errors.js';
@@ -77,6 +78,19 @@ export type ConfigUpdateOutcome =
   /** SYSTEM_ERROR (1): the file could not be written or `applyLive` threw. Nothing changed. */
   | { readonly status: 'failed'; readonly remark: string; readonly cause: unknown };
 
+/** An accepted 318 ({@link ConfigUpdateOutcome} `updated`), whether or not it changed a value. */
+export type ConfigUpdatedOutcome = Extract<ConfigUpdateOutcome, { status: 'updated' }>;
+/** A refused or failed 318: nothing changed. */
+export type ConfigUpdateRefusedOutcome = Extract<ConfigUpdateOutcome, { status: 'malformed' | 'blacklisted' | 'invalid' | 'failed' }>;
+
+/** Events of {@link NamesrvConfiguration}, emitted once each update is settled. */
+export interface NamesrvConfigurationEvents {
+  /** An update was applied (and persisted, with a `-c` file); `changed` may be empty. */
+  configUpdated: (outcome: ConfigUpdatedOutcome) => void;
+  /** An update was refused or failed; values, file and registry are as they were. */
+  configUpdateRefused: (outcome: ConfigUpdateRefusedOutcome) => void;
+}
+
 /** Options of {@link NamesrvConfiguration.update}. */
 export interface ConfigUpdateOptions {
   /**
@@ -90,9 +104,10 @@ export interface ConfigUpdateOptions {
 
 /**
  * The live configuration: Java's `Configuration` of the name server.
- * Reads are synchronous; updates are serialized.
+ * Reads are synchronous; updates are serialized, and each settled one is
+ * told through {@link NamesrvConfigurationEvents}.
  */
-export class NamesrvConfiguration {
+export class NamesrvConfiguration extends EventEmitter<NamesrvConfigurationEvents> {
   /** Every key held, value as Java prints it (Java's `allConfigs`). */
   readonly #values = new Map<string, string>();
   readonly #env: ConfigEnvironment;
@@ -102,6 +117,7 @@ export class NamesrvConfiguration {
 
   /** @throws {@link ConfigValueError} when a known key of the file or the overrides has a bad value. */
   constructor(init: NamesrvConfigurationInit = {}) {
+    super();
     this.#env = resolveEnvironment(init.environment);
     for (const spec of REGISTERED_CONFIG_KEYS.values()) {
       const value = defaultValue(spec, this.#env);
@@ -188,8 +204,11 @@ export class NamesrvConfiguration {
    * All or nothing: any refusal or failure leaves values, file and registry
    * as they were.
    */
-  update(body: Uint8Array | string | null | undefined, options: ConfigUpdateOptions = {}): Promise<ConfigUpdateOutcome> {
-    return this.#updates.runExclusive(() => this.#update(body, options));
+  async update(body: Uint8Array | string | null | undefined, options: ConfigUpdateOptions = {}): Promise<ConfigUpdateOutcome> {
+    const outcome = await this.#updates.runExclusive(() => this.#update(body, options));
+    if (outcome.status === 'updated') this.emit('configUpdated', outcome);
+    else if (outcome.status !== 'noBody') this.emit('configUpdateRefused', outcome);
+    return outcome;
   }
 
   async #update(body: Uint8Array | string | null | undefined, options: ConfigUpdateOptions): Promise<ConfigUpdateOutcome> {

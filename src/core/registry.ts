@@ -213,6 +213,8 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
       if (plan.outcome === 'refused') this.#dropGroupIfEmpty(cs, g);
       this.#emit(cs);
       if (status !== undefined) Object.assign(status, { outcome: plan.outcome, reason: plan.reason });
+      const event = { clusterName: r.clusterName, brokerName: r.brokerName, brokerAddr: r.brokerAddr, brokerId: r.brokerId, reason: plan.reason };
+      this.emit(plan.outcome === 'refused' ? 'registrationRefused' : 'registrationIgnored', event);
       return plan.outcome === 'refused' ? null : { haServerAddr: null, masterAddr: null };
     }
 

@@ -230,6 +230,16 @@ export interface MinBrokerIdChangedEvent {
 }
 
 /** The events a {@link RouteRegistry} emits (eventemitter3 object-map form). */
+/** A registration the registry did not apply ({@link RegisterBrokerStatus} `refused` or `ignored`). */
+export interface RegistrationNotAppliedEvent {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly brokerAddr: string;
+  readonly brokerId: number;
+  /** Why, for people (the same text as {@link RegisterBrokerStatus.reason}). */
+  readonly reason: string;
+}
+
 export interface RouteRegistryEvents {
   /** An address became live (first registration, not each heartbeat). */
   brokerRegistered: (event: BrokerRegisteredEvent) => void;
@@ -242,4 +252,16 @@ export interface RouteRegistryEvents {
    * while the `notifyMinBrokerIdChanged` option is on.
    */
   minBrokerIdChanged: (event: MinBrokerIdChangedEvent) => void;
+  /**
+   * A registration was refused: RocketMQ's rules refuse it, or it would take
+   * the registry past a limit. `registerBroker` returned null; nothing of its
+   * table was applied.
+   */
+  registrationRefused: (event: RegistrationNotAppliedEvent) => void;
+  /**
+   * A registration was ignored: another address holds the broker id with a
+   * newer `stateVersion`. Nothing of it was applied, yet (as in RocketMQ)
+   * `registerBroker` returned a success-shaped result.
+   */
+  registrationIgnored: (event: RegistrationNotAppliedEvent) => void;
 }
