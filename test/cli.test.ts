@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -228,6 +228,35 @@ describe('a running server', () => {
     b.child.kill('SIGTERM');
     expect(await b.exited()).toBe(0);
     expect(b.out()).toMatch(/shut down/);
+  });
+
+  it('UPDATE_NAMESRV_CONFIG (318) changes only live NamesrvConfig switches: network, security, file and limit keys answer 16, the -c file stays byte-identical, and the log says so', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'namesrv.properties');
+    const original = 'orderMessageEnable=false\nbindAddress=127.0.0.1\n# an operator comment\nmaxConnections=50\n';
+    await writeFile(file, original);
+    const { bin: b, port } = await started(['-c', file]);
+    const client = await RemotingClient.connect(port, '127.0.0.1');
+    try {
+      const update = (body: string) => client.invoke(RequestCode.UPDATE_NAMESRV_CONFIG, {}, Buffer.from(body, 'utf8'));
+      for (const key of [
+        'accessConfigFile', 'bindAddress', 'listenPort', 'httpHost', 'httpPort', 'httpTokenFile', 'tls.server.mode', 'tls.config.file',
+        'memoryBudgetBytes', 'maxFrameBytes', 'maxConnections', 'kvConfigPath', 'configStorePath', 'serverChannelMaxIdleTimeSeconds',
+      ]) {
+        const res = await update(`orderMessageEnable=true\n${key}=/tmp/attacker\n`);
+        expect([key, res.code, res.remark]).toEqual([key, 16, 'Can not update config in black list.']);
+      }
+      expect(await readFile(file, 'utf8')).toBe(original);
+      await b.waitFor(/WARN {2}config update refused .*keys=.*accessConfigFile/);
+      const got = await client.invoke(RequestCode.GET_NAMESRV_CONFIG);
+      expect(got.body?.toString('utf8')).toMatch(/^orderMessageEnable=false$/m);
+      // A live switch is still applied and persisted.
+      expect((await update('orderMessageEnable=true\n')).code).toBe(0);
+      await b.waitFor(/config changed keys=.*orderMessageEnable/);
+      expect(await readFile(file, 'utf8')).toMatch(/^orderMessageEnable=true$/m);
+    } finally {
+      await client.close();
+    }
   });
 
   it('--log-format json writes JSON lines', async () => {

@@ -157,28 +157,44 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
     const c = await fromFile('listenPort=9876\n');
     const applied: RegistryOptionsPatch[] = [];
     const outcome = await c.update(
-      Buffer.from('enableTopicList=false\nscanNotActiveBrokerInterval=10000\nserverWorkerThreads=32\nnoSuchKey=1\norderMessageEnable=false\n'),
+      Buffer.from('enableTopicList=false\nscanNotActiveBrokerInterval=10000\nproductEnvName=prod\nnoSuchKey=1\norderMessageEnable=false\n'),
       { applyLive: (patch) => void applied.push(patch) },
     );
     expect(outcome).toEqual({
       status: 'updated',
-      changed: ['enableTopicList', 'scanNotActiveBrokerInterval', 'serverWorkerThreads'],
+      changed: ['enableTopicList', 'scanNotActiveBrokerInterval', 'productEnvName'],
       ignored: ['noSuchKey'],
       registryPatch: { enableTopicList: false, scanIntervalMillis: 10_000 },
       persistedTo: file,
     });
     expect(applied).toEqual([{ enableTopicList: false, scanIntervalMillis: 10_000 }]);
     expect(c.get('noSuchKey')).toBeUndefined();
-    expect(c.formatAll()).toMatch(/^serverWorkerThreads=32$/m);
+    expect(c.formatAll()).toMatch(/^productEnvName=prod$/m);
     expect(c.registryOptions()).toMatchObject({ enableTopicList: false, scanIntervalMillis: 10_000, enableAllTopicList: true });
     expect(await readFile(file, 'utf8')).toBe(c.formatAll());
   });
 
-  it('updates keys that only the -c file introduced, as Java merges them into its Configuration', async () => {
+  it('refuses keys that only the -c file introduced (Java would merge them): 318 fails closed', async () => {
     const c = await fromFile('myCustomKey=a\n');
     const outcome = await c.update('myCustomKey=b');
-    expect(outcome).toMatchObject({ status: 'updated', changed: ['myCustomKey'] });
-    expect(c.get('myCustomKey')).toBe('b');
+    expect(outcome).toEqual({ status: 'blacklisted', remark: BLACKLIST_REMARK, keys: ['myCustomKey'] });
+    expect(c.get('myCustomKey')).toBe('a');
+  });
+
+  it.each([
+    'accessConfigFile', 'bindAddress', 'listenPort', 'httpHost', 'httpPort', 'maxFrameBytes', 'tls.server.mode', 'tls.server.certPath',
+    'tls.server.keyPassword', 'tls.test.mode.enable', 'tls.config.file', 'tls.client.anything', 'serverWorkerThreads',
+    'serverChannelMaxIdleTimeSeconds', 'clientRequestThreadPoolNums', 'enableControllerInNamesrv', 'useTLS', 'memoryBudgetBytes',
+  ])('refuses %s (network, security, files or limits) with 16, held or not, changing nothing', async (key) => {
+    const original = 'listenPort=9876\nbindAddress=0.0.0.0\nhttpHost=127.0.0.1\n';
+    const c = await fromFile(original, { ownKeys: ['memoryBudgetBytes'] });
+    const before = c.formatAll();
+    const applyLive = vi.fn();
+    const outcome = await c.update(`orderMessageEnable=true\n${key}=1\n`, { applyLive });
+    expect(outcome).toEqual({ status: 'blacklisted', remark: BLACKLIST_REMARK, keys: [key] });
+    expect(c.formatAll()).toBe(before);
+    expect(applyLive).not.toHaveBeenCalled();
+    expect(await readFile(file, 'utf8')).toBe(original);
   });
 
   it('tells each settled update through configUpdated or configUpdateRefused, and nothing for a request without body', async () => {
@@ -239,8 +255,6 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
     ['waitSecondsForService', '4.5'],
     ['waitSecondsForService', '2147483648'],
     ['scanNotActiveBrokerInterval', '0'],
-    ['listenPort', '65536'],
-    ['serverWorkerThreads', ''],
   ])('refuses %s=%j naming the key, with nothing changed', async (key, value) => {
     const c = await fromFile('');
     const before = c.formatAll();
@@ -262,8 +276,8 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
   });
 
   it('keeps escapes and non-ASCII values through the body, the file and a restart', async () => {
-    const c = await fromFile('myPath=x\nproductEnvName=center\n');
-    await c.update(Buffer.from('myPath=C:\\\\rocketmq\\\\data\nproductEnvName=\u00e9t\u00e9 \u6771\u4eac\n', 'utf8'));
+    const c = await fromFile('myPath=C:\\\\rocketmq\\\\data\nproductEnvName=center\n');
+    await c.update(Buffer.from('productEnvName=\u00e9t\u00e9 \u6771\u4eac\n', 'utf8'));
     expect(c.get('myPath')).toBe('C:\\rocketmq\\data');
     expect(c.get('productEnvName')).toBe('\u00e9t\u00e9 \u6771\u4eac');
     const persisted = await readFile(file, 'utf8');
@@ -273,8 +287,8 @@ describe('UPDATE_NAMESRV_CONFIG (318)', () => {
   });
 
   it('re-loads a persisted file to the same configuration', async () => {
-    const c = await fromFile('listenPort=10911\nmyCustomKey=v\n');
-    await c.update('enableAllTopicList=false\nserverSocketBacklog=2048\n');
+    const c = await fromFile('listenPort=10911\nmyCustomKey=v\nserverSocketBacklog=2048\n');
+    await c.update('enableAllTopicList=false\n');
     const restarted = config({ fileProperties: parseProperties(await readFile(file, 'utf8')), configFile: file });
     expect(restarted.formatAll()).toBe(c.formatAll());
     expect(restarted.registryOptions().enableAllTopicList).toBe(false);

@@ -109,6 +109,8 @@ export function loadSettings(
     configFile: flags.configFile,
     overrides,
     environment: { homeDir: env.homedir(), tlsEnforcing: tlsMode === 'enforcing' },
+    // Limits and HTTP settings: UPDATE_NAMESRV_CONFIG (318) refuses them, set or not.
+    ownKeys: CLI_CONFIG_KEYS.keys(),
   });
   const get = (key: string): string | undefined => namesrvConfig.get(key);
   const num = (key: string, fallback: number): number => {

@@ -104,9 +104,8 @@ async function startParts(
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());
+  // The server records the bound port in `namesrvConfig` (`listenPort`): 319 and -p show it.
   const address = await remoting.listen();
-  // RocketMQ records the bound port: 319 and -p show it.
-  settings.namesrvConfig.set('listenPort', address.port);
 
   let http: NamesrvHttpServer | null = null;
   let httpAddress: AddressInfo | null = null;

@@ -159,6 +159,20 @@ export const EXTENSION_CONFIG_KEYS = section('extension', [
 ]);
 
 /**
+ * The only keys UPDATE_NAMESRV_CONFIG (318) may change: the runtime switches
+ * of `NamesrvConfig` that take effect on the running server (each reaches the
+ * registry through `updateOptions`), and two informational ones. Every other
+ * key — network, security, files, limits, thread pools, this server's own
+ * keys, unknown keys a `-c` file brought — is refused with NO_PERMISSION like
+ * a black-listed one: 318 is reachable by any peer an access file lets write,
+ * and a value written to the `-c` file would be in force after a restart.
+ */
+export const UPDATABLE_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  ...NAMESRV_CONFIG_KEYS.filter((spec) => spec.effect === 'live').map((spec) => spec.key),
+  'productEnvName', 'clusterTest',
+]);
+
+/**
  * The keys Java's `Configuration` holds from the start (NamesrvConfig then
  * NettyServerConfig), keyed by name. NettyClientConfig keys are absent on
  * purpose: Java's 319 shows them only when the `-c` file sets them.

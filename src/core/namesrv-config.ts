@@ -21,7 +21,7 @@ import { normalizeConfigValue, typedConfigValue } from './config-value.js';
 import { ConfigValueError } from './errors.js';
 import {
   defaultValue, KNOWN_CONFIG_KEYS, NAMESRV_CONFIG_KEYS, NETTY_CLIENT_CONFIG_KEYS, NETTY_SERVER_CONFIG_KEYS,
-  REGISTERED_CONFIG_KEYS,
+  REGISTERED_CONFIG_KEYS, UPDATABLE_CONFIG_KEYS,
   type ConfigEnvironment, type RegistryOptionsPatch,
 } from './namesrv-config-keys.js';
 import { formatPropertiesFile, formatPropertiesSorted, parseProperties } from './properties.js';
@@ -51,6 +51,11 @@ export interface NamesrvConfigurationInit {
   readonly overrides?: Readonly<Record<string, string | number | boolean>>;
   /** Machine-dependent defaults; each defaults to this process's. */
   readonly environment?: Partial<ConfigEnvironment>;
+  /**
+   * The host program's own keys (its limits and settings), which the core
+   * does not know: 318 refuses them even when they are not set.
+   */
+  readonly ownKeys?: Iterable<string>;
 }
 
 /** What {@link NamesrvConfiguration.update} did; map it to a response code as the comments say. */
@@ -71,7 +76,10 @@ export type ConfigUpdateOutcome =
   | { readonly status: 'noBody' }
   /** SYSTEM_ERROR (1), remark {@link MALFORMED_REMARK}: the body is not properties text. Nothing changed. */
   | { readonly status: 'malformed'; readonly remark: string; readonly detail: string }
-  /** NO_PERMISSION (16), remark {@link BLACKLIST_REMARK}. Nothing changed. */
+  /**
+   * NO_PERMISSION (16), remark {@link BLACKLIST_REMARK}: a black-listed key,
+   * or any key not in `UPDATABLE_CONFIG_KEYS` that is held or known. Nothing changed.
+   */
   | { readonly status: 'blacklisted'; readonly remark: string; readonly keys: readonly string[] }
   /** An error answer (INVALID_PARAMETER, 29, suggested) naming the key. Nothing changed. */
   | { readonly status: 'invalid'; readonly remark: string; readonly key: string }
@@ -113,6 +121,7 @@ export class NamesrvConfiguration extends EventEmitter<NamesrvConfigurationEvent
   readonly #env: ConfigEnvironment;
   readonly #storePath: string | null;
   readonly #blacklist: ReadonlySet<string>;
+  readonly #ownKeys: ReadonlySet<string>;
   readonly #updates = new Mutex();
 
   /** @throws {@link ConfigValueError} when a known key of the file or the overrides has a bad value. */
@@ -129,6 +138,18 @@ export class NamesrvConfiguration extends EventEmitter<NamesrvConfigurationEvent
     for (const [key, value] of Object.entries(init.overrides ?? {})) this.#values.set(key, normalize(key, String(value)));
     // Java reads the black list once, when its request processor is built: it cannot change at runtime.
     this.#blacklist = new Set([...BUILT_IN_CONFIG_BLACKLIST, ...javaSplit(this.#values.get('configBlackList') ?? '', ';')]);
+    this.#ownKeys = new Set(init.ownKeys ?? []);
+  }
+
+  /**
+   * Whether 318 refuses `key` with NO_PERMISSION: black-listed (Java's rule),
+   * or held or known without being one of `UPDATABLE_CONFIG_KEYS` (ours: 318
+   * fails closed). A key nobody knows and nothing holds is ignored, as Java does.
+   */
+  refuses(key: string): boolean {
+    if (this.#blacklist.has(key)) return true;
+    if (UPDATABLE_CONFIG_KEYS.has(key)) return false;
+    return this.#values.has(key) || KNOWN_CONFIG_KEYS.has(key) || this.#ownKeys.has(key) || key.startsWith('tls.');
   }
 
   /** Where 318 persists: the `-c` file, or null. */
@@ -199,7 +220,8 @@ export class NamesrvConfiguration extends EventEmitter<NamesrvConfigurationEvent
   /**
    * UPDATE_NAMESRV_CONFIG (318), as Java's `DefaultRequestProcessor.updateConfig`
    * and `Configuration.update`: parse the body (UTF-8), refuse it when it
-   * names a black-listed key, ignore keys not held, validate the rest, write
+   * names a key {@link refuses} refuses (black-listed, or anything but a
+   * live `NamesrvConfig` switch), ignore keys not held, validate the rest, write
    * the file, apply the registry options, then make the values visible.
    * All or nothing: any refusal or failure leaves values, file and registry
    * as they were.
@@ -219,7 +241,7 @@ export class NamesrvConfiguration extends EventEmitter<NamesrvConfigurationEvent
     } catch (err) {
       return { status: 'malformed', remark: MALFORMED_REMARK, detail: (err as Error).message };
     }
-    const blacklisted = [...props.keys()].filter((key) => this.#blacklist.has(key));
+    const blacklisted = [...props.keys()].filter((key) => this.refuses(key));
     if (blacklisted.length > 0) return { status: 'blacklisted', remark: BLACKLIST_REMARK, keys: blacklisted };
 
     const next = new Map(this.#values);
