@@ -21,5 +21,7 @@ export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } f
 export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS, UNKNOWN_OPERATION } from './core/metrics.js';
 export { VERSION } from './core/version.js';
 export type { MetricsAdapter, NamesrvMetricsOptions } from './core/metrics.js';
-export { NamesrvError, InvalidRequestError, InvalidOptionError, KvConfigLoadError, KvConfigPersistError } from './core/errors.js';
+export {
+  NamesrvError, InvalidRequestError, InvalidOptionError, KvConfigLoadError, KvConfigPersistError, RouteRegistryFullError,
+} from './core/errors.js';
 export type * from './core/types.js';

@@ -75,13 +75,15 @@ export interface ServerSettings {
   readonly idleTimeoutMillis: number;
   readonly maxConnections: number;
   readonly memoryBudgetBytes: number;
+  /** The registry's `maxRouteEntries`. */
+  readonly maxRouteEntries: number;
   readonly maxRequestsInFlightPerConnection: number;
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
 }
 
-/** Builds the configuration object; the CLI passes a subclass that logs 318 outcomes. */
+/** Builds the configuration object (a test may pass its own). */
 export type ConfigurationFactory = (init: NamesrvConfigurationInit) => NamesrvConfiguration;
 
 /**
@@ -136,6 +138,7 @@ export function loadSettings(
     idleTimeoutMillis: num('serverChannelMaxIdleTimeSeconds', REMOTING_SERVER_DEFAULTS.idleTimeoutMillis / 1000) * 1000,
     maxConnections: cli('maxConnections') as number,
     memoryBudgetBytes: cli('memoryBudgetBytes') as number,
+    maxRouteEntries: cli('maxRouteEntries') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {

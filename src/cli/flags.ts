@@ -68,6 +68,7 @@ export const KEY_FLAGS: readonly KeyFlag[] = Object.freeze([
   { flag: 'idle-timeout-seconds', key: 'serverChannelMaxIdleTimeSeconds', arg: '<s>', help: `close idle remoting connections, 0 never [${R.idleTimeoutMillis / 1000}]` },
   { flag: 'max-frame-bytes', key: 'maxFrameBytes', arg: '<n>', help: `largest remoting frame [${R.maxFrameBytes}]` },
   { flag: 'memory-budget-bytes', key: 'memoryBudgetBytes', arg: '<n>', help: `bytes held at once by remoting frames and bodies [${cliDefault('memoryBudgetBytes')}]` },
+  { flag: 'max-route-entries', key: 'maxRouteEntries', arg: '<n>', help: `topic × broker queue entries plus live brokers the registry holds at most [${cliDefault('maxRouteEntries')}]` },
   { flag: 'max-requests-in-flight', key: 'maxRequestsInFlightPerConnection', arg: '<n>', help: `unanswered requests per connection [${cliDefault('maxRequestsInFlightPerConnection')}]` },
   { flag: 'http-max-connections', key: 'httpMaxConnections', arg: '<n>', help: `HTTP connections at most [${cliDefault('httpMaxConnections')}]` },
   { flag: 'http-headers-timeout-ms', key: 'httpHeadersTimeoutMillis', arg: '<ms>', help: `time to receive HTTP headers [${cliDefault('httpHeadersTimeoutMillis')}]` },

@@ -74,8 +74,7 @@ async function startParts(
   await kvConfig.load();
   cleanups.push(() => kvConfig.flush());
 
-  const all = settings.namesrvConfig.registryOptions();
-  const registry = new RouteRegistry({ kvConfig, ...all });
+  const registry = new RouteRegistry({ kvConfig, ...settings.namesrvConfig.registryOptions(), maxRouteEntries: settings.maxRouteEntries });
   cleanups.push(() => registry.close());
   logRegistryEvents(registry, log);
   logConfigUpdates(settings.namesrvConfig, log);
@@ -104,8 +103,7 @@ async function startParts(
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());
-  // The server records the bound port in `namesrvConfig` (`listenPort`): 319 and -p show it.
-  const address = await remoting.listen();
+  const address = await remoting.listen(); // it records the bound port as `listenPort` in namesrvConfig
 
   let http: NamesrvHttpServer | null = null;
   let httpAddress: AddressInfo | null = null;

@@ -92,3 +92,26 @@ export class ConfigValueError extends NamesrvError {
     this.value = value;
   }
 }
+
+/**
+ * A change would take the registry past `maxRouteEntries`; nothing changed.
+ * Remoting answers it as SYSTEM_ERROR with this message as remark.
+ */
+export class RouteRegistryFullError extends NamesrvError {
+  declare readonly code: 'ERR_REGISTRY_FULL';
+  /** Route entries held now. */
+  readonly held: number;
+  /** Route entries the refused change would have added. */
+  readonly adding: number;
+  /** The `maxRouteEntries` option in force. */
+  readonly limit: number;
+
+  constructor(what: string, held: number, adding: number, limit: number) {
+    super(`${what} refused: the registry holds ${held} route entries (topic × broker queue entries plus live brokers), `
+      + `and ${adding} more would pass maxRouteEntries (${limit})`, 'ERR_REGISTRY_FULL');
+    this.name = 'RouteRegistryFullError';
+    this.held = held;
+    this.adding = adding;
+    this.limit = limit;
+  }
+}

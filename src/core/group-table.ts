@@ -64,6 +64,28 @@ export class GroupTable {
     groups.add(g);
   }
 
+  /**
+   * What every registration does to its group first, as RocketMQ does even
+   * for one it then refuses or ignores: sets the group's acting-master flag
+   * and zone, and drops the address's other id (one record per address: a
+   * role switch). Returns whether the group changed.
+   */
+  applyHeader(g: BrokerGroup, brokerId: number, brokerAddr: string, enableActingMaster: boolean, zoneName: string | null): boolean {
+    let changed = false;
+    if (g.enableActingMaster !== enableActingMaster || g.zoneName !== zoneName) {
+      g.enableActingMaster = enableActingMaster;
+      g.zoneName = zoneName;
+      changed = true;
+    }
+    for (const [id, addr] of g.addrs) {
+      if (addr === brokerAddr && id !== brokerId) {
+        this.deleteAddr(g, id);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
   /** Removes `id` from `g`. */
   deleteAddr(g: BrokerGroup, id: number): void {
     const addr = g.addrs.get(id);

@@ -80,6 +80,16 @@ export interface RouteRegistryOptions {
    * @default false
    */
   readonly notifyMinBrokerIdChanged?: boolean;
+  /**
+   * The most route entries the registry holds in all: one per topic per
+   * broker group serving it (a topic × broker queue entry) plus one per live
+   * broker address. A registration or `registerTopic` that would take it past
+   * this throws {@link RouteRegistryFullError} and changes nothing. The
+   * default holds 2,000 brokers × 1,008 topics (2.0 M) or T(100 000)
+   * (0.4 M) with room to spare; each entry costs about 75 bytes of heap.
+   * @default 4_000_000
+   */
+  readonly maxRouteEntries?: number;
 }
 
 /**
@@ -99,6 +109,7 @@ export const RUNTIME_OPTION_KEYS = Object.freeze([
 export interface ResolvedRouteRegistryOptions {
   readonly now: () => number;
   readonly brokerChannelExpiredMillis: number;
+  readonly maxRouteEntries: number;
   readonly scanIntervalMillis: number;
   readonly supportActingMaster: boolean;
   readonly deleteTopicWithBrokerRegistration: boolean;
@@ -125,13 +136,14 @@ export const ROUTE_REGISTRY_DEFAULTS = Object.freeze({
   waitSecondsForService: 45,
   returnOrderTopicConfigToBroker: true,
   notifyMinBrokerIdChanged: false,
+  maxRouteEntries: 4_000_000,
 });
 
 /** The option names {@link RouteRegistry} accepts; any other key is refused. */
 const ROUTE_REGISTRY_OPTION_KEYS: ReadonlySet<string> = new Set([
   'now', 'brokerChannelExpiredMillis', 'scanIntervalMillis', 'supportActingMaster', 'deleteTopicWithBrokerRegistration',
   'orderMessageEnable', 'kvConfig', 'enableAllTopicList', 'enableTopicList', 'needWaitForService', 'waitSecondsForService',
-  'returnOrderTopicConfigToBroker', 'notifyMinBrokerIdChanged',
+  'returnOrderTopicConfigToBroker', 'notifyMinBrokerIdChanged', 'maxRouteEntries',
 ]);
 
 const RUNTIME_OPTION_KEY_SET: ReadonlySet<string> = new Set(RUNTIME_OPTION_KEYS);
@@ -147,6 +159,8 @@ export function resolveRouteRegistryOptions(options?: RouteRegistryOptions): Res
     now: checkFunction(o.now, 'now') ?? Date.now,
     brokerChannelExpiredMillis: checkPositive(o.brokerChannelExpiredMillis, d.brokerChannelExpiredMillis, 'brokerChannelExpiredMillis', 'milliseconds'),
     kvConfig: checkInstance(o.kvConfig, 'kvConfig', 'KvConfigStore', ['get', 'on']),
+    maxRouteEntries: checkNumber(o.maxRouteEntries, d.maxRouteEntries, 'maxRouteEntries',
+      { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'of entries' }),
     ...checkRuntimeOptions(o, d),
   });
 }

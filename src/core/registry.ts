@@ -17,7 +17,8 @@ import {
 } from './options.js';
 import { indexOfBroker } from './queue-datas.js';
 import { clusterInfoOf, systemTopicListOf, topicsByFlag, topicsOfCluster } from './queries.js';
-import { lastAppliedAfter, planRegistration } from './registration-plan.js';
+import { lastAppliedAfter, planRegistration, type RegistrationPlan } from './registration-plan.js';
+import { checkRoom, registrationEntries, topicEntries } from './route-budget.js';
 import { OrderTopicConf } from './order-topic-conf.js';
 import { ScanTimer } from './scan-timer.js';
 import { StaticTopicTable } from './static-topics.js';
@@ -177,7 +178,8 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
    * ignored, and, as in RocketMQ, answered like a master's success: pass
    * `status` to tell the cases apart (lru-cache style, it is filled in).
    *
-   * @throws {@link InvalidRequestError} when the request is malformed; nothing changes then.
+   * @throws {@link InvalidRequestError} when the request is malformed, {@link RouteRegistryFullError}
+   *   when applying it would pass `maxRouteEntries`; nothing changes then.
    */
   registerBroker(req: RegisterBrokerRequest, status?: RegisterBrokerStatus): RegisterBrokerResult | null {
     const r = normalizeRegistration(req);
@@ -187,36 +189,17 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     const live = this.#live(r.clusterName, r.brokerAddr);
     // Decides everything (and validates the table) before anything changes.
     const plan = planRegistration(r, group, live, (addr) => this.#live(r.clusterName, addr));
+    if (plan.outcome === 'apply') {
+      checkRoom(`registration of ${r.brokerName} at ${r.brokerAddr}`, this.routeEntryCount, registrationEntries(plan, group, live === undefined), this.#options.maxRouteEntries);
+    }
     const epoch = this.#topicQueueTable.epoch;
 
     const cs = this.#begin();
     const g = this.#groups.join(r.clusterName, r.brokerName);
-    // As in RocketMQ, these apply even to a registration refused or ignored below.
-    let groupChanged = false;
-    if (g.enableActingMaster !== plan.enableActingMaster || g.zoneName !== r.zoneName) {
-      g.enableActingMaster = plan.enableActingMaster;
-      g.zoneName = r.zoneName;
-      groupChanged = true;
-    }
-    // One record per address: a role switch first drops the address's old id.
-    for (const [id, addr] of g.addrs) {
-      if (addr === r.brokerAddr && id !== r.brokerId) {
-        this.#groups.deleteAddr(g, id);
-        groupChanged = true;
-      }
-    }
+    // As in RocketMQ, this applies even to a registration refused or ignored below.
+    let groupChanged = this.#groups.applyHeader(g, r.brokerId, r.brokerAddr, plan.enableActingMaster, r.zoneName);
 
-    if (plan.outcome !== 'apply') {
-      // RocketMQ drops the ignored address from the live table; a refused one keeps what it had.
-      if (plan.outcome === 'ignored' && live !== undefined) this.#removeLive(cs, live, 'unregister');
-      this.#finishGroupChange(cs, g, groupChanged);
-      if (plan.outcome === 'refused') this.#dropGroupIfEmpty(cs, g);
-      this.#emit(cs);
-      if (status !== undefined) Object.assign(status, { outcome: plan.outcome, reason: plan.reason });
-      const event = { clusterName: r.clusterName, brokerName: r.brokerName, brokerAddr: r.brokerAddr, brokerId: r.brokerId, reason: plan.reason };
-      this.emit(plan.outcome === 'refused' ? 'registrationRefused' : 'registrationIgnored', event);
-      return plan.outcome === 'refused' ? null : { haServerAddr: null, masterAddr: null };
-    }
+    if (plan.outcome !== 'apply') return this.#notApplied(cs, r, g, plan, live, groupChanged, status);
 
     if (g.addrs.get(r.brokerId) !== r.brokerAddr) {
       this.#groups.setAddr(g, r.brokerId, r.brokerAddr);
@@ -260,6 +243,27 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     const outcome = becameLive ? 'registered' : this.#topicQueueTable.epoch !== epoch || versionChanged ? 'updated' : 'heartbeat';
     if (status !== undefined) Object.assign(status, { outcome, reason: undefined });
     return result;
+  }
+
+  /** Finishes a registration refused or ignored by RocketMQ's rules: its status, events and answer. */
+  #notApplied(
+    cs: ChangeSet, r: NormalizedRegistration, g: BrokerGroup, plan: RegistrationPlan & { outcome: 'refused' | 'ignored' },
+    live: LiveBroker | undefined, groupChanged: boolean, status: RegisterBrokerStatus | undefined,
+  ): RegisterBrokerResult | null {
+    // RocketMQ drops the ignored address from the live table; a refused one keeps what it had.
+    if (plan.outcome === 'ignored' && live !== undefined) this.#removeLive(cs, live, 'unregister');
+    this.#finishGroupChange(cs, g, groupChanged);
+    if (plan.outcome === 'refused') this.#dropGroupIfEmpty(cs, g);
+    this.#emit(cs);
+    if (status !== undefined) Object.assign(status, { outcome: plan.outcome, reason: plan.reason });
+    const event = { clusterName: r.clusterName, brokerName: r.brokerName, brokerAddr: r.brokerAddr, brokerId: r.brokerId, reason: plan.reason };
+    this.emit(plan.outcome === 'refused' ? 'registrationRefused' : 'registrationIgnored', event);
+    return plan.outcome === 'refused' ? null : { haServerAddr: null, masterAddr: null };
+  }
+
+  /** Route entries held in all: topic × group queue entries plus live broker addresses (bounded by `maxRouteEntries`). */
+  get routeEntryCount(): number {
+    return this.#topicQueueTable.queueEntries + this.#brokerLiveTable.size;
   }
 
   /**
@@ -499,11 +503,14 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
   /**
    * Adds or replaces queues of `topic` (REGISTER_TOPIC_IN_NAMESRV). Every
    * broker named must be registered, otherwise nothing changes.
+   * @throws {@link RouteRegistryFullError} when it would pass `maxRouteEntries`; nothing changes then.
    */
   registerTopic(topic: string, queueDatas: readonly QueueData[]): void {
     requireString(topic, 'topic');
     const normalized = normalizeQueueDatas(queueDatas);
-    if (normalized.length > 0) this.#change((cs) => registerTopicIn(this.#topicTables, cs, topic, normalized));
+    if (normalized.length === 0) return;
+    checkRoom(`registerTopic of ${topic}`, this.routeEntryCount, topicEntries(this.#groups, topic, normalized), this.#options.maxRouteEntries);
+    this.#change((cs) => registerTopicIn(this.#topicTables, cs, topic, normalized));
   }
 
   /** Clears the write bit of every topic of `brokerName`; returns how many topics it holds. */

@@ -16,6 +16,12 @@ export class TopicQueueTable {
   /** topic → its entry. */
   readonly entries = new Map<string, TopicEntry>();
   #epoch = 0;
+  #queueEntries = 0;
+
+  /** Topic × group queue entries held (the sum of every group's `topics` size). */
+  get queueEntries(): number {
+    return this.#queueEntries;
+  }
 
   /** Changes whenever any route may have changed. */
   get epoch(): number {
@@ -56,6 +62,7 @@ export class TopicQueueTable {
       topic = entry.name;
       entry.queueDatas = withQueueData(entry.queueDatas, qd);
     }
+    if (!g.topics.has(topic)) this.#queueEntries++;
     g.topics.set(topic, qd);
     g.topicsVersion++;
     this.invalidate(cs, topic, entry);
@@ -64,6 +71,7 @@ export class TopicQueueTable {
   /** Removes `g`'s queues of `topic`; the topic goes when no group is left. */
   remove(cs: ChangeSet, g: BrokerGroup, topic: string): void {
     if (!g.topics.delete(topic)) return;
+    this.#queueEntries--;
     g.topicsVersion++;
     const entry = this.entries.get(topic);
     if (entry === undefined) return;
