@@ -8,13 +8,13 @@
  */
 export { RouteRegistry, dataVersionEquals, MASTER_ID, PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './core/registry.js';
 export { ROUTE_REGISTRY_DEFAULTS } from './core/options.js';
-export { TOPIC_CONFIG_DEFAULTS, PERM_PRIORITY, PERM_INHERIT } from './core/topic-config.js';
-export { sealTopicTable } from './core/topic-table.js';
+export { TOPIC_CONFIG_DEFAULTS, PERM_PRIORITY, PERM_INHERIT } from './core/registration/topic-config.js';
+export { sealTopicTable } from './core/registration/topic-table.js';
 export type { RouteRegistryOptions, ResolvedRouteRegistryOptions } from './core/options.js';
 export { RUNTIME_OPTION_KEYS } from './core/options.js';
 export type { RouteRegistryOptionsPatch } from './core/options.js';
-export { NamesrvConfiguration, BUILT_IN_CONFIG_BLACKLIST, BLACKLIST_REMARK } from './core/namesrv-config.js';
-export type { NamesrvConfigurationInit, ConfigUpdateOutcome, ConfigUpdateOptions } from './core/namesrv-config.js';
+export { NamesrvConfiguration, BUILT_IN_CONFIG_BLACKLIST, BLACKLIST_REMARK } from './config/namesrv-config.js';
+export type { NamesrvConfigurationInit, ConfigUpdateOutcome, ConfigUpdateOptions } from './config/namesrv-config.js';
 export { ConfigValueError } from './core/errors.js';
 export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
 export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';

@@ -5,7 +5,7 @@ import { MQVersion } from '../src/remoting/codes.js';
 import { decodeRegisterBrokerBody, encodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js';
 import type { TopicConfig } from '../src/core/types.js';
 import { DecodePool } from '../src/remoting/decode/decode-pool.js';
-import { isSealedTopicTable } from '../src/core/topic-table.js';
+import { isSealedTopicTable } from '../src/core/registration/topic-table.js';
 
 // A broker re-sends its unchanged topic table every 30 s, usually with a new
 // data version. The pool hands the key's (connection's) last table back

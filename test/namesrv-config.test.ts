@@ -13,9 +13,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigValueError, NamesrvError } from '../src/core/errors.js';
 import {
   BLACKLIST_REMARK, MALFORMED_REMARK, NamesrvConfiguration, javaSplit, type NamesrvConfigurationInit,
-} from '../src/core/namesrv-config.js';
-import { KNOWN_CONFIG_KEYS, type RegistryOptionsPatch } from '../src/core/namesrv-config-keys.js';
-import { parseProperties } from '../src/core/properties.js';
+} from '../src/config/namesrv-config.js';
+import { KNOWN_CONFIG_KEYS, type RegistryOptionsPatch } from '../src/config/keys.js';
+import { parseProperties } from '../src/config/properties.js';
 
 const fsHooks = vi.hoisted(() => ({
   renames: [] as Array<{ from: string; to: string }>,

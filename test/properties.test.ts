@@ -3,7 +3,7 @@
  * body) and the escaped file form, read back by our parser.
  */
 import { describe, expect, it } from 'vitest';
-import { formatPropertiesFile, formatPropertiesSorted, parseProperties } from '../src/core/properties.js';
+import { formatPropertiesFile, formatPropertiesSorted, parseProperties } from '../src/config/properties.js';
 
 describe('formatPropertiesSorted (MixAll.properties2String, sorted)', () => {
   it('writes raw key=value lines sorted by UTF-16 code unit, skipping null values', () => {

@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RouteRegistry, type RegisterBrokerRequest, type TopicConfig } from '../src/index.js';
-import { sealTopicTable } from '../src/core/topic-table.js';
+import { sealTopicTable } from '../src/core/registration/topic-table.js';
 
 const C = 'c';
 

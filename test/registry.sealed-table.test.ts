@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RouteRegistry, type RegisterBrokerRequest, type RegisterBrokerStatus, type TopicConfig } from '../src/index.js';
-import { sealTopicTable } from '../src/core/topic-table.js';
+import { sealTopicTable } from '../src/core/registration/topic-table.js';
 import { topicConfig } from './helpers/registry.js';
 
 // A decode pool hands a broker's unchanged table back as the same sealed Map.

@@ -3,7 +3,7 @@
  * survive, their queues and filter servers) and when the hook applies.
  */
 import { describe, expect, it } from 'vitest';
-import { filterRouteByZone, zoneToFilterBy } from '../src/core/zone-route.js';
+import { filterRouteByZone, zoneToFilterBy } from '../src/core/routes/zone-route.js';
 import type { BrokerData, QueueData, TopicRouteData } from '../src/core/types.js';
 
 function group(brokerName: string, zoneName: string | undefined, addrs: Record<string, string>): BrokerData {

@@ -9,11 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { normalizeConfigValue, typedConfigValue } from '../core/config-value.js';
 import { NamesrvError } from '../core/errors.js';
-import { NamesrvConfiguration, type NamesrvConfigurationInit } from '../core/namesrv-config.js';
-import { EXTENSION_CONFIG_KEYS, KNOWN_CONFIG_KEYS } from '../core/namesrv-config-keys.js';
-import { parseProperties } from '../core/properties.js';
+import { NamesrvConfiguration, type NamesrvConfigurationInit } from '../config/namesrv-config.js';
+import { EXTENSION_CONFIG_KEYS, KNOWN_CONFIG_KEYS, normalizeConfigValue, typedConfigValue } from '../config/keys.js';
+import { parseProperties } from '../config/properties.js';
 import { REMOTING_SERVER_DEFAULTS } from '../remoting/options.js';
 import { TLS_PROPERTY_KEYS, tlsOptionsFromProperties, type TlsServerOptions } from '../remoting/tls/config.js';
 import type { CliFlags } from './flags.js';

@@ -7,7 +7,7 @@
  * depends on where they live.)
  * @module
  */
-import type { ConfigKeySpec } from '../core/namesrv-config-keys.js';
+import type { ConfigKeySpec } from '../config/keys.js';
 
 const INT_MAX = 2_147_483_647;
 /** Node's timers hold at most 2^31 - 1 ms. */

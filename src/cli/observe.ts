@@ -9,7 +9,7 @@
  * control has no refusal event, so the CLI wraps its `decide`.
  * @module
  */
-import type { ConfigUpdateOutcome, NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { ConfigUpdateOutcome, NamesrvConfiguration } from '../config/namesrv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { RegistrationNotAppliedEvent } from '../core/types.js';
 import type { AccessControl } from '../remoting/access/access-control.js';

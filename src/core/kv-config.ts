@@ -12,7 +12,7 @@ import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { InvalidOptionError, KvConfigLoadError, KvConfigPersistError } from './errors.js';
 import { checkOptions } from './option-checks.js';
 import { isPlainObject, recordFromEntries, setOwn } from './records.js';
-import { requireString } from './validate.js';
+import { requireString } from './registration/validate.js';
 
 /** The namespace whose entries map a topic to its `orderTopicConf` (RocketMQ's `NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`). */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';

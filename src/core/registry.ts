@@ -1,44 +1,43 @@
 /**
  * The route registry: RocketMQ's `RouteInfoManager`, transport-agnostic. Its
- * tables and public API live here; `registration-plan` decides registrations,
- * `route-builder` builds routes, `change-set` turns changes into events.
+ * tables and public API live here; `registration/plan` decides registrations,
+ * `routes/route-builder` builds routes, `routes/change-set` turns changes into events.
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
-import { beginChangeSet, emitChanges, type ChangeSet } from './change-set.js';
-import { dataVersionEquals, freshDataVersion } from './data-version.js';
-import { FilterServerTable } from './filter-servers.js';
-import { GroupTable } from './group-table.js';
-import { LiveTable } from './live-table.js';
-import { MinBrokerIdWatch, minBrokerIdNotice, previousMinBrokerId } from './min-broker-id.js';
+import { beginChangeSet, emitChanges, type ChangeSet } from './routes/change-set.js';
+import { GroupTable } from './tables/group-table.js';
+import { FilterServerTable, LiveTable } from './tables/live-table.js';
+import { MinBrokerIdWatch, minBrokerIdNotice, previousMinBrokerId } from './registration/min-broker-id.js';
 import {
   patchRouteRegistryOptions, resolveRouteRegistryOptions, type ResolvedRouteRegistryOptions, type RouteRegistryOptions,
   type RouteRegistryOptionsPatch,
 } from './options.js';
-import { indexOfBroker } from './queue-datas.js';
-import { clusterInfoOf, systemTopicListOf, topicsByFlag, topicsOfCluster } from './queries.js';
-import { lastAppliedAfter, planRegistration, type RegistrationPlan } from './registration-plan.js';
-import { checkRoom, registrationEntries, topicEntries } from './route-budget.js';
-import { OrderTopicConf } from './order-topic-conf.js';
-import { ScanTimer } from './scan-timer.js';
-import { StaticTopicTable } from './static-topics.js';
-import { addrsRecord, buildRoute, type RouteSources } from './route-builder.js';
-import { MASTER_ID, hasNoMaster, type BrokerGroup, type LiveBroker } from './tables.js';
-import { deleteTopicIn, registerTopicIn, setPermOf, type TopicTables } from './topic-admin.js';
-import { TopicQueueTable } from './topic-queue-table.js';
-import { tableHas } from './topic-table.js';
-import { FLAG_UNIT, FLAG_UNIT_SUB, PERM_READ, PERM_WRITE } from './topic-config.js';
+import { indexOfBroker } from './tables/queue-datas.js';
+import { clusterInfoOf, systemTopicListOf, topicsByFlag, topicsOfCluster } from './queries/topic-lists.js';
+import { lastAppliedAfter, planRegistration, type RegistrationPlan } from './registration/plan.js';
+import { checkRoom, registrationEntries, topicEntries } from './registration/route-budget.js';
+import { OrderTopicConf } from './routes/order-topic-conf.js';
+import { ScanTimer } from './expiry/scan-timer.js';
+import { StaticTopicTable } from './tables/static-topics.js';
+import { addrsRecord, buildRoute, type RouteSources } from './routes/route-builder.js';
+import { MASTER_ID, hasNoMaster, type BrokerGroup, type LiveBroker } from './tables/records.js';
+import { deleteTopicIn, registerTopicIn, setPermOf, type TopicTables } from './tables/topic-admin.js';
+import { TopicQueueTable } from './tables/topic-queue-table.js';
+import { tableHas } from './registration/topic-table.js';
+import { FLAG_UNIT, FLAG_UNIT_SUB, PERM_READ, PERM_WRITE } from './registration/topic-config.js';
 import type {
   BrokerMemberGroup, BrokerUnregisterReason, ClusterInfo, DataVersion, LiveBrokerInfo, QueueData, RegisterBrokerRequest,
   RegisterBrokerResult, RegisterBrokerStatus, RouteRegistryEvents, TopicList, TopicRouteData, UnregisterBrokerRequest,
 } from './types.js';
 import {
-  normalizeQueueDatas, normalizeRegistration, normalizeUnregistrations, requireString, type NormalizedRegistration,
-} from './validate.js';
+  dataVersionEquals, freshDataVersion, normalizeQueueDatas, normalizeRegistration, normalizeUnregistrations, requireString,
+  type NormalizedRegistration,
+} from './registration/validate.js';
 
-export { MASTER_ID } from './tables.js';
-export { PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './topic-config.js';
-export { dataVersionEquals } from './data-version.js';
+export { MASTER_ID } from './tables/records.js';
+export { PERM_READ, PERM_WRITE, FLAG_UNIT, FLAG_UNIT_SUB } from './registration/topic-config.js';
+export { dataVersionEquals } from './registration/validate.js';
 
 /**
  * An in-memory RocketMQ route registry: which clusters, brokers and topics
@@ -189,9 +188,8 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     const live = this.#live(r.clusterName, r.brokerAddr);
     // Decides everything (and validates the table) before anything changes.
     const plan = planRegistration(r, group, live, (addr) => this.#live(r.clusterName, addr));
-    if (plan.outcome === 'apply') {
-      checkRoom(`registration of ${r.brokerName} at ${r.brokerAddr}`, this.routeEntryCount, registrationEntries(plan, group, live === undefined), this.#options.maxRouteEntries);
-    }
+    const adding = plan.outcome === 'apply' ? registrationEntries(plan, group, live === undefined) : 0;
+    if (adding > 0) checkRoom(`registration of ${r.brokerName} at ${r.brokerAddr}`, this.routeEntryCount, adding, this.#options.maxRouteEntries);
     const epoch = this.#topicQueueTable.epoch;
 
     const cs = this.#begin();

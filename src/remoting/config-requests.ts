@@ -5,7 +5,7 @@
  * through `registry.updateOptions()`.
  * @internal
  */
-import { syncConfigWithRegistry } from '../core/config-sync.js';
+import { syncConfigWithRegistry } from '../config/namesrv-config.js';
 import { ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { fail, ok, type Reply } from './reply.js';

@@ -9,7 +9,7 @@ import {
 } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { InvalidOptionError } from '../core/errors.js';
-import type { NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
 import { AccessControl } from './access/access-control.js';

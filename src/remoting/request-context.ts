@@ -4,7 +4,7 @@
  * @internal
  */
 import type { KvConfigStore } from '../core/kv-config.js';
-import type { NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { DecodeRegisterBrokerBodyOptions, RegisterBrokerBody } from './codec/register-body.js';
 import type { Reply } from './reply.js';

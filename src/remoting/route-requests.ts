@@ -5,7 +5,7 @@
  * @internal
  */
 import type { TopicList } from '../core/types.js';
-import { filterRouteByZone, ZONE_MODE_KEY, zoneToFilterBy } from '../core/zone-route.js';
+import { filterRouteByZone, ZONE_MODE_KEY, zoneToFilterBy } from '../core/routes/zone-route.js';
 import { encodeBrokerMemberGroupBody, encodeClusterInfo, encodeTopicRouteData } from './codec/fastjson.js';
 import { MQVersion, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';

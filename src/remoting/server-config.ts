@@ -5,8 +5,8 @@
  * timeout, KV file, TLS mode).
  * @internal
  */
-import { configValuesOfRegistry } from '../core/config-sync.js';
-import { NamesrvConfiguration } from '../core/namesrv-config.js';
+import { configValuesOfRegistry } from '../config/namesrv-config.js';
+import { NamesrvConfiguration } from '../config/namesrv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { ResolvedRemotingServerOptions } from './options.js';
 

@@ -9,7 +9,7 @@ import { EventEmitter } from 'eventemitter3';
 import { InvalidOptionError } from '../core/errors.js';
 import { KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
-import type { NamesrvConfiguration } from '../core/namesrv-config.js';
+import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import type { MinBrokerIdChangedEvent } from '../core/types.js';
 import type { AccessControl } from './access/access-control.js';
 import { BrokerNotifier } from './broker-notifier.js';

@@ -18,7 +18,7 @@
 import { promisify } from 'node:util';
 import { deflateSync, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { isPlainObject, setOwn } from '../../core/records.js';
-import { TOPIC_CONFIG_DEFAULTS as TC } from '../../core/topic-config.js';
+import { TOPIC_CONFIG_DEFAULTS as TC } from '../../core/registration/topic-config.js';
 import type { DataVersion, TopicConfig, TopicConfigWrapper, TopicQueueMappingInfo } from '../../core/types.js';
 import { MQVersion } from '../codes.js';
 import { BodyDecodeError } from '../errors.js';

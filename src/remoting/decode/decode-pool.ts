@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
-import { sealTopicTable } from '../../core/topic-table.js';
+import { sealTopicTable } from '../../core/registration/topic-table.js';
 import { scanPlainRegisterBody } from './body-scan.js';
 import {
   UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, unpackWithTable, type MappedRegisterBrokerBody,

@@ -10,7 +10,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { InvalidOptionError } from '../../core/errors.js';
-import { parseProperties } from '../../core/properties.js';
+import { parseProperties } from '../../config/properties.js';
 import { TlsConfigError } from '../errors.js';
 import { generateSelfSignedCertificate } from './self-signed.js';
 

@@ -4,9 +4,9 @@
  * bits, and the checks of one config entry.
  * @module
  */
-import { InvalidRequestError } from './errors.js';
-import { describeValue, isPlainObject } from './records.js';
-import type { TopicConfig } from './types.js';
+import { InvalidRequestError } from '../errors.js';
+import { describeValue, isPlainObject } from '../records.js';
+import type { TopicConfig } from '../types.js';
 
 /** Permission bits (RocketMQ's `PermName`). */
 export const PERM_PRIORITY = 8;

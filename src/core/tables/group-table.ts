@@ -6,8 +6,8 @@
  * @internal
  * @module
  */
-import { idOfAddr, newGroup, type BrokerGroup, type LiveBroker } from './tables.js';
-import type { UnregisterBrokerRequest } from './types.js';
+import { idOfAddr, newGroup, type BrokerGroup, type LiveBroker } from './records.js';
+import type { UnregisterBrokerRequest } from '../types.js';
 
 export class GroupTable {
   /** broker name → group. */

@@ -6,11 +6,11 @@
  * @internal
  * @module
  */
-import { noteTopic, type ChangeSet } from './change-set.js';
+import { noteTopic, type ChangeSet } from '../routes/change-set.js';
 import { internQueueData, withQueueData, withoutQueueData } from './queue-datas.js';
-import type { BrokerGroup, TopicEntry } from './tables.js';
-import { permOf, readQueueNumsOf, sysFlagOf, writeQueueNumsOf } from './topic-config.js';
-import type { QueueData, TopicConfig } from './types.js';
+import type { BrokerGroup, TopicEntry } from './records.js';
+import { permOf, readQueueNumsOf, sysFlagOf, writeQueueNumsOf } from '../registration/topic-config.js';
+import type { QueueData, TopicConfig } from '../types.js';
 
 export class TopicQueueTable {
   /** topic → its entry. */

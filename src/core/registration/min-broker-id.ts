@@ -16,8 +16,8 @@
  * @internal
  * @module
  */
-import { minBrokerId, type BrokerGroup } from './tables.js';
-import type { MinBrokerIdChangedEvent } from './types.js';
+import { minBrokerId, type BrokerGroup } from '../tables/records.js';
+import type { MinBrokerIdChangedEvent } from '../types.js';
 
 /** The group's lowest id before a registration, as RocketMQ computes it: 0 for a group without address. */
 export function previousMinBrokerId(g: BrokerGroup | undefined): number {

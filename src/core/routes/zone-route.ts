@@ -10,7 +10,7 @@
  * filtered route goes through the normal encoder and keeps the choice.
  * @module
  */
-import type { BrokerData, TopicRouteData } from './types.js';
+import type { BrokerData, TopicRouteData } from '../types.js';
 
 /** The extFields key that switches zone mode on (Java's `MixAll.ZONE_MODE`). */
 export const ZONE_MODE_KEY = '__ZONE_MODE';

@@ -6,14 +6,13 @@
  * @internal
  * @module
  */
-import { dataVersionEquals } from './data-version.js';
-import { MASTER_ID, type BrokerGroup, type LastApplied, type LiveBroker } from './tables.js';
+import { MASTER_ID, type BrokerGroup, type LastApplied, type LiveBroker } from '../tables/records.js';
 import { isSealedTopicTable, tableHasExactlyOne, type UncheckedTopicTable } from './topic-table.js';
 import {
   isValidTopicConfig, normalizeTopicConfig, permOf, readQueueNumsOf, sysFlagOf, writeQueueNumsOf,
 } from './topic-config.js';
-import type { QueueData, TopicConfig } from './types.js';
-import type { NormalizedRegistration } from './validate.js';
+import type { QueueData, TopicConfig } from '../types.js';
+import { dataVersionEquals, type NormalizedRegistration } from './validate.js';
 
 const NO_CHANGES: readonly TopicConfig[] = Object.freeze([]);
 
@@ -109,7 +108,7 @@ export function lastAppliedAfter(
   if (plan.mode === 'all') return { sealedTable: table, exact: true, wipeWrite: plan.wipeWrite, topicsVersion };
   // An equal version skipped: what the last walk knew still holds (only topics outside the table may have gone).
   const last = g.lastApplied;
-  if (plan.skipped && last !== null) return { ...last, topicsVersion };
+  if (plan.skipped && last !== null) return last.topicsVersion === topicsVersion ? last : { ...last, topicsVersion };
   // An equal version walked: every topic of the table is held now, but not necessarily with its figures.
   return { sealedTable: table, exact: false, wipeWrite: plan.wipeWrite, topicsVersion };
 }

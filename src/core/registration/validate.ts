@@ -4,12 +4,12 @@
  * tables as they were.
  * @internal
  */
-import { InvalidRequestError } from './errors.js';
-import { describeValue as describe, isPlainObject } from './records.js';
-import { normalizeMappings, type NormalizedMappings } from './static-topics.js';
+import { InvalidRequestError } from '../errors.js';
+import { describeValue as describe, isPlainObject } from '../records.js';
+import { normalizeMappings, type NormalizedMappings } from '../tables/static-topics.js';
 import { requireCount, requirePerm, requireSysFlag } from './topic-config.js';
 import type { UncheckedTopicTable } from './topic-table.js';
-import type { DataVersion, QueueData, RegisterBrokerRequest, UnregisterBrokerRequest } from './types.js';
+import type { DataVersion, QueueData, RegisterBrokerRequest, UnregisterBrokerRequest } from '../types.js';
 
 export function requireString(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new InvalidRequestError(field, `must be a string, got ${describe(value)}`);
@@ -175,4 +175,16 @@ export function normalizeQueueDatas(value: unknown): QueueData[] {
       topicSysFlag: requireSysFlag(item.topicSysFlag, `${field}.topicSysFlag`),
     };
   });
+}
+
+// ---------------------------------------------------------------- data versions (RocketMQ's `DataVersion`)
+
+/** RocketMQ's `DataVersion.equals`; a missing `stateVersion` counts as 0. */
+export function dataVersionEquals(a: DataVersion, b: DataVersion): boolean {
+  return (a.stateVersion ?? 0) === (b.stateVersion ?? 0) && a.timestamp === b.timestamp && a.counter === b.counter;
+}
+
+/** The version of a broker that sent none: RocketMQ's `new DataVersion()` at `now`. */
+export function freshDataVersion(now: number): Required<DataVersion> {
+  return { stateVersion: 0, timestamp: now, counter: 0 };
 }

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { NAMESPACE_ORDER_TOPIC_CONFIG, type KvConfigChangeEvent, type KvConfigStore } from './kv-config.js';
+import { NAMESPACE_ORDER_TOPIC_CONFIG, type KvConfigChangeEvent, type KvConfigStore } from '../kv-config.js';
 
 export class OrderTopicConf {
   readonly #kv: KvConfigStore | null;

@@ -6,10 +6,10 @@
  * @module
  */
 import { sameRoute } from './route-builder.js';
-import type { TopicEntry } from './tables.js';
+import type { TopicEntry } from '../tables/records.js';
 import type {
   BrokerRegisteredEvent, BrokerUnregisteredEvent, MinBrokerIdChangedEvent, TopicRouteChangedEvent, TopicRouteData,
-} from './types.js';
+} from '../types.js';
 
 /** Events gathered during one operation. */
 export interface ChangeSet {

@@ -5,11 +5,11 @@
  * @internal
  * @module
  */
-import { RouteRegistryFullError } from './errors.js';
-import type { GroupTable } from './group-table.js';
-import type { RegistrationPlan } from './registration-plan.js';
-import type { BrokerGroup } from './tables.js';
-import type { QueueData } from './types.js';
+import { RouteRegistryFullError } from '../errors.js';
+import type { GroupTable } from '../tables/group-table.js';
+import type { RegistrationPlan } from './plan.js';
+import type { BrokerGroup } from '../tables/records.js';
+import type { QueueData } from '../types.js';
 
 /** @throws {@link RouteRegistryFullError} when `adding` entries to the `held` ones would pass `limit`. */
 export function checkRoom(what: string, held: number, adding: number, limit: number): void {

@@ -6,10 +6,10 @@
  * @internal
  * @module
  */
-import type { ExpiryNode } from './expiry.js';
-import type { UncheckedTopicTable } from './topic-table.js';
-import { SharedRoutes } from './shared-routes.js';
-import type { BrokerData, DataVersion, QueueData, TopicRouteData } from './types.js';
+import type { ExpiryNode } from '../expiry/expiry-queue.js';
+import type { UncheckedTopicTable } from '../registration/topic-table.js';
+import { SharedRoutes } from '../routes/shared-routes.js';
+import type { BrokerData, DataVersion, QueueData, TopicRouteData } from '../types.js';
 
 /** RocketMQ's `MixAll.MASTER_ID`. */
 export const MASTER_ID = 0;

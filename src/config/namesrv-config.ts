@@ -16,14 +16,14 @@ import { availableParallelism, homedir } from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import { Mutex } from 'async-mutex';
 import { EventEmitter } from 'eventemitter3';
-import { writeFileAtomic } from './atomic-file.js';
-import { normalizeConfigValue, typedConfigValue } from './config-value.js';
-import { ConfigValueError } from './errors.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { ConfigValueError } from '../core/errors.js';
 import {
   defaultValue, KNOWN_CONFIG_KEYS, NAMESRV_CONFIG_KEYS, NETTY_CLIENT_CONFIG_KEYS, NETTY_SERVER_CONFIG_KEYS,
-  REGISTERED_CONFIG_KEYS, UPDATABLE_CONFIG_KEYS,
+  REGISTERED_CONFIG_KEYS, UPDATABLE_CONFIG_KEYS, normalizeConfigValue, typedConfigValue,
   type ConfigEnvironment, type RegistryOptionsPatch,
-} from './namesrv-config-keys.js';
+} from './keys.js';
+import type { ResolvedRouteRegistryOptions } from '../core/options.js';
 import { formatPropertiesFile, formatPropertiesSorted, parseProperties } from './properties.js';
 
 /** Keys 318 always refuses (Java's `DefaultRequestProcessor.initConfigBlackList`). */
@@ -346,4 +346,30 @@ function resolveEnvironment(env: Partial<ConfigEnvironment> = {}): ConfigEnviron
     cpus: env.cpus ?? availableParallelism(),
     tlsEnforcing: env.tlsEnforcing ?? false,
   };
+}
+
+// ---------------------------------------------------------------- keeping it in step with a registry
+
+/** The configuration keys and values (as 319 prints them) of a registry's runtime options. */
+export function configValuesOfRegistry(options: ResolvedRouteRegistryOptions): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const spec of REGISTERED_CONFIG_KEYS.values()) {
+    if (spec.live === undefined) continue;
+    const value: unknown = options[spec.live];
+    // A fractional interval has no Java form: the configuration keeps what it had.
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) continue;
+    values.set(spec.key, String(value));
+  }
+  return values;
+}
+
+/**
+ * Sets `config`'s registry-level keys to the registry's current options, so
+ * 319 shows (and 318 compares against) what the registry really does even
+ * after `registry.updateOptions()` was called directly. Not persisted.
+ */
+export function syncConfigWithRegistry(config: NamesrvConfiguration, options: ResolvedRouteRegistryOptions): void {
+  for (const [key, text] of configValuesOfRegistry(options)) {
+    if (config.get(key) !== text) config.set(key, text);
+  }
 }

@@ -9,7 +9,7 @@
  * @internal
  * @module
  */
-import type { BrokerData, QueueData, TopicRouteData } from './types.js';
+import type { BrokerData, QueueData, TopicRouteData } from '../types.js';
 
 /** What topics with one `queueDatas` content share. */
 export interface SharedRoute {

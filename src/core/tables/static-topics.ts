@@ -9,9 +9,9 @@
  * @internal
  * @module
  */
-import { InvalidRequestError } from './errors.js';
-import { describeValue, isPlainObject, setOwn } from './records.js';
-import type { TopicQueueMappingInfo } from './types.js';
+import { InvalidRequestError } from '../errors.js';
+import { describeValue, isPlainObject, setOwn } from '../records.js';
+import type { TopicQueueMappingInfo } from '../types.js';
 
 /** RocketMQ's `MixAll.METADATA_SCOPE_GLOBAL`, a mapping's default scope. */
 export const METADATA_SCOPE_GLOBAL = '__global__';

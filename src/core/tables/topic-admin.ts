@@ -6,12 +6,12 @@
  * @internal
  * @module
  */
-import type { ChangeSet } from './change-set.js';
+import type { ChangeSet } from '../routes/change-set.js';
 import type { GroupTable } from './group-table.js';
 import { sameQueueData } from './queue-datas.js';
-import type { BrokerGroup } from './tables.js';
+import type { BrokerGroup } from './records.js';
 import type { TopicQueueTable } from './topic-queue-table.js';
-import type { QueueData } from './types.js';
+import type { QueueData } from '../types.js';
 
 /** The tables these operations change. */
 export interface TopicTables {

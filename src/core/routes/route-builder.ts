@@ -8,13 +8,13 @@
  * @internal
  * @module
  */
-import { setOwn } from './records.js';
-import { indexOfBroker, sameQueueData } from './queue-datas.js';
+import { setOwn } from '../records.js';
+import { indexOfBroker, sameQueueData } from '../tables/queue-datas.js';
 import { sameElements, type SharedRoute } from './shared-routes.js';
-import { sameMappingsByBroker, type MappingsByBroker } from './static-topics.js';
-import { MASTER_ID, type BrokerGroup, type TopicEntry } from './tables.js';
-import { PERM_WRITE, SYNC_BROKER_MEMBER_GROUP_PREFIX } from './topic-config.js';
-import type { BrokerData, QueueData, TopicRouteData } from './types.js';
+import { sameMappingsByBroker, type MappingsByBroker } from '../tables/static-topics.js';
+import { MASTER_ID, type BrokerGroup, type TopicEntry } from '../tables/records.js';
+import { PERM_WRITE, SYNC_BROKER_MEMBER_GROUP_PREFIX } from '../registration/topic-config.js';
+import type { BrokerData, QueueData, TopicRouteData } from '../types.js';
 
 const EMPTY_FILTER_SERVER_TABLE: Readonly<Record<string, readonly string[]>> = Object.freeze({});
 

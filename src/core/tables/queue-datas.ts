@@ -4,8 +4,8 @@
  * @internal
  * @module
  */
-import type { BrokerGroup } from './tables.js';
-import type { QueueData } from './types.js';
+import type { BrokerGroup } from './records.js';
+import type { QueueData } from '../types.js';
 
 export const NO_QUEUE_DATAS: readonly QueueData[] = Object.freeze([]);
 

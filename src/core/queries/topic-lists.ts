@@ -4,10 +4,10 @@
  * @internal
  * @module
  */
-import { setOwn } from './records.js';
-import { copyBrokerData, snapshotOf } from './route-builder.js';
-import { minBrokerId, type BrokerGroup, type TopicEntry } from './tables.js';
-import type { ClusterInfo, TopicList } from './types.js';
+import { setOwn } from '../records.js';
+import { copyBrokerData, snapshotOf } from '../routes/route-builder.js';
+import { minBrokerId, type BrokerGroup, type TopicEntry } from '../tables/records.js';
+import type { ClusterInfo, TopicList } from '../types.js';
 
 type Groups = ReadonlyMap<string, BrokerGroup>;
 type Clusters = ReadonlyMap<string, ReadonlySet<string>>;
