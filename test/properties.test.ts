@@ -66,6 +66,10 @@ describe('parseProperties', () => {
     expect(parseProperties(text)).toEqual(new Map([['a b', 'xy'], ['c', '\u00e9\t'], ['d', 'e']]));
   });
 
+  it('keeps __proto__ and constructor as ordinary keys', () => {
+    expect(parseProperties('__proto__=own key\nconstructor=x\n')).toEqual(new Map([['__proto__', 'own key'], ['constructor', 'x']]));
+  });
+
   it('refuses a malformed \\u escape, as Properties.load does', () => {
     expect(() => parseProperties('k=\\u00g1')).toThrow(SyntaxError);
   });

@@ -8,6 +8,13 @@
  * Java decodes the 318 body as UTF-8 too, but then reloads it through
  * `Properties.load(InputStream)`, which reads ISO-8859-1, so a non-ASCII
  * character arrives as mojibake there; here it arrives as sent.
+ *
+ * Hand-written rather than the `dot-properties` package, because against
+ * Java's `Properties` that package (1.1.2) is wrong where it matters here:
+ * it reads a malformed `\uXXXX` as text (Java refuses the body, so 318
+ * answers SYSTEM_ERROR), returns a plain object that swallows a
+ * `__proto__` key, and writes non-ASCII characters raw (Java writes
+ * `\uXXXX`, so an ISO-8859-1 reader gets them back). The tests pin all three.
  * @module
  */
 
