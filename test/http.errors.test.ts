@@ -56,7 +56,7 @@ describe('HTTP adapter: bad requests', () => {
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ code: 'ERR_INVALID_REQUEST', field: 'brokerId' });
     const perm = structuredClone(register);
-    (perm.topicConfigWrapper?.topicConfigTable.T as { perm: number }).perm = 9;
+    (perm.topicConfigWrapper?.topicConfigTable.T as { perm: number }).perm = 16;
     const r2 = await call('POST', '/brokers', perm);
     expect(r2.status).toBe(400);
     expect((r2.json as { field: string }).field).toMatch(/perm$/);

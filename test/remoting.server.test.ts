@@ -133,7 +133,7 @@ describe('RemotingServer requests', () => {
     expect(garbage.remark).toMatch(/not JSON/);
 
     const badPerm = Buffer.from(JSON.stringify({ topicConfigSerializeWrapper: {
-      topicConfigTable: { A: { topicName: 'A', perm: 9 }, B: { topicName: 'B' } }, dataVersion: { timestamp: 1, counter: 1 } } }));
+      topicConfigTable: { A: { topicName: 'A', perm: 16 }, B: { topicName: 'B' } }, dataVersion: { timestamp: 1, counter: 1 } } }));
     const invalid = await h.client.invoke(RequestCode.REGISTER_BROKER, { ...ext, bodyCrc32: '0' }, badPerm);
     expect(invalid.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(invalid.remark).toMatch(/InvalidRequestError: .*perm/);
