@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { startTestNamesrv } from './start-test-namesrv.js';
-export type { TestNamesrv, TestNamesrvOptions } from './start-test-namesrv.js';
+export type { TestNamesrv, TestNamesrvOptions, StartBrokerOptions } from './start-test-namesrv.js';
 export { FakeBroker, parseNamesrvAddr } from './fake-broker.js';
 export type { FakeBrokerOptions, WaitForMessagesOptions } from './fake-broker.js';
 export type { AclCredentials } from './deps.js';
@@ -21,4 +21,4 @@ export {
   decodeBatchMessages, inflateMessageBody, createOffsetMessageId,
 } from './broker-protocol.js';
 export type { SendRequestHeader, BatchMessage, DecodedBatchMessage } from './broker-protocol.js';
-export { BrokerRegistrationError, WaitTimeoutError } from './errors.js';
+export { BrokerRegistrationError, NamesrvResponseError, WaitTimeoutError } from './errors.js';
