@@ -6,6 +6,7 @@ const library = defineConfig({
     index: 'src/index.ts',
     'remoting/index': 'src/remoting/index.ts',
     'http/index': 'src/http/index.ts',
+    'metrics/index': 'src/metrics/index.ts',
     'experimental/codec': 'src/remoting/codec/index.ts',
     'testing/index': 'src/testing/index.ts',
   },

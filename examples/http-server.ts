@@ -13,7 +13,8 @@
  * In an application, import from `rocketmq-namesrv` and `rocketmq-namesrv/http`.
  */
 import { KvConfigStore, RouteRegistry } from 'rocketmq-namesrv';
-import { createHttpServer, NamesrvMetrics } from 'rocketmq-namesrv/http';
+import { createHttpServer } from 'rocketmq-namesrv/http';
+import { NamesrvMetrics } from 'rocketmq-namesrv/metrics';
 
 const port = Number(process.env.PORT ?? 8080);
 // Loopback unless told otherwise: the write routes below must not face a network by accident.

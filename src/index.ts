@@ -17,8 +17,6 @@ export type { NamesrvConfigurationInit, ConfigUpdateOutcome, ConfigUpdateOptions
 export { ConfigValueError } from './core/errors.js';
 export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
 export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';
-export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS, UNKNOWN_OPERATION } from './core/metrics.js';
 export { VERSION } from './core/version.js';
-export type { MetricsAdapter, NamesrvMetricsOptions } from './core/metrics.js';
 export { NamesrvError, InvalidRequestError, InvalidOptionError, KvConfigLoadError, KvConfigPersistError } from './core/errors.js';
 export type * from './core/types.js';
