@@ -72,14 +72,17 @@ export type StartBrokerOptions = Omit<FakeBrokerOptions, 'namesrvAddr'> & { read
 
 /**
  * Starts a name server on 127.0.0.1, ephemeral ports (or the remoting port given). With an injected
- * `now`, no periodic scan runs (call `registry.scanNotActiveBroker()` after
- * moving the clock); otherwise it scans as a name server does.
+ * `now`, no periodic scan runs and the FakeBrokers registered with it follow
+ * that clock (no real heartbeat timers): move the clock, then call
+ * {@link TestNamesrv.tick} (due heartbeats, then the scan) or
+ * `registry.scanNotActiveBroker()`. Otherwise it scans as a name server does.
  * @throws {@link InvalidOptionError} when an option is invalid.
  * @example
  * ```ts
  * const ns = await startTestNamesrv();
- * // brokers and clients use ns.address as their namesrvAddr
- * await ns.close();
+ * const broker = await ns.startBroker({ brokerName: 'broker-a', topics: ['Orders'] });
+ * // clients use ns.address as their namesrvAddr; ns.route('Orders') is what they get
+ * await ns.close(); // stops the broker too
  * ```
  */
 export async function startTestNamesrv(options: TestNamesrvOptions = {}): Promise<TestNamesrv> {
