@@ -8,7 +8,7 @@ export default defineConfig({
     // Examples import the package by name, as a user's tests do; inside the repository that name means the sources.
     alias: [
       { find: /^rocketmq-namesrv$/, replacement: `${src}index.ts` },
-      { find: /^rocketmq-namesrv\/(remoting|http|testing)$/, replacement: `${src}$1/index.ts` },
+      { find: /^rocketmq-namesrv\/(remoting|http|testing|metrics)$/, replacement: `${src}$1/index.ts` },
       { find: /^rocketmq-namesrv\/experimental\/codec$/, replacement: `${src}remoting/codec/index.ts` },
     ],
   },

@@ -1,6 +1,6 @@
 // Probe: time per pool.decode of a 10 000-topic body (+ registry apply), partTopics variants vs JSON.parse, interleaved.
 import { RouteRegistry } from '../dist/index.js';
-import { DecodePool } from '../dist/remoting/index.js';
+import { DecodePool } from '../dist/experimental/codec.js';
 import { fastjsonBody } from './scale.mjs';
 
 const names = Array.from({ length: 10_000 }, (_, t) => `topic-${t}`);

@@ -4,8 +4,8 @@ import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import { RouteRegistry } from '../dist/index.js';
-import { DecodePool, RemotingServer } from '../dist/remoting/index.js';
-import { decodeRegisterBrokerBody } from '../dist/experimental/codec.js';
+import { RemotingServer } from '../dist/remoting/index.js';
+import { DecodePool, decodeRegisterBrokerBody } from '../dist/experimental/codec.js';
 import { rawServer, oneResponse, requestFrame } from './remoting.mjs';
 import { brokerTables, buildT } from './workloads.mjs';
 

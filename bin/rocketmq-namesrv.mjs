@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `rocketmq-namesrv` bin and `npm start`: runs the built server in THIS
 // process (no npm or shell in between, so a supervisor's SIGTERM reaches it).
-// In a clone (sources present) it first builds dist/ when missing or older
-// than the sources, quietly; an installed package has no sources and runs dist/.
+// In a clone (sources present) it first builds the server alone (dist/cli,
+// no type declarations: seconds) when missing or older than the sources, and
+// says so; an installed package has no sources and runs dist/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,13 +28,18 @@ if (inClone) {
   const built = existsSync(main) ? statSync(main).mtimeMs : 0;
   const inputs = Math.max(newest(sources), statSync(join(root, 'package.json')).mtimeMs, statSync(join(root, 'tsup.config.ts')).mtimeMs);
   if (built < inputs) {
-    process.stderr.write(`rocketmq-namesrv: building dist/ (${built === 0 ? 'missing' : 'older than src/'})…\n`);
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const build = spawnSync(npm, ['run', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+    const why = built === 0 ? 'first start from a clone' : 'src/ changed since the last build';
+    process.stderr.write(`rocketmq-namesrv: ${why}: building the server into dist/cli (a few seconds; the library and its types: npm run build)…\n`);
+    const started = Date.now();
+    const tsup = join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js');
+    const build = spawnSync(process.execPath, [tsup, '--silent'], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, ROCKETMQ_NAMESRV_BUILD: 'bin' },
+    });
     if (build.status !== 0) {
       process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}rocketmq-namesrv: the build failed\n`);
       process.exit(1);
     }
+    process.stderr.write(`rocketmq-namesrv: built in ${((Date.now() - started) / 1000).toFixed(1)} s, starting\n`);
   }
 }
 if (!existsSync(main)) {

@@ -4,13 +4,17 @@
  *   npx tsx examples/http-server.ts            # then open http://127.0.0.1:8080/ (the console), or:
  *   curl localhost:8080/health
  *   curl -N 'localhost:8080/topics/TopicTest/route?watch=1'
- *   curl -X POST -H 'content-type: application/json' -H 'authorization: Bearer secret' \
- *        -d @broker.json localhost:8080/brokers
+ *   curl -X POST -H 'content-type: application/json' -H 'authorization: Bearer secret' localhost:8080/brokers -d '{
+ *     "clusterName": "DefaultCluster", "brokerName": "broker-a", "brokerId": 0, "brokerAddr": "10.0.0.1:10911",
+ *     "topicConfigWrapper": { "dataVersion": { "timestamp": 1, "counter": 1 }, "topicConfigTable": {
+ *       "broker-a": { "topicName": "broker-a", "readQueueNums": 1, "writeQueueNums": 1, "perm": 7 },
+ *       "TopicTest": { "topicName": "TopicTest", "readQueueNums": 4, "writeQueueNums": 4, "perm": 6 } } } }'
  *
  * In an application, import from `rocketmq-namesrv` and `rocketmq-namesrv/http`.
  */
 import { KvConfigStore, RouteRegistry } from 'rocketmq-namesrv';
-import { createHttpServer, NamesrvMetrics } from 'rocketmq-namesrv/http';
+import { createHttpServer } from 'rocketmq-namesrv/http';
+import { NamesrvMetrics } from 'rocketmq-namesrv/metrics';
 
 const port = Number(process.env.PORT ?? 8080);
 // Loopback unless told otherwise: the write routes below must not face a network by accident.

@@ -18,9 +18,7 @@ export type { NamesrvConfigurationInit, ConfigUpdateOutcome, ConfigUpdateOptions
 export { ConfigValueError } from './core/errors.js';
 export { KvConfigStore, NAMESPACE_ORDER_TOPIC_CONFIG } from './core/kv-config.js';
 export type { KvConfigStoreOptions, KvConfigStoreEvents, KvConfigChangeEvent } from './core/kv-config.js';
-export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS, UNKNOWN_OPERATION } from './core/metrics.js';
 export { VERSION } from './core/version.js';
-export type { MetricsAdapter, NamesrvMetricsOptions } from './core/metrics.js';
 export {
   NamesrvError, InvalidRequestError, InvalidOptionError, KvConfigLoadError, KvConfigPersistError, RouteRegistryFullError,
 } from './core/errors.js';

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,4 +100,40 @@ describe('npm start', () => {
       npm.kill('SIGKILL');
     }
   }, 40_000);
+
+  it('on a fresh clone, builds the server alone (no type declarations), says so, and serves', async () => {
+    // A clone without dist/: the sources, the config and the installed tools, nothing built.
+    const clone = await mkdtemp(join(scratchParent, 'cli-clone-'));
+    try {
+      await mkdir(join(clone, 'bin'));
+      await copyFile(join(root, 'bin', 'rocketmq-namesrv.mjs'), join(clone, 'bin', 'rocketmq-namesrv.mjs'));
+      for (const file of ['package.json', 'tsup.config.ts', 'tsconfig.json']) await copyFile(join(root, file), join(clone, file));
+      await symlink(join(root, 'src'), join(clone, 'src'), 'dir');
+      await symlink(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
+      const child = spawn(process.execPath, [join(clone, 'bin', 'rocketmq-namesrv.mjs'), '--port', '0', '--host', '127.0.0.1',
+        '--kv-config', join(clone, 'kv.json')], { cwd: clone, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!/boot success/.test(out)) {
+          if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no boot line: ${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(out).toMatch(/first start from a clone: building the server into dist\/cli/);
+        expect(out).toMatch(/built in \d+\.\d s, starting/);
+        expect(existsSync(join(clone, 'dist', 'cli', 'main.js'))).toBe(true);
+        // Only the server: the library and its type declarations are `npm run build`'s.
+        expect(existsSync(join(clone, 'dist', 'index.d.ts'))).toBe(false);
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    } finally {
+      await rm(clone, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

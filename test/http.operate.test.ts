@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { KvConfigStore, NamesrvMetrics, RouteRegistry, VERSION } from '../src/index.js';
+import { KvConfigStore, RouteRegistry, VERSION } from '../src/index.js';
+import { NamesrvMetrics } from '../src/metrics/index.js';
 import { HTTP_SERVER_DEFAULTS, createHttpServer } from '../src/http/index.js';
 import { httpFixtures } from './helpers/http.js';
 import { FakeClock, defaultBroker, registration, slaveBroker, unregistration } from './helpers/registry.js';
@@ -245,9 +246,10 @@ describe('metrics', () => {
     expect(text).toContain('rocketmq_namesrv_requests_total{adapter="remoting",operation="UNKNOWN",outcome="error"} 100');
     expect(text).not.toMatch(/operation="5\d{3}"/);
     expect(text).toContain(`rocketmq_namesrv_build_info{version="${pkg.version}"} 1`);
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_used_bytes',
-      'nodejs_heap_total_bytes', 'eventloop_lag_seconds', 'eventloop_lag_p99_seconds']) {
-      expect(text).toMatch(new RegExp(`^rocketmq_namesrv_${name} \\d`, 'm'));
+    // Node's default metrics, under the standard names dashboards query.
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes',
+      'nodejs_heap_size_total_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds']) {
+      expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'));
     }
     // The server's own connection (this scrape) is counted.
     expect(text).toMatch(/^rocketmq_namesrv_open_connections\{adapter="http"\} [1-9]/m);

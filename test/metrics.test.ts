@@ -2,14 +2,17 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { NamesrvMetrics, REQUEST_DURATION_BUCKETS_SECONDS } from '../src/core/metrics.js';
+import { NamesrvMetrics, REQUEST_DURATION_BUCKETS_SECONDS } from '../src/metrics/index.js';
 import { InvalidOptionError, RouteRegistry } from '../src/index.js';
 import { createHttpServer, type HttpHandlerOptions } from '../src/http/index.js';
 import { FakeClock, defaultBroker, registration, slaveBroker, unregistration } from './helpers/registry.js';
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:\\[\\"n]|[^"\\\n])*",?)*\})? (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|\+Inf|-Inf|NaN)$/;
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:\\[\\"n]|[^"\\\n])*",?)*\})? (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|\+Inf|-Inf|NaN|Nan)$/;
 
-/** Checks text exposition format 0.0.4 and returns samples as `name{labels}` → value. */
+/**
+ * Checks text exposition format 0.0.4 and returns samples as `name{labels}` → value. prom-client writes an
+ * event-loop mean without samples as `Nan`, which Prometheus reads as NaN (Go's ParseFloat ignores case).
+ */
 function parse(text: string): Map<string, number> {
   expect(text.endsWith('\n')).toBe(true);
   const samples = new Map<string, number>();
@@ -17,6 +20,7 @@ function parse(text: string): Map<string, number> {
   const finished = new Set<string>();
   let current: string | null = null;
   for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '') continue; // the format ignores empty lines; prom-client separates families with one
     const meta = /^# (HELP|TYPE) (\S+) (.+)$/.exec(line);
     if (meta !== null) {
       const [, kind, name, rest] = meta as unknown as [string, string, string, string];
@@ -40,13 +44,13 @@ function parse(text: string): Map<string, number> {
     }
     const key = `${name}${labels}`;
     expect(samples.has(key), `${key} once`).toBe(false);
-    samples.set(key, value === '+Inf' ? Infinity : Number(value));
+    samples.set(key, value === '+Inf' ? Infinity : value === 'Nan' ? Number.NaN : Number(value));
   }
   return samples;
 }
 
 describe('NamesrvMetrics', () => {
-  it('counts registrations and unregistrations by reason, and reads live brokers and topics', () => {
+  it('counts registrations and unregistrations by reason, and reads live brokers and topics', async () => {
     const clock = new FakeClock();
     const registry = new RouteRegistry({ now: clock.now });
     const metrics = new NamesrvMetrics();
@@ -60,7 +64,7 @@ describe('NamesrvMetrics', () => {
     registry.registerBroker(registration(slaveBroker(), ['A', 'B']));
     const other = defaultBroker({ brokerName: 'b2', brokerAddr: '10.0.0.2:1', clusterName: 'c2' });
     registry.registerBroker({ ...registration(other, ['C']), channel: 'ch' });
-    let s = parse(metrics.toPrometheus());
+    let s = parse(await metrics.toPrometheus());
     expect(s.get('rocketmq_namesrv_broker_registrations_total')).toBe(3);
     expect(s.get('rocketmq_namesrv_brokers_live')).toBe(3);
     expect(s.get('rocketmq_namesrv_topics')).toBe(4);
@@ -69,7 +73,7 @@ describe('NamesrvMetrics', () => {
     registry.onChannelDestroy('ch');
     clock.advance(200_000);
     registry.scanNotActiveBroker();
-    s = parse(metrics.toPrometheus());
+    s = parse(await metrics.toPrometheus());
     expect(s.get('rocketmq_namesrv_broker_unregistrations_total{reason="unregister"}')).toBe(1);
     expect(s.get('rocketmq_namesrv_broker_unregistrations_total{reason="channelDestroyed"}')).toBe(1);
     expect(s.get('rocketmq_namesrv_broker_unregistrations_total{reason="expired"}')).toBe(1);
@@ -79,23 +83,23 @@ describe('NamesrvMetrics', () => {
     detach();
     expect(registry.eventNames()).toEqual([]);
     registry.registerBroker(registration(defaultBroker(), ['A', 'B']));
-    s = parse(metrics.toPrometheus());
+    s = parse(await metrics.toPrometheus());
     expect(s.get('rocketmq_namesrv_broker_registrations_total')).toBe(3);
     expect(s.get('rocketmq_namesrv_brokers_live')).toBe(0);
   });
 
-  it('records request counts and a cumulative latency histogram in seconds', () => {
+  it('records request counts and a cumulative latency histogram in seconds', async () => {
     const metrics = new NamesrvMetrics();
     metrics.observeRequest('remoting', 105, 0.05, true); // ≤ 0.0001 s
     metrics.observeRequest('remoting', '105', 3, true); // ≤ 0.005 s
     metrics.observeRequest('remoting', 105, 1, false); // exactly 0.001 s: `le` is inclusive
     metrics.observeRequest('remoting', 105, 60_000, false); // beyond every bound
     metrics.observeRequest('remoting', 105, Number.NaN, true); // counts as 0
-    const s = parse(metrics.toPrometheus());
+    const s = parse(await metrics.toPrometheus());
     const labels = 'adapter="remoting",operation="105"';
     expect(s.get(`rocketmq_namesrv_requests_total{${labels},outcome="ok"}`)).toBe(3);
     expect(s.get(`rocketmq_namesrv_requests_total{${labels},outcome="error"}`)).toBe(2);
-    const bucket = (le: string): number | undefined => s.get(`rocketmq_namesrv_request_duration_seconds_bucket{${labels},le="${le}"}`);
+    const bucket = (le: string): number | undefined => s.get(`rocketmq_namesrv_request_duration_seconds_bucket{le="${le}",${labels}}`); // prom-client writes `le` first
     expect(bucket('0.0001')).toBe(2);
     expect(bucket('0.0005')).toBe(2);
     expect(bucket('0.001')).toBe(3);
@@ -108,21 +112,21 @@ describe('NamesrvMetrics', () => {
     expect(bounds).toHaveLength(REQUEST_DURATION_BUCKETS_SECONDS.length + 1);
   });
 
-  it('counts route lookups per adapter', () => {
+  it('counts route lookups per adapter', async () => {
     const metrics = new NamesrvMetrics();
     metrics.observeRouteLookup('remoting', true);
     metrics.observeRouteLookup('remoting', false);
     metrics.observeRouteLookup('remoting', false);
-    const s = parse(metrics.toPrometheus());
+    const s = parse(await metrics.toPrometheus());
     expect(s.get('rocketmq_namesrv_route_lookups_total{adapter="remoting",result="found"}')).toBe(1);
     expect(s.get('rocketmq_namesrv_route_lookups_total{adapter="remoting",result="not_found"}')).toBe(2);
   });
 
-  it('bounds distinct operations per adapter; the rest count as "other"', () => {
+  it('bounds distinct operations per adapter; the rest count as "other"', async () => {
     const metrics = new NamesrvMetrics({ maxOperationsPerAdapter: 2 });
     for (let code = 0; code < 1000; code++) metrics.observeRequest('remoting', code, 1, true);
     metrics.observeRequest('remoting', '1', 1, true);
-    const s = parse(metrics.toPrometheus());
+    const s = parse(await metrics.toPrometheus());
     const ops = [...s.keys()].filter((k) => k.startsWith('rocketmq_namesrv_requests_total') && k.includes('outcome="ok"'));
     expect(ops).toHaveLength(3);
     expect(s.get('rocketmq_namesrv_requests_total{adapter="remoting",operation="0",outcome="ok"}')).toBe(1);
@@ -130,19 +134,35 @@ describe('NamesrvMetrics', () => {
     expect(s.get('rocketmq_namesrv_requests_total{adapter="remoting",operation="other",outcome="ok"}')).toBe(998);
   });
 
-  it('escapes label values and honours the prefix', () => {
+  it('escapes label values and honours the prefix', async () => {
     const metrics = new NamesrvMetrics({ prefix: 'my_ns' });
     metrics.observeRequest('http', 'a"b\\c\nd', 1, true);
-    const text = metrics.toPrometheus();
+    const text = await metrics.toPrometheus();
     const s = parse(text);
     expect(s.get('my_ns_requests_total{adapter="http",operation="a\\"b\\\\c\\nd",outcome="ok"}')).toBe(1);
     expect(text).not.toContain('rocketmq_namesrv');
   });
 
-  it('renders a complete, valid exposition with nothing recorded', () => {
-    const s = parse(new NamesrvMetrics().toPrometheus());
+  it('renders a complete, valid exposition with nothing recorded', async () => {
+    const s = parse(await new NamesrvMetrics().toPrometheus());
     expect(s.get('rocketmq_namesrv_brokers_live')).toBe(0);
     expect(s.get('rocketmq_namesrv_broker_unregistrations_total{reason="expired"}')).toBe(0);
+  });
+
+  it("reports Node's default metrics under their standard names, on its own prom-client registry, not the global one", async () => {
+    const { register } = await import('prom-client');
+    const before = await register.metrics();
+    const metrics = new NamesrvMetrics();
+    const s = parse(await metrics.toPrometheus());
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds']) {
+      expect(s.has(name), name).toBe(true);
+    }
+    expect(await metrics.toPrometheus()).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
+    expect(await register.metrics()).toBe(before);
+    expect(metrics.promRegistry).not.toBe(register);
+    const off = parse(await new NamesrvMetrics({ processMetrics: false }).toPrometheus());
+    expect([...off.keys()].every((k) => k.startsWith('rocketmq_namesrv_'))).toBe(true);
   });
 
   it.each([

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  InvalidOptionError, InvalidRequestError, KvConfigStore, NamesrvError, NamesrvMetrics, RouteRegistry,
+  InvalidOptionError, InvalidRequestError, KvConfigStore, NamesrvError, RouteRegistry,
   type RegisterBrokerRequest, type RegisterBrokerStatus,
 } from '../src/index.js';
 import { createHttpHandler } from '../src/http/index.js';
+import { NamesrvMetrics } from '../src/metrics/index.js';
 import { HttpError } from '../src/http/respond.js';
 import { ClientGoneError } from '../src/http/request.js';
 import { CliUsageError } from '../src/cli/config.js';

@@ -7,7 +7,7 @@
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, expect, it } from 'vitest';
-import { DecodePool } from '../src/remoting/index.js';
+import { DecodePool } from '../src/remoting/decode/decode-pool.js';
 import { registerFrame, serve, type Served } from './helpers/loopback.js';
 
 const opened: Array<{ close(): Promise<void> }> = [];

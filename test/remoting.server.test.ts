@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { InvalidOptionError, KvConfigStore, NamesrvMetrics, RouteRegistry, type BrokerUnregisteredEvent } from '../src/index.js';
+import { InvalidOptionError, KvConfigStore, RouteRegistry, type BrokerUnregisteredEvent } from '../src/index.js';
+import { NamesrvMetrics } from '../src/metrics/index.js';
 import type { ClusterInfo, TopicRouteData } from '../src/core/types.js';
 import {
   FLAG_ONEWAY, RemotingClient, RemotingServer, RequestCode, ResponseCode, SerializeType, type RemotingHeader,
@@ -548,7 +549,7 @@ describe('RemotingServer metrics', () => {
       await h.client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' });
       await h.client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Nope' });
       await h.client.invoke(9999, {});
-      const text = metrics.toPrometheus();
+      const text = await metrics.toPrometheus();
       expect(text).toMatch(/rocketmq_namesrv_route_lookups_total\{adapter="remoting",result="found"\} 1/);
       expect(text).toMatch(/rocketmq_namesrv_route_lookups_total\{adapter="remoting",result="not_found"\} 1/);
       expect(text).toMatch(/rocketmq_namesrv_requests_total\{adapter="remoting",operation="GET_ROUTEINFO_BY_TOPIC",outcome="ok"\} 1/);

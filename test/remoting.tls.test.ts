@@ -15,8 +15,9 @@ import { InvalidOptionError } from '../src/core/errors.js';
 import { RouteRegistry } from '../src/index.js';
 import {
   RemotingClient, RemotingConnectionError, RemotingServer, RequestCode, ResponseCode, TlsConfigError, TlsConnectionError,
-  certificateMatchesKey, generateSelfSignedCertificate, tlsOptionsFromProperties, type RemotingClientOptions,
+  type RemotingClientOptions,
 } from '../src/remoting/index.js';
+import { certificateMatchesKey, generateSelfSignedCertificate, tlsOptionsFromProperties } from '../src/remoting/tls/index.js';
 import { registerBroker } from './helpers/loopback.js';
 import { RawPeer, loopbackFixtures, requestFrame, waitFor } from './helpers/loopback.js';
 

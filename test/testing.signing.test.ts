@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/remoting/access/signature.js';
 import { decodeFrameAt, encodeFrame, FrameDecoder } from '../src/remoting/codec/frame.js';
 import {
-  AccessControl, FLAG_RESPONSE, LanguageCode, RemotingClient, RequestCode, ResponseCode, SerializeType, parseAccessPolicy,
+  AccessControl, FLAG_RESPONSE, LanguageCode, RemotingClient, RequestCode, ResponseCode, SerializeType,
 } from '../src/remoting/index.js';
+import { parseAccessPolicy } from '../src/remoting/access/policy.js';
 import type { RemotingCommand } from '../src/remoting/command.js';
 import { InvalidOptionError } from '../src/index.js';
 import { FakeBroker, startTestNamesrv, type FakeBrokerOptions } from '../src/testing/index.js';

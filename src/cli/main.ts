@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
  * `rocketmq-namesrv`: a standalone RocketMQ name server (RocketMQ's
- * `mqnamesrv`). The only module that touches `process`: arguments, signals,
- * exit codes (0 stopped, 1 start-up failed, 2 bad command line or access file).
+ * `mqnamesrv`). Owns the process's life: arguments, signals, exit codes
+ * (0 stopped, 1 start-up failed, 2 bad command line or access file). Elsewhere
+ * only the logger (`process.stdout`/`stderr`), the CLI's configuration (the
+ * working directory) and the name server configuration (`ROCKETMQ_HOME`, as
+ * Java reads it) touch `process`.
  * @module
  */
 import { NamesrvError } from '../core/errors.js';
@@ -39,7 +42,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (flags.ignoredSystemProperties.length > 0) {
     log.warn('ignoring -D system properties (only tls.* are read)', { keys: flags.ignoredSystemProperties });
   }
-  log.info('effective configuration', effectiveConfigFields(settings));
+  // The full configuration is long: at debug, and what `-p` prints (as `mqnamesrv -p`).
+  log.debug('effective configuration', effectiveConfigFields(settings));
 
   // Handlers first: a signal during start-up must not take its default action (SIGHUP would kill the server).
   const server: { running: RunningNamesrv | null } = { running: null };
@@ -51,6 +55,9 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   // After the handlers can reach the server: a script that signals on this line finds it ready.
   logBoot(server.running, settings, log);
+  if (server.running.httpAddress === null) {
+    log.info('HTTP is off: --http-port PORT serves the console, /metrics and the /health probes');
+  }
 }
 
 function handleSignals(server: { readonly running: RunningNamesrv | null }, log: Logger): void {

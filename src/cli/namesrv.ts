@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { KvConfigStore } from '../core/kv-config.js';
-import { NamesrvMetrics } from '../core/metrics.js';
+import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { RouteRegistry } from '../core/registry.js';
 import { createHttpServer, type NamesrvHttpServer } from '../http/index.js';
 import type { HttpRole, HttpServerOptions } from '../http/options.js';

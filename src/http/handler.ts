@@ -6,7 +6,7 @@ import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { InvalidOptionError } from '../core/errors.js';
 import type { RouteRegistry } from '../core/registry.js';
-import type { NamesrvMetrics } from '../core/metrics.js';
+import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { TokenGuard } from './auth.js';
 import {
   resolveHttpHandlerOptions, resolveHttpServerLimits, type HttpHandlerOptions, type HttpServerOptions,

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../core/errors.js';
 import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInteger } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
-import { NamesrvMetrics } from '../core/metrics.js';
+import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { VERSION } from '../core/version.js';
 
 /** Options of {@link createHttpHandler} and {@link createHttpServer}. */

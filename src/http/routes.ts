@@ -109,9 +109,9 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     });
   }
 
-  router.add('GET', '/metrics', read, () => {
+  router.add('GET', '/metrics', read, async () => {
     if (metrics === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'metrics are turned off');
-    return { status: 200, text: metrics.toPrometheus(), contentType: PROMETHEUS_CONTENT_TYPE };
+    return { status: 200, text: await metrics.toPrometheus(), contentType: PROMETHEUS_CONTENT_TYPE };
   });
 
   router.add('GET', '/cluster', read, () => ok(registry.getAllClusterInfo()));

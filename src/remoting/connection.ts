@@ -19,7 +19,7 @@
  */
 import type { Socket } from 'node:net';
 import type { EventEmitter } from 'eventemitter3';
-import type { NamesrvMetrics } from '../core/metrics.js';
+import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { CommandDecoder, type FrameLimits } from './codec/frame.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, RequestCode, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';

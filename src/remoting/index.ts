@@ -1,17 +1,21 @@
 /**
  * `rocketmq-namesrv/remoting`: RocketMQ's remoting protocol (TCP) in front
- * of a {@link RouteRegistry}, and a small client. The wire codec, for tools,
- * is at `rocketmq-namesrv/experimental/codec`.
+ * of a {@link RouteRegistry}, and a small client: the server, the client,
+ * codes, errors and the types of their options. The wire codec and the
+ * register-body decode pool, for tools, are at
+ * `rocketmq-namesrv/experimental/codec`; metrics at `rocketmq-namesrv/metrics`.
  * @packageDocumentation
  */
 export { RemotingServer } from './server.js';
-export type { RemotingServerEvents, ProtocolErrorEvent, RequestErrorEvent } from './events.js';
-export type { NotifyErrorEvent } from './events.js';
+export type { RemotingServerEvents, ProtocolErrorEvent, RequestErrorEvent, NotifyErrorEvent } from './events.js';
 export { REMOTING_SERVER_DEFAULTS } from './options.js';
 export type { RemotingServerOptions, ResolvedRemotingServerOptions } from './options.js';
-export type { RegisterBodyDecoder as DecodeRegisterBody } from './request-context.js';
-export { DecodePool, DecodeQueueFullError } from './decode/decode-pool.js';
-export type { DecodePoolOptions, DecodePoolStats, PoolDecodeOptions, MappedRegisterBrokerBody } from './decode/decode-pool.js';
+export type { RegisterBodyDecoder } from './request-context.js';
+export type { MemoryBudgetStats } from './memory-budget.js';
+export type { TlsMode, TlsServerOptions } from './tls/index.js';
+// The value of the server's `accessControl` option (`AccessControl.load(file, { watch })`).
+export { AccessControl } from './access/index.js';
+export type { AccessControlEvents, AccessControlOptions, AclCredentials } from './access/index.js';
 export { RemotingClient } from './client.js';
 export type { RemotingClientOptions, InvokeOptions, RemotingResponse } from './client.js';
 export type { RemotingCommand, RemotingHeader } from './command.js';
@@ -20,22 +24,7 @@ export {
 } from './codes.js';
 export type { SerializeTypeValue } from './codes.js';
 export {
-  FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError,
+  FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError, TlsConfigError, TlsConnectionError,
 } from './errors.js';
-export { TlsConfigError, TlsConnectionError } from './errors.js';
-export {
-  resolveTlsOptions, tlsOptionsFromProperties, TLS_DEFAULTS, TLS_PROPERTY_KEYS, ROCKETMQ_TLS_CONFIG_FILE,
-  generateSelfSignedCertificate, certificateMatchesKey,
-} from './tls/index.js';
-export type { TlsMode, TlsServerOptions, ResolvedTlsOptions, SelfSignedCertificate, SelfSignedOptions } from './tls/index.js';
-export {
-  AccessControl, AccessPolicyError, loadAccessPolicy, parseAccessPolicy, decide, requestClassOf, isRequestClass, REQUEST_CLASSES,
-  signExtFields, computeSignature, verifySignature, ACL_ACCESS_KEY, ACL_SIGNATURE, ACL_SECURITY_TOKEN,
-} from './access/index.js';
-export type {
-  AccessControlEvents, AccessControlOptions, AccessPolicy, AccessAccount, AccessDecision, AccessRequest, AllowedVia, RefusalReason,
-  RequestClass, AclCredentials, AddressRange,
-} from './access/index.js';
-export { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
-export type { MemoryBudgetStats } from './memory-budget.js';
+export { AccessPolicyError } from './access/index.js';
 export { InflateLimitError, InflateDataError } from './limit-errors.js';

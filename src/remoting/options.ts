@@ -11,7 +11,7 @@ import type { KvConfigStore } from '../core/kv-config.js';
 import { InvalidOptionError } from '../core/errors.js';
 import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
-import type { NamesrvMetrics } from '../core/metrics.js';
+import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { AccessControl } from './access/access-control.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';

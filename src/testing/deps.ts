@@ -1,17 +1,23 @@
 /**
- * Everything the testing kit takes from the rest of the package, through the
- * package's public entry points only (and the experimental codec): the kit is a user of the name server
- * like any other, and moving files behind those entry points cannot break it.
+ * Everything the testing kit takes from the rest of the package. Servers,
+ * clients, codes and errors come through the package's stable entry points:
+ * the kit is a user of the name server like any other. The wire format a fake
+ * broker speaks (frames, the REGISTER_BROKER body, its checksum, signatures)
+ * comes from the modules that implement it, shipped in the same package and
+ * release, not through `/experimental/codec`, whose names may change.
  * @module
  */
 export { RouteRegistry, NamesrvError, InvalidOptionError } from '../index.js';
-export type { RouteRegistryOptions, TopicConfig, TopicRouteData, DataVersion } from '../index.js';
+export type { RouteRegistryOptions, TopicConfig, TopicRouteData, DataVersion, ClusterInfo, TopicList } from '../index.js';
 export {
-  RemotingServer, RequestCode, ResponseCode, SerializeType, LanguageCode, MQVersion, FLAG_ONEWAY, FLAG_RESPONSE,
+  RemotingClient, RemotingServer, RemotingConnectionError,
+  RequestCode, ResponseCode, SerializeType, LanguageCode, MQVersion, FLAG_ONEWAY, FLAG_RESPONSE,
 } from '../remoting/index.js';
-export { FrameDecoder, decodeFrameAt, encodeFrame, encodeRegisterBrokerBody, bodyCrc32 } from '../remoting/codec/index.js';
 export type { RemotingCommand, RemotingServerOptions, SerializeTypeValue } from '../remoting/index.js';
-export { signExtFields } from '../remoting/index.js';
-export type { AclCredentials } from '../remoting/index.js';
 export { createHttpServer } from '../http/index.js';
 export type { NamesrvHttpServer } from '../http/index.js';
+export { FrameDecoder, decodeFrameAt, encodeFrame } from '../remoting/codec/frame.js';
+export { encodeRegisterBrokerBody } from '../remoting/codec/register-body.js';
+export { bodyCrc32 } from '../remoting/codec/crc32.js';
+export { signExtFields } from '../remoting/access/signature.js';
+export type { AclCredentials } from '../remoting/access/signature.js';

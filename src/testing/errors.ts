@@ -32,3 +32,19 @@ export class WaitTimeoutError extends NamesrvError {
     this.timeoutMillis = timeoutMillis;
   }
 }
+
+/** A name server answered a lookup ({@link TestNamesrv.route}, …) with an error code. */
+export class NamesrvResponseError extends NamesrvError {
+  declare readonly code: 'ERR_NAMESRV_RESPONSE';
+  /** The response code (RocketMQ's `ResponseCode`). */
+  readonly responseCode: number;
+  /** The response's remark, or null. */
+  readonly remark: string | null;
+
+  constructor(request: string, responseCode: number, remark: string | null) {
+    super(`${request} answered code ${responseCode}${remark === null ? '' : `: ${remark}`}`, 'ERR_NAMESRV_RESPONSE');
+    this.name = 'NamesrvResponseError';
+    this.responseCode = responseCode;
+    this.remark = remark;
+  }
+}

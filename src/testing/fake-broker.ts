@@ -5,6 +5,7 @@
  */
 import { BrokerListener } from './broker-listener.js';
 import { BrokerRegistrationError, WaitTimeoutError } from './errors.js';
+import { homesOf, type HomedBroker } from './homes.js';
 import { NamesrvConnection } from './namesrv-connection.js';
 import { MessageLog, type ReceivedMessage, type SendBehavior } from './message-log.js';
 import { buildRegisterBrokerRequest, topicConfigsOf, type TopicsSpec } from './registration.js';
@@ -26,6 +27,16 @@ export interface FakeBrokerOptions {
   readonly topics?: TopicsSpec;
   /** How often it re-sends its registration (same data version), as a broker's heartbeat. @default 30_000 */
   readonly heartbeatIntervalMillis?: number;
+  /**
+   * The clock its heartbeats follow. Given (or inherited from a test name
+   * server started with `now`, see below), no real timer runs: it heartbeats
+   * when {@link FakeBroker.tick} (or the name server's `tick()`) finds one due
+   * on this clock, or when {@link FakeBroker.heartbeat} is called. Not given, it
+   * takes the clock of the first test name server of this process in
+   * `namesrvAddr` that has one; otherwise it heartbeats on a real timer.
+   * @default the test name server's `now`, else real time
+   */
+  readonly now?: () => number;
   /** Sent to the name server: how long it may go without a heartbeat. @default the name server's own (120 s) */
   readonly heartbeatTimeoutMillis?: number;
   /** Register TBW102, so producers can send to topics the name server does not know. @default true */
@@ -80,7 +91,7 @@ interface Identity {
  * await ns.close();
  * ```
  */
-export class FakeBroker {
+export class FakeBroker implements HomedBroker {
   readonly brokerName: string;
   readonly clusterName: string;
   /** The name servers it registers with, as `host:port`. */
@@ -92,6 +103,10 @@ export class FakeBroker {
   readonly #identity: Identity;
   #port = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** The injected clock (no real heartbeat timer), or null. */
+  readonly #clock: (() => number) | null;
+  /** When the last heartbeat was sent, on {@link #clock} (or real time). */
+  #lastBeat = 0;
   readonly #inFlight = new Set<Promise<unknown>>();
   #masterAddr: string | null = null;
   #stopping: Promise<void> | null = null;
@@ -102,9 +117,10 @@ export class FakeBroker {
     this.brokerName = options.brokerName;
     this.clusterName = options.clusterName ?? 'DefaultCluster';
     this.namesrvAddrs = parseNamesrvAddr(options.namesrvAddr);
+    this.#clock = options.now ?? homesOf(this.namesrvAddrs).find((home) => home.now !== null)?.now ?? null;
     this.#identity = {
       brokerId: options.brokerId ?? 0,
-      dataVersion: { stateVersion: 0, timestamp: Date.now(), counter: 1 },
+      dataVersion: { stateVersion: 0, timestamp: this.#now(), counter: 1 },
       topics: topicConfigsOf(options.topics),
     };
     const behavior = options.sendDelayMillis !== undefined || options.sendResponseCode !== undefined
@@ -129,6 +145,7 @@ export class FakeBroker {
       await broker.crash();
       throw err;
     }
+    for (const home of homesOf(broker.namesrvAddrs)) home.adopt(broker);
     return broker;
   }
 
@@ -186,6 +203,20 @@ export class FakeBroker {
    */
   heartbeat(): Promise<void> {
     return this.#track(this.#registerAll());
+  }
+
+  /**
+   * Sends a heartbeat when one is due: `heartbeatIntervalMillis` or more
+   * since the last one, on its clock. Resolves whether it sent one (false once
+   * stopped). What a test on a fake clock calls after moving it (a test name
+   * server's `tick()` calls it for every broker registered with it).
+   * @throws {@link BrokerRegistrationError} when a name server refuses or cannot be reached.
+   */
+  async tick(): Promise<boolean> {
+    if (this.stopped) return false;
+    if (this.#now() - this.#lastBeat < (this.#options.heartbeatIntervalMillis ?? 30_000)) return false;
+    await this.heartbeat();
+    return true;
   }
 
   /**
@@ -261,6 +292,8 @@ export class FakeBroker {
         this.#options.credentials ?? null));
     }
     await this.#registerAll();
+    // On a fake clock, heartbeats are the test's: tick() or heartbeat().
+    if (this.#clock !== null) return;
     const interval = this.#options.heartbeatIntervalMillis ?? 30_000;
     this.#timer = setInterval(() => {
       if (this.stopped) return;
@@ -299,6 +332,8 @@ export class FakeBroker {
 
   async #registerAll(): Promise<void> {
     if (this.#halted !== null) throw new BrokerRegistrationError(this.namesrvAddrs.join(';'), null, 'the broker is stopped');
+    // A heartbeat is due an interval after this one was sent, answered or not (as a broker's schedule).
+    this.#lastBeat = this.#now();
     const request = buildRegisterBrokerRequest({
       clusterName: this.clusterName,
       brokerName: this.brokerName,
@@ -340,7 +375,11 @@ export class FakeBroker {
 
   #bumpVersion(): void {
     const v = this.#identity.dataVersion;
-    this.#identity.dataVersion = { stateVersion: v.stateVersion ?? 0, timestamp: Date.now(), counter: v.counter + 1 };
+    this.#identity.dataVersion = { stateVersion: v.stateVersion ?? 0, timestamp: this.#now(), counter: v.counter + 1 };
+  }
+
+  #now(): number {
+    return this.#clock === null ? Date.now() : this.#clock();
   }
 }
 
@@ -370,6 +409,7 @@ function checkOptions(options: FakeBrokerOptions): void {
   }
   const id = options.brokerId ?? 0;
   if (!Number.isSafeInteger(id) || id < 0) throw new InvalidOptionError('brokerId', `must be an integer >= 0, got ${String(id)}`);
+  if (options.now !== undefined && typeof options.now !== 'function') throw new InvalidOptionError('now', 'must be a function returning epoch ms');
   for (const name of ['heartbeatIntervalMillis', 'requestTimeoutMillis'] as const) {
     const v = options[name];
     if (v !== undefined && (typeof v !== 'number' || !(v > 0) || v > 0x7fffffff)) {

@@ -7,13 +7,12 @@
  * @packageDocumentation
  */
 export { startTestNamesrv } from './start-test-namesrv.js';
-export type { TestNamesrv, TestNamesrvOptions } from './start-test-namesrv.js';
+export type { TestNamesrv, TestNamesrvOptions, StartBrokerOptions } from './start-test-namesrv.js';
 export { FakeBroker, parseNamesrvAddr } from './fake-broker.js';
 export type { FakeBrokerOptions, WaitForMessagesOptions } from './fake-broker.js';
-export type { AclCredentials } from './deps.js';
 export type { ReceivedMessage, SendBehavior } from './message-log.js';
 export { buildRegisterBrokerRequest, systemTopicConfigs, topicConfigsOf } from './registration.js';
-export type { RegisterBrokerRequest, RegisterBrokerRequestSpec, TopicsSpec } from './registration.js';
+export type { RegisterBrokerWireRequest, RegisterBrokerRequestSpec, TopicsSpec } from './registration.js';
 export { waitForRoute, waitForBroker, waitForBrokerGone, findBrokers } from './wait.js';
 export type { RegistrySource, WaitOptions, WaitForRouteOptions, BrokerMatch, BrokerRef } from './wait.js';
 export {
@@ -21,4 +20,4 @@ export {
   decodeBatchMessages, inflateMessageBody, createOffsetMessageId,
 } from './broker-protocol.js';
 export type { SendRequestHeader, BatchMessage, DecodedBatchMessage } from './broker-protocol.js';
-export { BrokerRegistrationError, WaitTimeoutError } from './errors.js';
+export { BrokerRegistrationError, NamesrvResponseError, WaitTimeoutError } from './errors.js';

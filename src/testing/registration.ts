@@ -44,8 +44,11 @@ export interface RegisterBrokerRequestSpec {
   readonly zoneName?: string;
 }
 
-/** A request ready for `RemotingClient.invoke(code, extFields, body)`. */
-export interface RegisterBrokerRequest {
+/**
+ * A REGISTER_BROKER request ready for `RemotingClient.invoke(code, extFields, body)` (the core's
+ * `RegisterBrokerRequest` is what `registry.registerBroker` takes).
+ */
+export interface RegisterBrokerWireRequest {
   readonly code: typeof RequestCode.REGISTER_BROKER;
   readonly extFields: Record<string, string>;
   readonly body: Buffer;
@@ -108,7 +111,7 @@ export function topicConfigsOf(topics: TopicsSpec | undefined): Map<string, Topi
  * const res = await client.invoke(req.code, req.extFields, req.body);
  * ```
  */
-export function buildRegisterBrokerRequest(spec: RegisterBrokerRequestSpec): RegisterBrokerRequest {
+export function buildRegisterBrokerRequest(spec: RegisterBrokerRequestSpec): RegisterBrokerWireRequest {
   const clusterName = spec.clusterName ?? 'DefaultCluster';
   checkName(spec.brokerName, 'brokerName');
   checkName(clusterName, 'clusterName');

@@ -1,7 +1,8 @@
 /**
  * `rocketmq-namesrv/experimental/codec`: RocketMQ's remoting wire format for
  * tools (proxies, capture readers, broker simulators): frames, both header
- * serializations, the REGISTER_BROKER body and the body checksum.
+ * serializations, the REGISTER_BROKER body, its checksum, and the pool that
+ * decodes register bodies on worker threads.
  *
  * @experimental Not covered by semver: names and signatures may change in
  * any release. Servers and clients should use `rocketmq-namesrv/remoting`.
@@ -12,11 +13,11 @@ export { decodeJsonHeader, encodeJsonHeader } from './header-json.js';
 export { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
 export { encodeRegisterBrokerBody, decodeRegisterBrokerBody, isZlibStream } from './register-body.js';
 export type {
-  RegisterBrokerBody, DecodedRegisterBrokerBody, TopicConfigSerializeWrapper, TopicQueueMappingInfo, DecodeRegisterBrokerBodyOptions,
+  RegisterBrokerBody, DecodedRegisterBrokerBody, TopicConfigSerializeWrapper, DecodeRegisterBrokerBodyOptions,
 } from './register-body.js';
 export { parseFastjson } from './fastjson.js';
 export { bodyCrc32, crc32 } from './crc32.js';
-export type { RemotingCommand, RemotingHeader } from '../command.js';
-export { SerializeType } from '../codes.js';
-export type { SerializeTypeValue } from '../codes.js';
-export { FrameDecodeError, FrameTooLargeError, BodyDecodeError } from '../errors.js';
+// Decoding REGISTER_BROKER bodies on worker threads (what RemotingServer's `decodeRegisterBody` may use).
+export { DecodePool, DecodeQueueFullError } from '../decode/decode-pool.js';
+export type { DecodePoolOptions, DecodePoolStats, PoolDecodeOptions, MappedRegisterBrokerBody } from '../decode/decode-pool.js';
+// RemotingCommand, SerializeType and the frame errors are `rocketmq-namesrv/remoting`'s (each name has one entry).

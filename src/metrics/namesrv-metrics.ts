@@ -1,16 +1,22 @@
 /**
- * Transport-agnostic metrics: counters and fixed-bucket histograms fed by the
- * registry's events and by the adapters, rendered in Prometheus' text format.
+ * The name server's metrics on `prom-client`, the Node.js ecosystem's
+ * Prometheus client: its own series (`rocketmq_namesrv_*`, fed by a
+ * registry's events and by the adapters) and Node's default process metrics
+ * under their standard names (`process_cpu_seconds_total`,
+ * `nodejs_heap_size_used_bytes`, `nodejs_eventloop_lag_*`,
+ * `nodejs_gc_duration_seconds`, …), on a prom-client `Registry` of its own
+ * (never prom-client's global one).
  * @module
  */
-import { InvalidOptionError } from './errors.js';
-import { ProcessMetrics } from './process-metrics.js';
-import { checkOptions, checkPositiveInteger } from './option-checks.js';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { InvalidOptionError } from '../core/errors.js';
+import { checkOptions, checkPositiveInteger } from '../core/option-checks.js';
+import type { RouteRegistry } from '../core/registry.js';
+import type { BrokerUnregisteredEvent, BrokerUnregisterReason } from '../core/types.js';
+import { VERSION } from '../core/version.js';
+import { defaultMetricsRegistry } from './default-metrics.js';
 
 const METRICS_OPTION_KEYS: ReadonlySet<string> = new Set(['prefix', 'maxOperationsPerAdapter', 'requestCodeNames', 'processMetrics', 'version']);
-import type { RouteRegistry } from './registry.js';
-import type { BrokerUnregisteredEvent, BrokerUnregisterReason } from './types.js';
-import { VERSION } from './version.js';
 
 /** The adapter a request came through: a label of every request metric. */
 export type MetricsAdapter = 'http' | 'remoting';
@@ -18,7 +24,7 @@ export type MetricsAdapter = 'http' | 'remoting';
 /** Options of {@link NamesrvMetrics}. */
 export interface NamesrvMetricsOptions {
   /**
-   * Prefix of every metric name.
+   * Prefix of the name server's own metric names (not of Node's default metrics).
    * @default 'rocketmq_namesrv'
    */
   readonly prefix?: string;
@@ -39,8 +45,9 @@ export interface NamesrvMetricsOptions {
    */
   readonly requestCodeNames?: ReadonlyMap<number, string>;
   /**
-   * Also report process metrics: CPU, resident memory, heap and event-loop
-   * lag (sampled while a registry is attached).
+   * Also report prom-client's default metrics (process CPU and memory, heap,
+   * event-loop lag, GC), under their standard names. They are collected once
+   * per process and shared by every instance.
    * @default true
    */
   readonly processMetrics?: boolean;
@@ -66,31 +73,28 @@ export const REQUEST_DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ]);
 
-/** The same bounds in milliseconds, the unit callers observe in. */
-const BOUNDS_MS: readonly number[] = REQUEST_DURATION_BUCKETS_SECONDS.map((s) => s * 1000);
-const BUCKET_COUNT = BOUNDS_MS.length + 1;
 const REASONS: readonly BrokerUnregisterReason[] = ['unregister', 'expired', 'channelDestroyed'];
 const OTHER_OPERATION = 'other';
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-/** Counts and latencies of one operation of one adapter. */
+type RequestLabels = 'adapter' | 'operation' | 'outcome';
+type DurationLabels = 'adapter' | 'operation';
+
+/** One operation's series, bound once so that recording a request hashes no labels twice. */
 interface RequestSeries {
-  readonly operation: string;
-  ok: number;
-  error: number;
-  sumMillis: number;
-  /** Per-bucket (not cumulative) counts; the last one is `+Inf`. */
-  readonly buckets: number[];
+  readonly ok: Counter.Internal;
+  readonly error: Counter.Internal;
+  readonly duration: Histogram.Internal<DurationLabels>;
 }
 
 interface AdapterSeries {
   readonly adapter: string;
   readonly byName: Map<string, RequestSeries>;
-  /** Numeric operations (request codes), sharing series with their decimal names. */
+  /** Numeric operations (request codes), sharing series with their names. */
   readonly byCode: Map<number, RequestSeries>;
   other: RequestSeries | null;
-  routeFound: number;
-  routeNotFound: number;
+  readonly found: Counter.Internal;
+  readonly notFound: Counter.Internal;
 }
 
 interface Attachment {
@@ -98,12 +102,24 @@ interface Attachment {
   readonly onUnregistered: (event: BrokerUnregisteredEvent) => void;
 }
 
+/** The name server's own metric families. */
+interface Families {
+  readonly registrations: Counter;
+  readonly unregistrations: Counter<'reason'>;
+  readonly lookups: Counter<'adapter' | 'result'>;
+  readonly requests: Counter<RequestLabels>;
+  readonly duration: Histogram<DurationLabels>;
+  readonly connections: Gauge<'adapter'>;
+}
+
 /**
  * Collects name server metrics independent of any transport: broker
  * registrations and unregistrations (by reason) from an attached
  * {@link RouteRegistry}, live brokers and topics read at scrape time, route
  * lookups, and request counts and latency histograms per adapter and
- * operation. One instance may be shared by the HTTP and remoting adapters.
+ * operation, plus Node's default metrics. One instance may be shared by the
+ * HTTP and remoting adapters; {@link NamesrvMetrics.promRegistry} is its
+ * prom-client `Registry`, to merge with an application's own.
  *
  * It never listens to `topicRouteChanged`: a listener there makes the
  * registry track changed topics on every registration.
@@ -113,20 +129,17 @@ interface Attachment {
  * const metrics = new NamesrvMetrics();
  * metrics.attach(registry);
  * metrics.observeRequest('remoting', 105, 0.2, true);
- * const text = metrics.toPrometheus();
+ * const text = await metrics.toPrometheus();
  * ```
  */
 export class NamesrvMetrics {
-  readonly #prefix: string;
+  /** The prom-client `Registry` every series is registered on (this instance's own). */
+  readonly promRegistry: Registry;
   readonly #maxOperations: number;
   readonly #attached = new Map<RouteRegistry, Attachment>();
   readonly #adapters = new Map<string, AdapterSeries>();
-  #registrations = 0;
-  readonly #unregistrations = new Map<string, number>(REASONS.map((r) => [r, 0]));
   readonly #codeNames = new Map<number, string>();
-  readonly #connections = new Map<string, number>();
-  readonly #process: ProcessMetrics | null;
-  readonly #version: string;
+  readonly #families: Families;
 
   /** @throws {@link InvalidOptionError} when an option is of the wrong type or out of range. */
   constructor(options: NamesrvMetricsOptions = {}) {
@@ -136,16 +149,22 @@ export class NamesrvMetrics {
     if (typeof prefix !== 'string' || !METRIC_NAME.test(prefix)) {
       throw new InvalidOptionError('options.prefix', `must be a Prometheus metric name, got ${String(prefix)}`);
     }
-    const max = checkPositiveInteger(o.maxOperationsPerAdapter, d.maxOperationsPerAdapter, 'maxOperationsPerAdapter');
-    this.#prefix = prefix;
-    this.#maxOperations = max;
-    const processMetrics = options.processMetrics ?? d.processMetrics;
+    this.#maxOperations = checkPositiveInteger(o.maxOperationsPerAdapter, d.maxOperationsPerAdapter, 'maxOperationsPerAdapter');
+    const processMetrics = o.processMetrics ?? d.processMetrics;
     if (typeof processMetrics !== 'boolean') throw new InvalidOptionError('options.processMetrics', 'must be a boolean');
-    this.#process = processMetrics ? new ProcessMetrics() : null;
-    const version = options.version ?? VERSION;
+    const version = o.version ?? VERSION;
     if (typeof version !== 'string') throw new InvalidOptionError('options.version', 'must be a string');
-    this.#version = version;
-    if (options.requestCodeNames !== undefined) this.nameRequestCodes(options.requestCodeNames);
+    this.promRegistry = new Registry();
+    this.#families = this.#register(prefix, version);
+    if (processMetrics) {
+      const defaults = defaultMetricsRegistry();
+      // The same metric objects, registered here too: collected once per scrape of either registry.
+      for (const { name } of defaults.getMetricsAsArray()) {
+        const metric = defaults.getSingleMetric(name);
+        if (metric !== undefined) this.promRegistry.registerMetric(metric);
+      }
+    }
+    if (o.requestCodeNames !== undefined) this.nameRequestCodes(o.requestCodeNames);
   }
 
   /**
@@ -172,7 +191,7 @@ export class NamesrvMetrics {
    * its server's `connection` and `close` events.
    */
   setOpenConnections(adapter: MetricsAdapter, count: number): void {
-    this.#connections.set(String(adapter), Number.isFinite(count) && count > 0 ? Math.floor(count) : 0);
+    this.#families.connections.set({ adapter: String(adapter) }, Number.isFinite(count) && count > 0 ? Math.floor(count) : 0);
   }
 
   /**
@@ -182,18 +201,14 @@ export class NamesrvMetrics {
    */
   attach(registry: RouteRegistry): () => void {
     if (!this.#attached.has(registry)) {
+      const { registrations, unregistrations } = this.#families;
       const attachment: Attachment = {
-        onRegistered: () => {
-          this.#registrations++;
-        },
-        onUnregistered: (event) => {
-          this.#unregistrations.set(event.reason, (this.#unregistrations.get(event.reason) ?? 0) + 1);
-        },
+        onRegistered: () => registrations.inc(),
+        onUnregistered: (event) => unregistrations.inc({ reason: event.reason }),
       };
       registry.on('brokerRegistered', attachment.onRegistered);
       registry.on('brokerUnregistered', attachment.onUnregistered);
       this.#attached.set(registry, attachment);
-      this.#process?.start();
     }
     return () => this.detach(registry);
   }
@@ -205,13 +220,11 @@ export class NamesrvMetrics {
     registry.off('brokerRegistered', attachment.onRegistered);
     registry.off('brokerUnregistered', attachment.onUnregistered);
     this.#attached.delete(registry);
-    // The event-loop sampler is a timer of its own: nothing keeps sampling once nobody is attached.
-    if (this.#attached.size === 0) this.#process?.stop();
   }
 
   /**
-   * Records one request. Cheap enough for every request: after the first
-   * call per operation it costs two `Map` lookups and a few additions.
+   * Records one request. After the first call per operation it costs a `Map`
+   * lookup and two prom-client updates.
    *
    * @param adapter - which adapter served it.
    * @param operation - a bounded name: a route pattern (`GET /topics/:topic/route`),
@@ -222,87 +235,76 @@ export class NamesrvMetrics {
    */
   observeRequest(adapter: MetricsAdapter, operation: string | number, millis: number, ok: boolean): void {
     const s = this.#series(this.#adapters.get(adapter) ?? this.#addAdapter(adapter), operation);
-    const ms = millis > 0 ? millis : 0;
-    let i = 0;
-    while (i < BOUNDS_MS.length && ms > (BOUNDS_MS[i] as number)) i++;
-    s.buckets[i] = (s.buckets[i] as number) + 1;
-    s.sumMillis += ms;
-    if (ok) s.ok++;
-    else s.error++;
+    s.duration.observe(millis > 0 ? millis / 1000 : 0);
+    (ok ? s.ok : s.error).inc();
   }
 
   /** Records one route lookup and whether the topic had a route. */
   observeRouteLookup(adapter: MetricsAdapter, found: boolean): void {
     const a = this.#adapters.get(adapter) ?? this.#addAdapter(adapter);
-    if (found) a.routeFound++;
-    else a.routeNotFound++;
+    (found ? a.found : a.notFound).inc();
   }
 
-  /** The metrics in Prometheus' text exposition format 0.0.4. */
-  toPrometheus(): string {
-    const p = this.#prefix;
-    const out: string[] = [];
-    let live = 0;
-    let topics = 0;
-    for (const registry of this.#attached.keys()) {
-      live += registry.liveBrokerCount;
-      topics += registry.topicCount;
-    }
-    header(out, `${p}_build_info`, 'gauge', 'Always 1; the version label says which rocketmq-namesrv this is.');
-    out.push(`${p}_build_info{version="${escapeLabel(this.#version)}"} 1`);
-    header(out, `${p}_brokers_live`, 'gauge', 'Broker addresses currently live.');
-    out.push(`${p}_brokers_live ${live}`);
-    header(out, `${p}_topics`, 'gauge', 'Topics that have a route.');
-    out.push(`${p}_topics ${topics}`);
-    header(out, `${p}_broker_registrations_total`, 'counter', 'Broker addresses that became live.');
-    out.push(`${p}_broker_registrations_total ${this.#registrations}`);
-    header(out, `${p}_broker_unregistrations_total`, 'counter',
-      'Broker addresses that left the live table, by reason (expired: missed heartbeats).');
-    for (const [reason, n] of this.#unregistrations) {
-      out.push(`${p}_broker_unregistrations_total{reason="${escapeLabel(reason)}"} ${n}`);
-    }
+  /** The Content-Type of {@link toPrometheus}'s text. */
+  get contentType(): string {
+    return this.promRegistry.contentType;
+  }
 
-    const adapters = [...this.#adapters.values()];
-    header(out, `${p}_route_lookups_total`, 'counter', 'Topic route lookups, by whether the topic had a route.');
-    for (const a of adapters) {
-      const labels = `adapter="${escapeLabel(a.adapter)}"`;
-      out.push(`${p}_route_lookups_total{${labels},result="found"} ${a.routeFound}`);
-      out.push(`${p}_route_lookups_total{${labels},result="not_found"} ${a.routeNotFound}`);
-    }
+  /** Every metric in Prometheus' text exposition format 0.0.4 (what `GET /metrics` serves). */
+  toPrometheus(): Promise<string> {
+    return this.promRegistry.metrics();
+  }
 
-    header(out, `${p}_requests_total`, 'counter', 'Requests served, by adapter, operation and outcome.');
-    const histogram: string[] = [];
-    const name = `${p}_request_duration_seconds`;
-    header(histogram, name, 'histogram', 'Request latency in seconds, by adapter and operation.');
-    for (const a of adapters) {
-      const all = [...a.byName.values()];
-      if (a.other !== null) all.push(a.other);
-      for (const s of all) {
-        const labels = `adapter="${escapeLabel(a.adapter)}",operation="${escapeLabel(s.operation)}"`;
-        out.push(`${p}_requests_total{${labels},outcome="ok"} ${s.ok}`);
-        out.push(`${p}_requests_total{${labels},outcome="error"} ${s.error}`);
-        let cumulative = 0;
-        for (let i = 0; i < BUCKET_COUNT; i++) {
-          cumulative += s.buckets[i] as number;
-          const le = i < REQUEST_DURATION_BUCKETS_SECONDS.length ? String(REQUEST_DURATION_BUCKETS_SECONDS[i]) : '+Inf';
-          histogram.push(`${name}_bucket{${labels},le="${le}"} ${cumulative}`);
-        }
-        histogram.push(`${name}_sum{${labels}} ${s.sumMillis / 1000}`);
-        histogram.push(`${name}_count{${labels}} ${cumulative}`);
-      }
-    }
-    out.push(...histogram);
-    header(out, `${p}_open_connections`, 'gauge', 'Connections open now, by adapter.');
-    for (const [adapter, n] of this.#connections) out.push(`${p}_open_connections{adapter="${escapeLabel(adapter)}"} ${n}`);
-    this.#process?.render(out, p);
-    return `${out.join('\n')}\n`;
+  /** Creates the name server's own families on {@link promRegistry}. */
+  #register(p: string, version: string): Families {
+    const registers = [this.promRegistry];
+    const attached = this.#attached;
+    new Gauge({ name: `${p}_build_info`, help: 'Always 1; the version label says which rocketmq-namesrv this is.', labelNames: ['version'], registers })
+      .set({ version }, 1);
+    new Gauge({
+      name: `${p}_brokers_live`, help: 'Broker addresses currently live.', registers,
+      collect() {
+        this.set([...attached.keys()].reduce((n, r) => n + r.liveBrokerCount, 0));
+      },
+    });
+    new Gauge({
+      name: `${p}_topics`, help: 'Topics that have a route.', registers,
+      collect() {
+        this.set([...attached.keys()].reduce((n, r) => n + r.topicCount, 0));
+      },
+    });
+    const registrations = new Counter({ name: `${p}_broker_registrations_total`, help: 'Broker addresses that became live.', registers });
+    const unregistrations = new Counter({
+      name: `${p}_broker_unregistrations_total`, registers, labelNames: ['reason'] as const,
+      help: 'Broker addresses that left the live table, by reason (expired: missed heartbeats).',
+    });
+    for (const reason of REASONS) unregistrations.inc({ reason }, 0);
+    return {
+      registrations, unregistrations,
+      lookups: new Counter({
+        name: `${p}_route_lookups_total`, help: 'Topic route lookups, by whether the topic had a route.', labelNames: ['adapter', 'result'] as const, registers,
+      }),
+      requests: new Counter({
+        name: `${p}_requests_total`, help: 'Requests served, by adapter, operation and outcome.', labelNames: ['adapter', 'operation', 'outcome'] as const, registers,
+      }),
+      duration: new Histogram({
+        name: `${p}_request_duration_seconds`, help: 'Request latency in seconds, by adapter and operation.',
+        labelNames: ['adapter', 'operation'] as const, buckets: [...REQUEST_DURATION_BUCKETS_SECONDS], registers,
+      }),
+      connections: new Gauge({ name: `${p}_open_connections`, help: 'Connections open now, by adapter.', labelNames: ['adapter'] as const, registers }),
+    };
   }
 
   #addAdapter(adapter: string): AdapterSeries {
+    const name = String(adapter);
+    const { lookups } = this.#families;
     const a: AdapterSeries = {
-      adapter: String(adapter), byName: new Map(), byCode: new Map(), other: null, routeFound: 0, routeNotFound: 0,
+      adapter: name, byName: new Map(), byCode: new Map(), other: null,
+      found: lookups.labels({ adapter: name, result: 'found' }), notFound: lookups.labels({ adapter: name, result: 'not_found' }),
     };
-    this.#adapters.set(a.adapter, a);
+    a.found.inc(0);
+    a.notFound.inc(0);
+    this.#adapters.set(name, a);
     return a;
   }
 
@@ -322,22 +324,21 @@ export class NamesrvMetrics {
   #named(a: AdapterSeries, operation: string): RequestSeries {
     const existing = a.byName.get(operation);
     if (existing !== undefined) return existing;
-    if (a.byName.size >= this.#maxOperations) return (a.other ??= newSeries(OTHER_OPERATION));
-    const s = newSeries(operation);
+    if (a.byName.size >= this.#maxOperations) return (a.other ??= this.#newSeries(a.adapter, OTHER_OPERATION));
+    const s = this.#newSeries(a.adapter, operation);
     a.byName.set(operation, s);
     return s;
   }
-}
 
-function newSeries(operation: string): RequestSeries {
-  return { operation, ok: 0, error: 0, sumMillis: 0, buckets: new Array<number>(BUCKET_COUNT).fill(0) };
-}
-
-function header(out: string[], name: string, type: string, help: string): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-}
-
-/** Label values escape backslash, double quote and line feed (format 0.0.4). */
-function escapeLabel(value: string): string {
-  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+  #newSeries(adapter: string, operation: string): RequestSeries {
+    const { requests, duration } = this.#families;
+    const s: RequestSeries = {
+      ok: requests.labels({ adapter, operation, outcome: 'ok' }),
+      error: requests.labels({ adapter, operation, outcome: 'error' }),
+      duration: duration.labels({ adapter, operation }),
+    };
+    s.ok.inc(0);
+    s.error.inc(0);
+    return s;
+  }
 }
