@@ -24,5 +24,6 @@ export { createHttpHandler, createHttpServer, NamesrvHttpServer } from './handle
 export type { HttpHandler } from './handler.js';
 export { HTTP_HANDLER_DEFAULTS, HTTP_SERVER_DEFAULTS } from './options.js';
 export type { HttpHandlerOptions, HttpRole, HttpServerOptions } from './options.js';
+export type { HttpMemoryBudget } from './body-memory.js';
 export { NamesrvMetrics, NAMESRV_METRICS_DEFAULTS, REQUEST_DURATION_BUCKETS_SECONDS, UNKNOWN_OPERATION } from '../core/metrics.js';
 export type { MetricsAdapter, NamesrvMetricsOptions } from '../core/metrics.js';

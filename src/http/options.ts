@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../core/errors.js';
 import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInteger } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
+import { BodyMemory, type HttpMemoryBudget } from './body-memory.js';
 import { NamesrvMetrics } from '../core/metrics.js';
 import { VERSION } from '../core/version.js';
 
@@ -30,6 +31,22 @@ export interface HttpHandlerOptions {
    * @default 16 MiB
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Most bytes of request bodies held at once, all requests together. Bytes
+   * are counted as they arrive (in 256 KiB steps) and freed once the body is
+   * parsed; a request whose next bytes do not fit gets 503 with
+   * `Retry-After` and its connection is closed.
+   * @default 64 MiB
+   */
+  readonly maxBodyMemoryBytes?: number;
+  /**
+   * A memory budget shared with other adapters, charged with body bytes too
+   * (besides {@link HttpHandlerOptions.maxBodyMemoryBytes}): pass the remoting
+   * server's (`remotingServer.memoryBudget`) so HTTP bodies and remoting
+   * frames count against one limit. Only `tryReserve` and `release` are used.
+   * @default none (only `maxBodyMemoryBytes` bounds bodies)
+   */
+  readonly memoryBudget?: HttpMemoryBudget;
   /**
    * Guards mutating routes (POST, PUT, DELETE). Resolve `true` to allow,
    * `false` to refuse with 403; throw or reject when the credentials are
@@ -96,7 +113,9 @@ export interface HttpHandlerOptions {
    * reads need `client`, broker registration, heartbeat and unregistration
    * need `broker`, every other write `admin` (which grants every role).
    * Missing or unknown token → 401, a role short → 403. Checked before
-   * {@link HttpHandlerOptions.authorize}.
+   * {@link HttpHandlerOptions.authorize}. An empty array fails closed: no
+   * token is valid, so every such request answers 401 (what an access file
+   * without tokens means); only leaving `tokens` out leaves the routes open.
    */
   readonly tokens?: ReadonlyArray<{ readonly token: string; readonly roles: readonly HttpRole[] }>;
   /**
@@ -157,6 +176,7 @@ export interface ResolvedToken {
 /** The defaults of {@link HttpHandlerOptions}. */
 export const HTTP_HANDLER_DEFAULTS = Object.freeze({
   maxBodyBytes: 16 * 1024 * 1024,
+  maxBodyMemoryBytes: 64 * 1024 * 1024,
   readOnly: false,
   basePath: '',
   maxWatchers: 1_000,
@@ -173,6 +193,8 @@ export interface ResolvedHttpHandlerOptions {
   /** True when the handler made `metrics` and so detaches it on close. */
   readonly ownsMetrics: boolean;
   readonly maxBodyBytes: number;
+  /** Where request bodies are charged as they arrive. */
+  readonly bodyMemory: BodyMemory;
   readonly authorize: ((req: IncomingMessage) => boolean | Promise<boolean>) | null;
   readonly readOnly: boolean;
   readonly basePath: string;
@@ -196,7 +218,7 @@ function logError(error: unknown, req: IncomingMessage): void {
 
 /** The option names {@link createHttpHandler} accepts; any other key is refused. */
 const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
-  'kvConfig', 'metrics', 'maxBodyBytes', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
+  'kvConfig', 'metrics', 'maxBodyBytes', 'maxBodyMemoryBytes', 'memoryBudget', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
   'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
 ]);
 
@@ -218,6 +240,10 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     metrics: metrics === false ? null : (metrics ?? new NamesrvMetrics()),
     ownsMetrics: o.metrics === undefined,
     maxBodyBytes: checkPositiveInteger(o.maxBodyBytes, d.maxBodyBytes, 'maxBodyBytes'),
+    bodyMemory: new BodyMemory(
+      checkPositiveInteger(o.maxBodyMemoryBytes, d.maxBodyMemoryBytes, 'maxBodyMemoryBytes'),
+      checkInstance(o.memoryBudget, 'memoryBudget', 'memory budget with tryReserve and release', ['tryReserve', 'release']),
+    ),
     authorize: checkFunction(o.authorize, 'authorize'),
     readOnly: checkFlag(o.readOnly, d.readOnly, 'readOnly'),
     basePath,

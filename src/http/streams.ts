@@ -2,6 +2,13 @@
  * Server-Sent Event streams: per-topic route watchers and the global event
  * stream. Registry listeners exist only while a stream needs them, and one
  * listener per event serves every stream.
+ *
+ * Fan-out costs the event loop per stream, so it is kept to one write per
+ * stream per batch: events are framed once, gathered for at most
+ * {@link EVENT_BATCH_MILLIS}, encoded once into one buffer, and that same
+ * buffer is written to every stream (queued buffers are shared, not copied).
+ * A stream whose client does not read is dropped once its queue passes
+ * `maxBufferBytes`, or when it has not drained for a keep-alive interval.
  * @internal
  */
 import type { ServerResponse } from 'node:http';
@@ -22,24 +29,33 @@ export interface StreamHubOptions {
   readonly kvConfig: KvConfigStore | null;
 }
 
+/** How long `/events` frames are gathered before they are written: one write per stream per batch. */
+export const EVENT_BATCH_MILLIS = 20;
+
 /** One open event stream. */
 abstract class EventStream {
   readonly res: ServerResponse;
   readonly #keepAlive: ReturnType<typeof setInterval>;
+  /** Keep-alive ticks since the stream last had nothing queued (or drained). */
+  #stalledTicks = 0;
 
   constructor(res: ServerResponse, keepAliveMillis: number, onClose: () => void) {
     this.res = res;
     // The connection is the stream's alone: closing it with the stream lets a server close promptly.
     res.shouldKeepAlive = false;
+    // So the body ends with the connection rather than in chunks: one socket write per batch, not three.
+    res.useChunkedEncodingByDefault = false;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       // Stops nginx-style proxies from buffering the stream.
       'X-Accel-Buffering': 'no',
     });
-    this.#keepAlive = setInterval(() => {
-      if (!res.writableNeedDrain && !res.writableEnded && !res.destroyed) res.write(': keep-alive\n\n');
-    }, keepAliveMillis);
+    this.#keepAlive = setInterval(() => this.#tick(), keepAliveMillis);
+    // Whatever was queued has gone to the client: it reads.
+    res.on('drain', () => {
+      this.#stalledTicks = 0;
+    });
     // A stream must never be what keeps a host process alive.
     this.#keepAlive.unref();
     res.once('close', () => {
@@ -48,12 +64,28 @@ abstract class EventStream {
     });
   }
 
-  /** Writes framed event text. */
-  protected writeFrame(frame: string): void {
+  /** Writes framed event text (a shared buffer is queued as is, never copied). */
+  protected writeFrame(frame: string | Buffer): void {
     // Ended (the handler closed) or gone, with the 'close' that unsubscribes still pending: writing
     // after end would emit an 'error' nobody listens to, which crashes the host process.
     if (this.res.writableEnded || this.res.destroyed) return;
     this.res.write(frame);
+  }
+
+  /**
+   * A keep-alive comment when idle; a client that has left bytes queued for
+   * a whole interval without draining any is not reading: drop it, so it
+   * costs neither memory nor a write per event any longer.
+   */
+  #tick(): void {
+    const res = this.res;
+    if (res.writableEnded || res.destroyed) return;
+    if (res.writableLength === 0) this.#stalledTicks = 0;
+    else if (++this.#stalledTicks >= 2) {
+      res.destroy();
+      return;
+    }
+    if (!res.writableNeedDrain) res.write(': keep-alive\n\n');
   }
 
   /** Ends the response; the `close` handler then unsubscribes. */
@@ -77,8 +109,11 @@ class RouteWatcher extends EventStream {
     this.#log = log;
   }
 
-  /** Sends `json` unless it equals what the client has; a slow client gets only the latest. */
-  push(json: string): void {
+  /**
+   * Sends `json` unless it equals what the client has; a slow client gets
+   * only the latest. `frame` is `json` framed, shared by the topic's watchers.
+   */
+  push(json: string, frame?: Buffer): void {
     if (this.res.writableNeedDrain) {
       if (this.#pending === null) {
         this.res.once('drain', () => {
@@ -92,9 +127,13 @@ class RouteWatcher extends EventStream {
     }
     if (json === this.#lastSent) return;
     this.#lastSent = json;
-    // Each route event is the whole state, so a reconnect needs no replay: the id only orders them.
-    this.writeFrame(`id: ${this.#log.lastId}\nevent: route\ndata: ${json}\n\n`);
+    this.writeFrame(frame ?? routeFrame(this.#log, json));
   }
+}
+
+/** A route event: each is the whole state, so a reconnect needs no replay (the id only orders them). */
+function routeFrame(log: EventLog, json: string): Buffer {
+  return Buffer.from(`id: ${log.lastId}\nevent: route\ndata: ${json}\n\n`);
 }
 
 /** The global stream: broker up/down, and route changes when asked for. */
@@ -106,8 +145,8 @@ class EventsClient extends EventStream {
     this.routes = routes;
   }
 
-  /** Writes a framed event, or disconnects a client more than `maxBufferBytes` behind. */
-  send(frame: string, maxBufferBytes: number): void {
+  /** Writes framed events, or disconnects a client more than `maxBufferBytes` behind. */
+  send(frame: string | Buffer, maxBufferBytes: number): void {
     if (this.res.writableLength > maxBufferBytes) {
       this.res.destroy();
       return;
@@ -127,6 +166,10 @@ export class StreamHub {
   /** Topics changed since the last flush: watchers get one route per burst. */
   readonly #dirty = new Set<string>();
   #flush: ReturnType<typeof setImmediate> | null = null;
+  /** `/events` frames not written yet: every one (for `routes` clients), and those that are not route changes. */
+  readonly #batchAll: string[] = [];
+  readonly #batchEvents: string[] = [];
+  #batchTimer: ReturnType<typeof setTimeout> | null = null;
   #listeningToRoutes = false;
   #closed = false;
 
@@ -134,9 +177,7 @@ export class StreamHub {
 
   readonly #onRouteChanged = (event: TopicRouteChangedEvent): void => {
     const frame = this.#log.append('topicRouteChanged', JSON.stringify({ topic: event.topic }), true);
-    if (this.#routeClients > 0) {
-      for (const c of this.#clients) if (c.routes) c.send(frame, this.#options.maxBufferBytes);
-    }
+    if (this.#routeClients > 0) this.#enqueue(frame, true);
     if (!this.#watchers.has(event.topic)) return;
     this.#dirty.add(event.topic);
     // Deferred, so the registry's caller is not slowed by fan-out and a burst is sent once.
@@ -197,6 +238,8 @@ export class StreamHub {
     this.#clients.add(client);
     if (routes) this.#routeClients++;
     this.#updateRouteListener();
+    // Frames numbered before the id below go to the streams open before it, not to this one.
+    this.#writeBatch();
     // Tells the client the subscription is live; the bare id (no data, so no event fires) is where
     // a client with nothing to catch up on resumes from.
     res.write(`: ready\nid: ${this.#log.lastId}\n\n`);
@@ -214,6 +257,10 @@ export class StreamHub {
     if (this.#flush !== null) {
       clearImmediate(this.#flush);
       this.#flush = null;
+    }
+    if (this.#batchTimer !== null) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = null;
     }
   }
 
@@ -272,12 +319,48 @@ export class StreamHub {
       const set = this.#watchers.get(topic);
       if (set === undefined) continue;
       const json = toJson(this.#registry.getRouteInfoByTopic(topic));
-      for (const w of set) w.push(json);
+      // Framed and encoded once for all of the topic's watchers.
+      const frame = routeFrame(this.#log, json);
+      for (const w of set) w.push(json, frame);
     }
   }
 
   #broadcast(event: string, data: string): void {
     const frame = this.#log.append(event, data, false);
-    for (const c of this.#clients) c.send(frame, this.#options.maxBufferBytes);
+    if (this.#routeClients > 0) this.#enqueue(frame, true);
+    if (this.#clients.size > this.#routeClients) this.#enqueue(frame, false);
   }
+
+  /** Adds a frame to the batch of `routes` clients (`forRouteClients`) or of the others. */
+  #enqueue(frame: string, forRouteClients: boolean): void {
+    (forRouteClients ? this.#batchAll : this.#batchEvents).push(frame);
+    if (this.#batchTimer !== null) return;
+    this.#batchTimer = setTimeout(() => this.#writeBatch(), EVENT_BATCH_MILLIS);
+    // Pending events must never be what keeps a host process alive.
+    this.#batchTimer.unref();
+  }
+
+  /** Writes the batch: each kind encoded once, the same buffer queued on every stream. */
+  #writeBatch(): void {
+    if (this.#batchTimer !== null) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = null;
+    }
+    const all = takeEncoded(this.#batchAll);
+    const events = takeEncoded(this.#batchEvents);
+    if (all === null && events === null) return;
+    const max = this.#options.maxBufferBytes;
+    for (const c of this.#clients) {
+      const chunk = c.routes ? all : events;
+      if (chunk !== null) c.send(chunk, max);
+    }
+  }
+}
+
+/** The frames as one buffer (emptying the list), or null when there are none. */
+function takeEncoded(frames: string[]): Buffer | null {
+  if (frames.length === 0) return null;
+  const buffer = Buffer.from(frames.join(''));
+  frames.length = 0;
+  return buffer;
 }
