@@ -67,8 +67,9 @@ export interface HttpHandlerOptions {
   readonly basePath?: string;
   /**
    * Most event streams (route watchers plus `/events` clients) open at once;
-   * more get 503.
-   * @default 1_000
+   * more get 503. Each stream whose client stops reading costs the kernel's
+   * socket buffers (about a megabyte) until it is dropped, hence a modest default.
+   * @default 256
    */
   readonly maxWatchers?: number;
   /**
@@ -80,7 +81,8 @@ export interface HttpHandlerOptions {
   /**
    * How many bytes may wait in an `/events` stream's buffer; a client that
    * falls further behind is disconnected. (Route watchers skip to the latest
-   * route instead.)
+   * route instead.) Any stream with bytes waiting that drains none for a
+   * whole `keepAliveMillis` interval is disconnected too.
    * @default 1 MiB
    */
   readonly maxStreamBufferBytes?: number;
@@ -179,7 +181,7 @@ export const HTTP_HANDLER_DEFAULTS = Object.freeze({
   maxBodyMemoryBytes: 64 * 1024 * 1024,
   readOnly: false,
   basePath: '',
-  maxWatchers: 1_000,
+  maxWatchers: 256,
   keepAliveMillis: 15_000,
   maxStreamBufferBytes: 1024 * 1024,
   console: true,
