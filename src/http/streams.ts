@@ -36,8 +36,10 @@ export const EVENT_BATCH_MILLIS = 20;
 abstract class EventStream {
   readonly res: ServerResponse;
   readonly #keepAlive: ReturnType<typeof setInterval>;
-  /** Keep-alive ticks since the stream last had nothing queued (or drained). */
-  #stalledTicks = 0;
+  /** Bytes handed to `res.write`: less what is still queued, what has gone to the client. */
+  #written = 0;
+  /** What had gone to the client at the last keep-alive tick (-1: no tick yet). */
+  #sentAtTick = -1;
 
   constructor(res: ServerResponse, keepAliveMillis: number, onClose: () => void) {
     this.res = res;
@@ -52,10 +54,6 @@ abstract class EventStream {
       'X-Accel-Buffering': 'no',
     });
     this.#keepAlive = setInterval(() => this.#tick(), keepAliveMillis);
-    // Whatever was queued has gone to the client: it reads.
-    res.on('drain', () => {
-      this.#stalledTicks = 0;
-    });
     // A stream must never be what keeps a host process alive.
     this.#keepAlive.unref();
     res.once('close', () => {
@@ -64,28 +62,30 @@ abstract class EventStream {
     });
   }
 
-  /** Writes framed event text (a shared buffer is queued as is, never copied). */
-  protected writeFrame(frame: string | Buffer): void {
+  /** Writes stream text (a shared buffer is queued as is, never copied). */
+  write(chunk: string | Buffer): void {
     // Ended (the handler closed) or gone, with the 'close' that unsubscribes still pending: writing
     // after end would emit an 'error' nobody listens to, which crashes the host process.
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.res.write(frame);
+    this.#written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    this.res.write(chunk);
   }
 
   /**
-   * A keep-alive comment when idle; a client that has left bytes queued for
-   * a whole interval without draining any is not reading: drop it, so it
+   * A keep-alive comment when idle; a client that has had bytes queued for a
+   * whole interval and taken none of them is not reading: drop it, so it
    * costs neither memory nor a write per event any longer.
    */
   #tick(): void {
     const res = this.res;
     if (res.writableEnded || res.destroyed) return;
-    if (res.writableLength === 0) this.#stalledTicks = 0;
-    else if (++this.#stalledTicks >= 2) {
+    const sent = this.#written - res.writableLength;
+    if (res.writableLength > 0 && sent === this.#sentAtTick) {
       res.destroy();
       return;
     }
-    if (!res.writableNeedDrain) res.write(': keep-alive\n\n');
+    this.#sentAtTick = sent;
+    if (!res.writableNeedDrain) this.write(': keep-alive\n\n');
   }
 
   /** Ends the response; the `close` handler then unsubscribes. */
@@ -127,7 +127,7 @@ class RouteWatcher extends EventStream {
     }
     if (json === this.#lastSent) return;
     this.#lastSent = json;
-    this.writeFrame(frame ?? routeFrame(this.#log, json));
+    this.write(frame ?? routeFrame(this.#log, json));
   }
 }
 
@@ -151,7 +151,7 @@ class EventsClient extends EventStream {
       this.res.destroy();
       return;
     }
-    this.writeFrame(frame);
+    this.write(frame);
   }
 }
 
@@ -220,7 +220,7 @@ export class StreamHub {
     this.#watcherCount++;
     this.#updateRouteListener();
     // Tells the client the subscription is live, as `/events` does.
-    res.write(': ready\n\n');
+    watcher.write(': ready\n\n');
     watcher.push(toJson(this.#registry.getRouteInfoByTopic(topic)));
   }
 
@@ -242,7 +242,7 @@ export class StreamHub {
     this.#writeBatch();
     // Tells the client the subscription is live; the bare id (no data, so no event fires) is where
     // a client with nothing to catch up on resumes from.
-    res.write(`: ready\nid: ${this.#log.lastId}\n\n`);
+    client.write(`: ready\nid: ${this.#log.lastId}\n\n`);
     if (lastEventId === undefined || lastEventId === '') return;
     const resume = this.#log.resume(lastEventId, routes);
     if (resume.kind === 'reset') client.send(this.#log.resetFrame(resume.reason), this.#options.maxBufferBytes);
