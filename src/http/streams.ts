@@ -4,14 +4,16 @@
  * listener per event serves every stream.
  *
  * Fan-out costs the event loop per stream, so it is kept to one write per
- * stream per batch: events are framed once, gathered for at most
- * {@link EVENT_BATCH_MILLIS}, encoded once into one buffer, and that same
+ * stream per batch: events are framed once, gathered until the burst that
+ * made them is over (and at least {@link EVENT_BATCH_MILLIS} after the
+ * previous batch), encoded once into one buffer, and that same
  * buffer is written to every stream (queued buffers are shared, not copied).
  * A stream whose client does not read is dropped once its queue passes
  * `maxBufferBytes`, or when it has not drained for a keep-alive interval.
  * @internal
  */
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { KvConfigChangeEvent, KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, TopicRouteChangedEvent } from '../core/types.js';
@@ -29,7 +31,7 @@ export interface StreamHubOptions {
   readonly kvConfig: KvConfigStore | null;
 }
 
-/** How long `/events` frames are gathered before they are written: one write per stream per batch. */
+/** The least time between two `/events` batches: at most one write per stream per this many ms. */
 export const EVENT_BATCH_MILLIS = 20;
 
 /** One open event stream. */
@@ -170,6 +172,8 @@ export class StreamHub {
   readonly #batchAll: string[] = [];
   readonly #batchEvents: string[] = [];
   #batchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** `performance.now()` when the last batch was written. */
+  #lastBatchAt = -Infinity;
   #listeningToRoutes = false;
   #closed = false;
 
@@ -335,7 +339,9 @@ export class StreamHub {
   #enqueue(frame: string, forRouteClients: boolean): void {
     (forRouteClients ? this.#batchAll : this.#batchEvents).push(frame);
     if (this.#batchTimer !== null) return;
-    this.#batchTimer = setTimeout(() => this.#writeBatch(), EVENT_BATCH_MILLIS);
+    // Right after the burst that made it, unless a batch went out less than EVENT_BATCH_MILLIS ago.
+    const wait = Math.max(0, this.#lastBatchAt + EVENT_BATCH_MILLIS - performance.now());
+    this.#batchTimer = setTimeout(() => this.#writeBatch(), wait);
     // Pending events must never be what keeps a host process alive.
     this.#batchTimer.unref();
   }
@@ -349,6 +355,7 @@ export class StreamHub {
     const all = takeEncoded(this.#batchAll);
     const events = takeEncoded(this.#batchEvents);
     if (all === null && events === null) return;
+    this.#lastBatchAt = performance.now();
     const max = this.#options.maxBufferBytes;
     for (const c of this.#clients) {
       const chunk = c.routes ? all : events;
