@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KvConfigStore, RouteRegistry } from '../src/index.js';
 import { createHttpServer, type NamesrvHttpServer } from '../src/http/index.js';
+import { BodyMemory } from '../src/http/body-memory.js';
 import { ClientGoneError, decodeSegment, parseTarget, readJsonBody } from '../src/http/request.js';
 import { HttpError } from '../src/http/respond.js';
 
@@ -63,7 +64,10 @@ describe('HTTP body reader', () => {
         const headers: Record<string, string> = { 'content-type': type };
         if (declareLength) headers['content-length'] = String(bytes.length);
         else headers['transfer-encoding'] = 'chunked';
-        const r = await outcome(readJsonBody(fakeRequest(chunked(bytes, cuts), headers), limit));
+        const memory = new BodyMemory(1 << 30, null);
+        const r = await outcome(readJsonBody(fakeRequest(chunked(bytes, cuts), headers), limit, memory));
+        // Whatever the outcome, the body's bytes are given back.
+        expect(memory.heldBytes).toBe(0);
         if (r.ok) {
           expect(bytes.length).toBeLessThanOrEqual(limit);
           expect(r.value).toEqual(JSON.parse(Buffer.from(bytes).toString('utf8')));
@@ -85,7 +89,7 @@ describe('HTTP body reader', () => {
       },
     });
     const req = Object.assign(endless, { headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
-    const r = await outcome(readJsonBody(req as unknown as IncomingMessage, 64 * 1024));
+    const r = await outcome(readJsonBody(req as unknown as IncomingMessage, 64 * 1024, new BodyMemory(1 << 30, null)));
     expect(r.ok).toBe(false);
     expect((r as { error: HttpError }).error.status).toBe(413);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -101,7 +105,7 @@ describe('HTTP body reader', () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 5 }), async (parts) => {
       const chunks = parts.map((p) => Buffer.from(p));
       const r = await outcome(readJsonBody(fakeRequest(chunks, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-        chunks.length - 1), 1 << 20));
+        chunks.length - 1), 1 << 20, new BodyMemory(1 << 30, null)));
       expect(r.ok).toBe(false);
       expect((r as { error: unknown }).error).toBeInstanceOf(ClientGoneError);
     }), { numRuns: 100 });

@@ -69,6 +69,7 @@ async function startParts(
 ): Promise<RunningNamesrv> {
   const tokens = await httpTokens(settings, accessControl);
   warnIfOpen(settings, tokens !== null, log);
+  warnIfClosedOrReplayable(settings, tokens, log);
   const kvConfig = new KvConfigStore({ path: settings.kvConfigPath });
   kvConfig.on('error', (err) => log.error('KV config write failed', { error: err.message }));
   await kvConfig.load();
@@ -105,31 +106,7 @@ async function startParts(
   cleanups.push(() => remoting.close());
   const address = await remoting.listen(); // it records the bound port as `listenPort` in namesrvConfig
 
-  let http: NamesrvHttpServer | null = null;
-  let httpAddress: AddressInfo | null = null;
-  if (settings.http.port !== null) {
-    const h = settings.http;
-    const options: HttpServerOptions = {
-      kvConfig,
-      ...(metrics === undefined ? {} : { metrics }),
-      console: h.console,
-      readOnly: h.readOnly,
-      ready: () => registry.isServiceReady(),
-      ...(h.nsAddrs === null ? {} : { nsAddrs: h.nsAddrs }),
-      ...(tokens === null ? {} : { tokens }),
-      headersTimeoutMillis: h.headersTimeoutMillis,
-      requestTimeoutMillis: h.requestTimeoutMillis,
-      keepAliveTimeoutMillis: h.keepAliveTimeoutMillis,
-      maxConnections: h.maxConnections,
-      onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
-    };
-    const server = createHttpServer(registry, options);
-    http = server;
-    cleanups.push(() => closeHttp(server));
-    server.listen(h.port as number, h.host);
-    await once(server, 'listening');
-    httpAddress = server.address() as AddressInfo;
-  }
+  const { http, httpAddress } = await startHttp(settings, { registry, kvConfig, metrics, tokens, remoting, log }, cleanups);
   registry.start();
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
@@ -142,6 +119,46 @@ async function startParts(
     reloadAccess: () => accessControl?.reload() ?? Promise.resolve(false),
     close: () => (closing ??= close()),
   };
+}
+
+/** What the HTTP adapter is started with. */
+interface HttpParts {
+  readonly registry: RouteRegistry;
+  readonly kvConfig: KvConfigStore;
+  readonly metrics: NamesrvMetrics | undefined;
+  readonly tokens: Array<{ token: string; roles: HttpRole[] }> | null;
+  readonly remoting: RemotingServer;
+  readonly log: Logger;
+}
+
+/** Starts the HTTP adapter when an HTTP port is configured. */
+async function startHttp(
+  settings: ServerSettings, parts: HttpParts, cleanups: Array<() => Promise<void> | void>,
+): Promise<{ http: NamesrvHttpServer | null; httpAddress: AddressInfo | null }> {
+  if (settings.http.port === null) return { http: null, httpAddress: null };
+  const { registry, kvConfig, metrics, tokens, remoting, log } = parts;
+  const h = settings.http;
+  const options: HttpServerOptions = {
+    kvConfig,
+    ...(metrics === undefined ? {} : { metrics }),
+    console: h.console,
+    readOnly: h.readOnly,
+    ready: () => registry.isServiceReady(),
+    ...(h.nsAddrs === null ? {} : { nsAddrs: h.nsAddrs }),
+    ...(tokens === null ? {} : { tokens }),
+    // HTTP request bodies are charged to the same budget as remoting frames.
+    memoryBudget: remoting.memoryBudget,
+    headersTimeoutMillis: h.headersTimeoutMillis,
+    requestTimeoutMillis: h.requestTimeoutMillis,
+    keepAliveTimeoutMillis: h.keepAliveTimeoutMillis,
+    maxConnections: h.maxConnections,
+    onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
+  };
+  const server = createHttpServer(registry, options);
+  cleanups.push(() => closeHttp(server));
+  server.listen(h.port as number, h.host);
+  await once(server, 'listening');
+  return { http: server, httpAddress: server.address() as AddressInfo };
 }
 
 /** Logs that the server is up (RocketMQ's boot line, which scripts wait for) and where HTTP listens. */
@@ -157,13 +174,16 @@ export function logBoot(namesrv: RunningNamesrv, settings: ServerSettings, log: 
   }
 }
 
-/** HTTP bearer tokens: the token file's, else the access file's; null when neither lists any. */
+/**
+ * HTTP bearer tokens: the token file's, else the access file's; null (HTTP open) only when there
+ * is neither file. An access file that lists no token gives an empty list, which the HTTP adapter
+ * reads as "no token is valid": its guarded routes answer 401 (fail closed, never open).
+ */
 async function httpTokens(settings: ServerSettings, accessControl: AccessControl | null): Promise<Array<{ token: string; roles: HttpRole[] }> | null> {
   const file = settings.http.tokenFile;
   const policy = file !== null ? await loadAccessPolicy(file) : accessControl?.policy;
   if (policy === undefined) return null;
   if (file !== null && policy.tokens.size === 0) throw new AccessPolicyError(file, 'tokens', 'lists no token');
-  if (policy.tokens.size === 0) return null;
   return [...policy.tokens].map(([token, roles]) => ({ token, roles: [...roles] }));
 }
 
@@ -188,6 +208,20 @@ function warnIfOpen(settings: ServerSettings, httpTokens: boolean, log: Logger):
   const h = settings.http;
   if (h.port !== null && !httpTokens && !h.readOnly && !isLoopback(h.host)) {
     log.warn(`WARNING: HTTP listens on ${h.host} without tokens: anyone who can reach it can register brokers and write KV (see --http-token-file, --http-read-only)`);
+  }
+}
+
+/** Says what an access file leaves refused or exposed: HTTP without tokens, ACL 1.0 signatures over plaintext. */
+function warnIfClosedOrReplayable(settings: ServerSettings, tokens: readonly unknown[] | null, log: Logger): void {
+  if (settings.accessFile === null) return;
+  if (settings.http.port !== null && tokens !== null && tokens.length === 0) {
+    log.warn('HTTP writes refused: the access file lists no tokens, so every HTTP request but the health probes, '
+      + '/rocketmq/nsaddr and the console page answers 401 (add tokens: to the access file, or --http-token-file)');
+  }
+  if (settings.tls.mode !== 'enforcing') {
+    log.warn(`WARNING: the access file is used on a remoting port that accepts plaintext (tls.server.mode=${settings.tls.mode ?? 'permissive'}): `
+      + 'ACL 1.0 signatures cover neither the request code nor a nonce, so a signed request seen on the network can be '
+      + 'replayed or sent as another request; set tls.server.mode=enforcing (see Security)');
   }
 }
 

@@ -24,8 +24,14 @@ export class TokenGuard {
     this.#tokens = tokens.map((t) => ({ digest: digest(t.token), roles: t.roles }));
   }
 
-  /** Throws 401 without a known token, 403 when it lacks `role` (`admin` grants every role). */
+  /**
+   * Throws 401 without a known token, 403 when it lacks `role` (`admin` grants every role).
+   * With no tokens at all every request is refused: an empty list closes, it never opens.
+   */
   check(req: IncomingMessage, role: HttpRole): void {
+    if (this.#tokens.length === 0) {
+      throw new HttpError(401, 'ERR_UNAUTHORIZED', 'this server accepts no bearer token: its access configuration lists none', CHALLENGE);
+    }
     const header = req.headers.authorization;
     const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (match === null) throw new HttpError(401, 'ERR_UNAUTHORIZED', 'a bearer token is required', CHALLENGE);

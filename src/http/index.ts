@@ -24,3 +24,4 @@ export { createHttpHandler, createHttpServer, NamesrvHttpServer } from './handle
 export type { HttpHandler } from './handler.js';
 export { HTTP_HANDLER_DEFAULTS, HTTP_SERVER_DEFAULTS } from './options.js';
 export type { HttpHandlerOptions, HttpRole, HttpServerOptions } from './options.js';
+export type { HttpMemoryBudget } from './body-memory.js';

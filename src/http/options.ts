@@ -8,6 +8,7 @@ import { InvalidOptionError } from '../core/errors.js';
 import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInteger } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
+import { BodyMemory, type HttpMemoryBudget } from './body-memory.js';
 import { VERSION } from '../core/version.js';
 
 /** Options of {@link createHttpHandler} and {@link createHttpServer}. */
@@ -31,6 +32,22 @@ export interface HttpHandlerOptions {
    */
   readonly maxBodyBytes?: number;
   /**
+   * Most bytes of request bodies held at once, all requests together. Bytes
+   * are counted as they arrive (in 256 KiB steps) and freed once the body is
+   * parsed; a request whose next bytes do not fit gets 503 with
+   * `Retry-After` and its connection is closed.
+   * @default 64 MiB
+   */
+  readonly maxBodyMemoryBytes?: number;
+  /**
+   * A memory budget shared with other adapters, charged with body bytes too
+   * (besides {@link HttpHandlerOptions.maxBodyMemoryBytes}): pass the remoting
+   * server's (`remotingServer.memoryBudget`) so HTTP bodies and remoting
+   * frames count against one limit. Only `tryReserve` and `release` are used.
+   * @default none (only `maxBodyMemoryBytes` bounds bodies)
+   */
+  readonly memoryBudget?: HttpMemoryBudget;
+  /**
    * Guards mutating routes (POST, PUT, DELETE). Resolve `true` to allow,
    * `false` to refuse with 403; throw or reject when the credentials are
    * missing or invalid, which answers 401 (the error's message is not sent).
@@ -50,8 +67,9 @@ export interface HttpHandlerOptions {
   readonly basePath?: string;
   /**
    * Most event streams (route watchers plus `/events` clients) open at once;
-   * more get 503.
-   * @default 1_000
+   * more get 503. Each stream whose client stops reading costs the kernel's
+   * socket buffers (about a megabyte) until it is dropped, hence a modest default.
+   * @default 256
    */
   readonly maxWatchers?: number;
   /**
@@ -63,7 +81,8 @@ export interface HttpHandlerOptions {
   /**
    * How many bytes may wait in an `/events` stream's buffer; a client that
    * falls further behind is disconnected. (Route watchers skip to the latest
-   * route instead.)
+   * route instead.) Any stream with bytes waiting that drains none for a
+   * whole `keepAliveMillis` interval is disconnected too.
    * @default 1 MiB
    */
   readonly maxStreamBufferBytes?: number;
@@ -96,7 +115,9 @@ export interface HttpHandlerOptions {
    * reads need `client`, broker registration, heartbeat and unregistration
    * need `broker`, every other write `admin` (which grants every role).
    * Missing or unknown token → 401, a role short → 403. Checked before
-   * {@link HttpHandlerOptions.authorize}.
+   * {@link HttpHandlerOptions.authorize}. An empty array fails closed: no
+   * token is valid, so every such request answers 401 (what an access file
+   * without tokens means); only leaving `tokens` out leaves the routes open.
    */
   readonly tokens?: ReadonlyArray<{ readonly token: string; readonly roles: readonly HttpRole[] }>;
   /**
@@ -157,9 +178,10 @@ export interface ResolvedToken {
 /** The defaults of {@link HttpHandlerOptions}. */
 export const HTTP_HANDLER_DEFAULTS = Object.freeze({
   maxBodyBytes: 16 * 1024 * 1024,
+  maxBodyMemoryBytes: 64 * 1024 * 1024,
   readOnly: false,
   basePath: '',
-  maxWatchers: 1_000,
+  maxWatchers: 256,
   keepAliveMillis: 15_000,
   maxStreamBufferBytes: 1024 * 1024,
   console: true,
@@ -173,6 +195,8 @@ export interface ResolvedHttpHandlerOptions {
   /** True when the handler made `metrics` and so detaches it on close. */
   readonly ownsMetrics: boolean;
   readonly maxBodyBytes: number;
+  /** Where request bodies are charged as they arrive. */
+  readonly bodyMemory: BodyMemory;
   readonly authorize: ((req: IncomingMessage) => boolean | Promise<boolean>) | null;
   readonly readOnly: boolean;
   readonly basePath: string;
@@ -196,7 +220,7 @@ function logError(error: unknown, req: IncomingMessage): void {
 
 /** The option names {@link createHttpHandler} accepts; any other key is refused. */
 const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
-  'kvConfig', 'metrics', 'maxBodyBytes', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
+  'kvConfig', 'metrics', 'maxBodyBytes', 'maxBodyMemoryBytes', 'memoryBudget', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
   'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
 ]);
 
@@ -218,6 +242,10 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     metrics: metrics === false ? null : (metrics ?? new NamesrvMetrics()),
     ownsMetrics: o.metrics === undefined,
     maxBodyBytes: checkPositiveInteger(o.maxBodyBytes, d.maxBodyBytes, 'maxBodyBytes'),
+    bodyMemory: new BodyMemory(
+      checkPositiveInteger(o.maxBodyMemoryBytes, d.maxBodyMemoryBytes, 'maxBodyMemoryBytes'),
+      checkInstance(o.memoryBudget, 'memoryBudget', 'memory budget with tryReserve and release', ['tryReserve', 'release']),
+    ),
     authorize: checkFunction(o.authorize, 'authorize'),
     readOnly: checkFlag(o.readOnly, d.readOnly, 'readOnly'),
     basePath,

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { NamesrvError } from '../core/errors.js';
+import { BodyReservation, type BodyMemory } from './body-memory.js';
 import { HttpError } from './respond.js';
 
 /** A request target split into raw (still percent-encoded) path segments and a query. */
@@ -59,17 +60,25 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Reads and parses a JSON body of at most `limit` bytes, whatever content
  * type it claims (`curl -d` says form-urlencoded, `fetch` with a string says
  * text/plain): what counts is that it parses. Browsers' cross-site requests
- * are refused before this by {@link isCrossSite}.
+ * are refused before this by {@link isCrossSite}. The bytes are charged to
+ * `memory` as they arrive and released once parsed (or refused); when it is
+ * exhausted the request gets 503.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limit: number, memory: BodyMemory): Promise<unknown> {
   // A framework's body parser may have consumed the stream already.
   if (req.readableEnded) return parsedByFramework(req);
   const length = req.headers['content-length'];
   if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
     throw new HttpError(400, 'ERR_BAD_JSON', 'a JSON request body is required');
   }
-  if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
-  return parseJson(await readLimited(req, limit));
+  const declared = length === undefined ? NaN : Number(length);
+  if (declared > limit) throw tooLarge(limit);
+  const reservation = new BodyReservation(memory, Number.isSafeInteger(declared) && declared > 0 ? declared : limit);
+  try {
+    return parseJson(await readLimited(req, limit, reservation));
+  } finally {
+    reservation.release();
+  }
 }
 
 function parsedByFramework(req: IncomingMessage): unknown {
@@ -97,6 +106,10 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'ERR_BODY_TOO_LARGE', `the request body exceeds ${limit} bytes`);
 }
 
+function outOfMemory(): HttpError {
+  return new HttpError(503, 'ERR_BUSY', 'request bodies hold all the memory they may use; retry later', { 'Retry-After': '1' });
+}
+
 /** Thrown when the client went away mid-body: there is nobody to answer. */
 export class ClientGoneError extends NamesrvError {
   declare readonly code: 'ERR_CLIENT_GONE';
@@ -107,8 +120,11 @@ export class ClientGoneError extends NamesrvError {
   }
 }
 
-/** Collects the body, stopping (paused, not drained) at the first byte over `limit`. */
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Collects the body, stopping (paused, not drained) at the first byte over
+ * `limit` or the first chunk `reservation` cannot cover.
+ */
+function readLimited(req: IncomingMessage, limit: number, reservation: BodyReservation): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -120,10 +136,11 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
+      const refusal = size > limit ? tooLarge(limit) : reservation.cover(size) ? null : outOfMemory();
+      if (refusal !== null) {
         cleanup();
         req.pause();
-        reject(tooLarge(limit));
+        reject(refusal);
         return;
       }
       chunks.push(chunk);

@@ -64,8 +64,8 @@ function objectBody(body: unknown): Record<string, unknown> {
 /** Builds the router of every endpoint. */
 export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
   const { registry, options, streams } = deps;
-  const { metrics, maxBodyBytes } = options;
-  const body = (call: Call): Promise<unknown> => readJsonBody(call.req, maxBodyBytes);
+  const { metrics, maxBodyBytes, bodyMemory } = options;
+  const body = (call: Call): Promise<unknown> => readJsonBody(call.req, maxBodyBytes, bodyMemory);
   const read = { mutating: false, access: 'client' } as const;
   // Probes (kubelet, load balancers) and Java's address lookup send no credentials.
   const open = { mutating: false, access: 'public' } as const;

@@ -2,9 +2,18 @@
  * Server-Sent Event streams: per-topic route watchers and the global event
  * stream. Registry listeners exist only while a stream needs them, and one
  * listener per event serves every stream.
+ *
+ * Fan-out costs the event loop per stream, so it is kept to one write per
+ * stream per batch: events are framed once, gathered until the burst that
+ * made them is over (and at least {@link EVENT_BATCH_MILLIS} after the
+ * previous batch), encoded once into one buffer, and that same
+ * buffer is written to every stream (queued buffers are shared, not copied).
+ * A stream whose client does not read is dropped once its queue passes
+ * `maxBufferBytes`, or when it has not drained for a keep-alive interval.
  * @internal
  */
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { KvConfigChangeEvent, KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, TopicRouteChangedEvent } from '../core/types.js';
@@ -22,24 +31,31 @@ export interface StreamHubOptions {
   readonly kvConfig: KvConfigStore | null;
 }
 
+/** The least time between two `/events` batches: at most one write per stream per this many ms. */
+export const EVENT_BATCH_MILLIS = 20;
+
 /** One open event stream. */
 abstract class EventStream {
   readonly res: ServerResponse;
   readonly #keepAlive: ReturnType<typeof setInterval>;
+  /** Bytes handed to `res.write`: less what is still queued, what has gone to the client. */
+  #written = 0;
+  /** What had gone to the client at the last keep-alive tick (-1: no tick yet). */
+  #sentAtTick = -1;
 
   constructor(res: ServerResponse, keepAliveMillis: number, onClose: () => void) {
     this.res = res;
     // The connection is the stream's alone: closing it with the stream lets a server close promptly.
     res.shouldKeepAlive = false;
+    // So the body ends with the connection rather than in chunks: one socket write per batch, not three.
+    res.useChunkedEncodingByDefault = false;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       // Stops nginx-style proxies from buffering the stream.
       'X-Accel-Buffering': 'no',
     });
-    this.#keepAlive = setInterval(() => {
-      if (!res.writableNeedDrain && !res.writableEnded && !res.destroyed) res.write(': keep-alive\n\n');
-    }, keepAliveMillis);
+    this.#keepAlive = setInterval(() => this.#tick(), keepAliveMillis);
     // A stream must never be what keeps a host process alive.
     this.#keepAlive.unref();
     res.once('close', () => {
@@ -48,12 +64,30 @@ abstract class EventStream {
     });
   }
 
-  /** Writes framed event text. */
-  protected writeFrame(frame: string): void {
+  /** Writes stream text (a shared buffer is queued as is, never copied). */
+  write(chunk: string | Buffer): void {
     // Ended (the handler closed) or gone, with the 'close' that unsubscribes still pending: writing
     // after end would emit an 'error' nobody listens to, which crashes the host process.
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.res.write(frame);
+    this.#written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    this.res.write(chunk);
+  }
+
+  /**
+   * A keep-alive comment when idle; a client that has had bytes queued for a
+   * whole interval and taken none of them is not reading: drop it, so it
+   * costs neither memory nor a write per event any longer.
+   */
+  #tick(): void {
+    const res = this.res;
+    if (res.writableEnded || res.destroyed) return;
+    const sent = this.#written - res.writableLength;
+    if (res.writableLength > 0 && sent === this.#sentAtTick) {
+      res.destroy();
+      return;
+    }
+    this.#sentAtTick = sent;
+    if (!res.writableNeedDrain) this.write(': keep-alive\n\n');
   }
 
   /** Ends the response; the `close` handler then unsubscribes. */
@@ -77,8 +111,11 @@ class RouteWatcher extends EventStream {
     this.#log = log;
   }
 
-  /** Sends `json` unless it equals what the client has; a slow client gets only the latest. */
-  push(json: string): void {
+  /**
+   * Sends `json` unless it equals what the client has; a slow client gets
+   * only the latest. `frame` is `json` framed, shared by the topic's watchers.
+   */
+  push(json: string, frame?: Buffer): void {
     if (this.res.writableNeedDrain) {
       if (this.#pending === null) {
         this.res.once('drain', () => {
@@ -92,9 +129,13 @@ class RouteWatcher extends EventStream {
     }
     if (json === this.#lastSent) return;
     this.#lastSent = json;
-    // Each route event is the whole state, so a reconnect needs no replay: the id only orders them.
-    this.writeFrame(`id: ${this.#log.lastId}\nevent: route\ndata: ${json}\n\n`);
+    this.write(frame ?? routeFrame(this.#log, json));
   }
+}
+
+/** A route event: each is the whole state, so a reconnect needs no replay (the id only orders them). */
+function routeFrame(log: EventLog, json: string): Buffer {
+  return Buffer.from(`id: ${log.lastId}\nevent: route\ndata: ${json}\n\n`);
 }
 
 /** The global stream: broker up/down, and route changes when asked for. */
@@ -106,13 +147,13 @@ class EventsClient extends EventStream {
     this.routes = routes;
   }
 
-  /** Writes a framed event, or disconnects a client more than `maxBufferBytes` behind. */
-  send(frame: string, maxBufferBytes: number): void {
+  /** Writes framed events, or disconnects a client more than `maxBufferBytes` behind. */
+  send(frame: string | Buffer, maxBufferBytes: number): void {
     if (this.res.writableLength > maxBufferBytes) {
       this.res.destroy();
       return;
     }
-    this.writeFrame(frame);
+    this.write(frame);
   }
 }
 
@@ -127,6 +168,12 @@ export class StreamHub {
   /** Topics changed since the last flush: watchers get one route per burst. */
   readonly #dirty = new Set<string>();
   #flush: ReturnType<typeof setImmediate> | null = null;
+  /** `/events` frames not written yet: every one (for `routes` clients), and those that are not route changes. */
+  readonly #batchAll: string[] = [];
+  readonly #batchEvents: string[] = [];
+  #batchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** `performance.now()` when the last batch was written. */
+  #lastBatchAt = -Infinity;
   #listeningToRoutes = false;
   #closed = false;
 
@@ -134,9 +181,7 @@ export class StreamHub {
 
   readonly #onRouteChanged = (event: TopicRouteChangedEvent): void => {
     const frame = this.#log.append('topicRouteChanged', JSON.stringify({ topic: event.topic }), true);
-    if (this.#routeClients > 0) {
-      for (const c of this.#clients) if (c.routes) c.send(frame, this.#options.maxBufferBytes);
-    }
+    if (this.#routeClients > 0) this.#enqueue(frame, true);
     if (!this.#watchers.has(event.topic)) return;
     this.#dirty.add(event.topic);
     // Deferred, so the registry's caller is not slowed by fan-out and a burst is sent once.
@@ -179,7 +224,7 @@ export class StreamHub {
     this.#watcherCount++;
     this.#updateRouteListener();
     // Tells the client the subscription is live, as `/events` does.
-    res.write(': ready\n\n');
+    watcher.write(': ready\n\n');
     watcher.push(toJson(this.#registry.getRouteInfoByTopic(topic)));
   }
 
@@ -197,9 +242,11 @@ export class StreamHub {
     this.#clients.add(client);
     if (routes) this.#routeClients++;
     this.#updateRouteListener();
+    // Frames numbered before the id below go to the streams open before it, not to this one.
+    this.#writeBatch();
     // Tells the client the subscription is live; the bare id (no data, so no event fires) is where
     // a client with nothing to catch up on resumes from.
-    res.write(`: ready\nid: ${this.#log.lastId}\n\n`);
+    client.write(`: ready\nid: ${this.#log.lastId}\n\n`);
     if (lastEventId === undefined || lastEventId === '') return;
     const resume = this.#log.resume(lastEventId, routes);
     if (resume.kind === 'reset') client.send(this.#log.resetFrame(resume.reason), this.#options.maxBufferBytes);
@@ -214,6 +261,10 @@ export class StreamHub {
     if (this.#flush !== null) {
       clearImmediate(this.#flush);
       this.#flush = null;
+    }
+    if (this.#batchTimer !== null) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = null;
     }
   }
 
@@ -272,12 +323,51 @@ export class StreamHub {
       const set = this.#watchers.get(topic);
       if (set === undefined) continue;
       const json = toJson(this.#registry.getRouteInfoByTopic(topic));
-      for (const w of set) w.push(json);
+      // Framed and encoded once for all of the topic's watchers.
+      const frame = routeFrame(this.#log, json);
+      for (const w of set) w.push(json, frame);
     }
   }
 
   #broadcast(event: string, data: string): void {
     const frame = this.#log.append(event, data, false);
-    for (const c of this.#clients) c.send(frame, this.#options.maxBufferBytes);
+    if (this.#routeClients > 0) this.#enqueue(frame, true);
+    if (this.#clients.size > this.#routeClients) this.#enqueue(frame, false);
   }
+
+  /** Adds a frame to the batch of `routes` clients (`forRouteClients`) or of the others. */
+  #enqueue(frame: string, forRouteClients: boolean): void {
+    (forRouteClients ? this.#batchAll : this.#batchEvents).push(frame);
+    if (this.#batchTimer !== null) return;
+    // Right after the burst that made it, unless a batch went out less than EVENT_BATCH_MILLIS ago.
+    const wait = Math.max(0, this.#lastBatchAt + EVENT_BATCH_MILLIS - performance.now());
+    this.#batchTimer = setTimeout(() => this.#writeBatch(), wait);
+    // Pending events must never be what keeps a host process alive.
+    this.#batchTimer.unref();
+  }
+
+  /** Writes the batch: each kind encoded once, the same buffer queued on every stream. */
+  #writeBatch(): void {
+    if (this.#batchTimer !== null) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = null;
+    }
+    const all = takeEncoded(this.#batchAll);
+    const events = takeEncoded(this.#batchEvents);
+    if (all === null && events === null) return;
+    this.#lastBatchAt = performance.now();
+    const max = this.#options.maxBufferBytes;
+    for (const c of this.#clients) {
+      const chunk = c.routes ? all : events;
+      if (chunk !== null) c.send(chunk, max);
+    }
+  }
+}
+
+/** The frames as one buffer (emptying the list), or null when there are none. */
+function takeEncoded(frames: string[]): Buffer | null {
+  if (frames.length === 0) return null;
+  const buffer = Buffer.from(frames.join(''));
+  frames.length = 0;
+  return buffer;
 }

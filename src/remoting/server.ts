@@ -136,6 +136,14 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     return this.#ctx.requests.kvConfig;
   }
 
+  /**
+   * The memory budget frames and inflated bodies are charged to. Hand it to the
+   * HTTP adapter (its `memoryBudget` option) so HTTP request bodies count against it too.
+   */
+  get memoryBudget(): MemoryBudget {
+    return this.#ctx.budget;
+  }
+
   /** The memory budget's state: bytes held by buffered frames and inflated bodies, waits. */
   memoryStats(): MemoryBudgetStats {
     return this.#ctx.budget.stats();
