@@ -126,6 +126,8 @@ async function startParts(
       keepAliveTimeoutMillis: h.keepAliveTimeoutMillis,
       maxConnections: h.maxConnections,
       onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
+      // The console's memory graph shows the remoting memory budget.
+      consoleHistory: { memoryStats: () => remoting.memoryStats() },
     };
     const server = createHttpServer(registry, options);
     http = server;

@@ -9,6 +9,7 @@ import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInt
 import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../core/metrics.js';
 import { VERSION } from '../core/version.js';
+import { resolveConsoleHistoryOptions, type ConsoleHistoryOptions, type ResolvedConsoleHistoryOptions } from './console/history-options.js';
 
 /** Options of {@link createHttpHandler} and {@link createHttpServer}. */
 export interface HttpHandlerOptions {
@@ -110,6 +111,13 @@ export interface HttpHandlerOptions {
    * @default this package's version
    */
   readonly version?: string;
+  /**
+   * The console's graphs (`GET /stats/history`), broker timelines and recent
+   * route requesters: a sampler on a timer (unref'd, stopped by `close()`)
+   * keeping bounded history; see {@link ConsoleHistoryOptions}. `false` turns it off.
+   * @default on, with the defaults of {@link ConsoleHistoryOptions}
+   */
+  readonly consoleHistory?: ConsoleHistoryOptions | false;
 }
 
 /** What a bearer token may do: read (`client`), register and heartbeat (`broker`), or change anything (`admin`). */
@@ -188,6 +196,8 @@ export interface ResolvedHttpHandlerOptions {
   readonly tokens: readonly ResolvedToken[] | null;
   readonly eventReplayLength: number;
   readonly version: string;
+  /** null when off. */
+  readonly consoleHistory: ResolvedConsoleHistoryOptions | null;
 }
 
 function logError(error: unknown, req: IncomingMessage): void {
@@ -198,6 +208,7 @@ function logError(error: unknown, req: IncomingMessage): void {
 const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'kvConfig', 'metrics', 'maxBodyBytes', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
   'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
+  'consoleHistory',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -231,6 +242,7 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     tokens: tokensOf(o.tokens),
     eventReplayLength: checkPositiveInteger(o.eventReplayLength, d.eventReplayLength, 'eventReplayLength'),
     version: o.version === undefined ? VERSION : nonEmptyString(o.version, 'version'),
+    consoleHistory: resolveConsoleHistoryOptions(o.consoleHistory),
   };
 }
 
