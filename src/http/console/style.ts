@@ -72,7 +72,7 @@ tr.gone td{color:var(--muted)}tr.gone td.addr{text-decoration:line-through}
 .role{font-weight:500;color:var(--fg)}
 a{color:var(--accent);text-decoration:none}a:hover,a:focus-visible{text-decoration:underline}
 td.addr a{color:inherit;text-decoration:underline dotted;text-underline-offset:2px}td.addr a:hover{color:var(--accent)}
-td.status{white-space:normal;min-width:7em}td.status .pill{white-space:normal;display:inline-block;line-height:1.3}
+td.status{white-space:normal;min-width:11.5em}#brokers th,#brokers td{padding:4px 8px}td.status .pill{white-space:normal;display:inline-block;line-height:1.3}
 #brokers th{white-space:normal;vertical-align:bottom}
 .empty{color:var(--muted);padding:14px 12px}
 .vlist{position:relative;overflow:auto;flex:1;min-height:0}

@@ -72,7 +72,7 @@ async function timelineSection(cluster: string, addr: string): Promise<HTMLEleme
   try {
     const r = await json<{ timelines: BrokerTimeline[] }>(`/brokers/${seg(addr)}/timeline?cluster=${seg(cluster)}`);
     const entries = r.timelines.flatMap((t) => t.entries).slice().reverse();
-    if (entries.length === 0) s.appendChild(el('p', 'muted', 'Nothing recorded since this server started.'));
+    if (entries.length === 0) s.appendChild(el('p', 'muted', 'Nothing recorded since the console history started.'));
     else s.appendChild(table(['Time', 'Event'], entries.map((e) => row([clockTime(e.at), entryText(e)], `tl-${e.kind}`)), 'detail-table timeline'));
   } catch {
     s.appendChild(el('p', 'muted', 'Not recorded (console history is off).'));
