@@ -16,6 +16,8 @@ interface SeriesDef {
   readonly color: string;
   readonly value: (s: Sample) => number;
   readonly dash?: number[];
+  /** Shown as a trailing mean over this many seconds: for what comes periodically (heartbeats every 30 s). */
+  readonly meanSeconds?: number;
 }
 
 /** One graph. */
@@ -41,7 +43,7 @@ const GRAPHS: readonly GraphDef[] = [
     title: () => 'Registrations/s by outcome',
     series: [
       { label: 'new', color: GREEN, value: (s) => s.registered },
-      { label: 'heartbeat', color: BLUE, value: (s) => s.heartbeats },
+      { label: 'heartbeat (30 s mean)', color: BLUE, value: (s) => s.heartbeats, meanSeconds: 30 },
       { label: 'changed', color: PURPLE, value: (s) => s.updated },
       { label: 'left', color: RED, value: (s) => s.left },
     ],
@@ -122,9 +124,24 @@ function hm(seconds: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/** `series` of every sample, as a trailing mean when it asks for one (a sliding window, O(samples)). */
+function column(series: SeriesDef): number[] {
+  const values = state.samples.map((s) => series.value(s));
+  if (series.meanSeconds === undefined) return values;
+  const span = series.meanSeconds * 1000;
+  const out: number[] = [];
+  let sum = 0;
+  let from = 0;
+  state.samples.forEach((s, i) => {
+    sum += values[i] as number;
+    while ((state.samples[from] as Sample).at <= s.at - span) sum -= values[from++] as number;
+    out.push(Math.round((sum / (i - from + 1)) * 100) / 100);
+  });
+  return out;
+}
+
 function data(def: GraphDef): uPlot.AlignedData {
-  const xs = state.samples.map((s) => s.at / 1000);
-  return [xs, ...def.series.map((series) => state.samples.map((s) => series.value(s)))];
+  return [state.samples.map((s) => s.at / 1000), ...def.series.map(column)];
 }
 
 /** The figure's width inside its padding. */
@@ -163,12 +180,13 @@ function build(container: HTMLElement): void {
 function update(): void {
   const latest = state.samples[state.samples.length - 1];
   for (const g of state.graphs) {
+    const d = data(g.def);
     g.caption.textContent = g.def.title(state.memory);
-    g.plot.setData(data(g.def));
+    g.plot.setData(d);
     g.figure.dataset.points = String(state.samples.length);
     g.figure.dataset.at = String(latest?.at ?? 0);
-    g.def.series.forEach((s, i) => {
-      const v = latest === undefined ? 0 : s.value(latest);
+    g.def.series.forEach((_s, i) => {
+      const v = (d[i + 1] as number[])[state.samples.length - 1] ?? 0;
       const cell = g.values[i];
       if (cell !== undefined) cell.textContent = latest === undefined ? '–' : g.def.text(v, latest);
       if (i === 0) g.figure.dataset.last = String(v);
