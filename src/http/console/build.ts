@@ -7,14 +7,13 @@
  */
 import { fileURLToPath } from 'node:url';
 
-/** The console's entry module. */
-export const CONSOLE_ENTRY = fileURLToPath(new URL('./client/main.ts', import.meta.url));
-
-/** The console script: minified, for browsers of the last few years, no source map. */
-export async function bundleConsole(entry: string = CONSOLE_ENTRY): Promise<string> {
+/** The console script (from `entry`, by default `client/main.ts` beside this file): minified, for browsers of the last few years, no source map. */
+export async function bundleConsole(entry?: string): Promise<string> {
+  // Resolved here, not at load: a build of this module that never bundles (CommonJS) must still load.
+  const entryPoint = entry ?? fileURLToPath(new URL('./client/main.ts', import.meta.url));
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [entry],
+    entryPoints: [entryPoint],
     bundle: true,
     format: 'iife',
     platform: 'browser',

@@ -7,14 +7,25 @@
  * never a stale copy of the browser code.
  * @internal
  */
-import { bundleConsole } from './build.js';
+
+/**
+ * The builder, imported by a specifier bundlers do not follow: it drives
+ * esbuild (a dev dependency) and finds its sources with `import.meta.url`, so
+ * no build of this package may carry it, whatever its configuration.
+ */
+const BUILDER = './build.js';
 
 /** The one bundle of this process, made on first use. */
 const cache: { script: Promise<string> | null } = { script: null };
 
+async function bundle(): Promise<string> {
+  const { bundleConsole } = (await import(BUILDER)) as typeof import('./build.js');
+  return bundleConsole();
+}
+
 /** The console's script (an IIFE). */
 export function consoleScript(): Promise<string> {
-  cache.script ??= bundleConsole().catch((err: unknown) => {
+  cache.script ??= bundle().catch((err: unknown) => {
     // Let the next request try again rather than remember a failure.
     cache.script = null;
     throw err;
