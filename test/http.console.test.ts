@@ -46,10 +46,14 @@ describe('console script and page', () => {
     expect(script.text.length).toBeGreaterThan(20_000);
   });
 
-  it('with console: false serves neither the page nor its script', async () => {
+  it('with console: false serves neither the page, its script nor (unless asked) the history', async () => {
     await start(new RouteRegistry(), { console: false });
     expect((await call('GET', '/')).status).toBe(404);
     expect((await call('GET', '/console.js')).status).toBe(404);
+    // Nobody draws the graphs, so no sampler runs, unless asked for.
+    expect((await call('GET', '/stats/history')).status).toBe(404);
+    await start(new RouteRegistry(), { console: false, consoleHistory: {} });
+    expect((await call('GET', '/stats/history')).status).toBe(200);
   });
 });
 

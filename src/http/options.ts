@@ -115,7 +115,7 @@ export interface HttpHandlerOptions {
    * The console's graphs (`GET /stats/history`), broker timelines and recent
    * route requesters: a sampler on a timer (unref'd, stopped by `close()`)
    * keeping bounded history; see {@link ConsoleHistoryOptions}. `false` turns it off.
-   * @default on, with the defaults of {@link ConsoleHistoryOptions}
+   * @default on (with the defaults of {@link ConsoleHistoryOptions}) while `console` is
    */
   readonly consoleHistory?: ConsoleHistoryOptions | false;
 }
@@ -242,7 +242,8 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     tokens: tokensOf(o.tokens),
     eventReplayLength: checkPositiveInteger(o.eventReplayLength, d.eventReplayLength, 'eventReplayLength'),
     version: o.version === undefined ? VERSION : nonEmptyString(o.version, 'version'),
-    consoleHistory: resolveConsoleHistoryOptions(o.consoleHistory),
+    // Without the console nobody draws the graphs: no sampler unless asked for.
+    consoleHistory: o.console === false && o.consoleHistory === undefined ? null : resolveConsoleHistoryOptions(o.consoleHistory),
   };
 }
 

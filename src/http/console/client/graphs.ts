@@ -155,6 +155,9 @@ function build(container: HTMLElement): void {
   state.graphs = GRAPHS.map((def) => {
     const figure = el('figure', 'graph');
     figure.id = `graph-${def.id}`;
+    // The canvas is a picture; the caption and the legend's figures are its text.
+    figure.setAttribute('role', 'group');
+    figure.setAttribute('aria-label', `${def.title(state.memory)}, the last 15 minutes`);
     const caption = el('figcaption', '', def.title(state.memory));
     const legend = el('div', 'legend');
     const values = def.series.map((s) => {
