@@ -9,15 +9,17 @@ import { bundleConsole } from './src/http/console/build.js';
  * serves a constant and needs neither esbuild nor uPlot at run time.
  */
 const consoleScript: { bundle?: Promise<string> } = {};
+const CONSOLE_ENTRY = fileURLToPath(new URL('./src/http/console/client/main.ts', import.meta.url));
 const consoleScriptPlugin: Plugin = {
   name: 'console-script',
   setup(build) {
     build.onResolve({ filter: /^\.\/bundle\.js$/ }, (args) =>
       (/[\\/]http[\\/]console$/.test(args.resolveDir) ? { path: 'console-script', namespace: 'console-script' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'console-script' }, async () => ({
-      contents: `export function consoleScript() { return Promise.resolve(${JSON.stringify(await (consoleScript.bundle ??= bundleConsole(fileURLToPath(new URL('./src/http/console/client/main.ts', import.meta.url)))))}); }`,
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'console-script' }, async () => {
+      // One bundle for every format and entry of the build.
+      const script = await (consoleScript.bundle ??= bundleConsole(CONSOLE_ENTRY));
+      return { contents: `export function consoleScript() { return Promise.resolve(${JSON.stringify(script)}); }`, loader: 'js' };
+    });
   },
 };
 

@@ -46,7 +46,7 @@ export function addConsoleRoutes(router: Router<RouteHandler>, deps: ConsoleRout
     }));
   }
 
-  router.add('GET', '/routes', read, ({ query }) => ok({ routes: batchRoutes(registry, query.getAll('topic')) }));
+  router.add('GET', '/routes', read, ({ query }) => ({ status: 200, json: batchRoutes(registry, query.getAll('topic')) }));
 
   router.add('GET', '/topics/:topic/requesters', read, ({ params }) =>
     ok({ requesters: historyOf(deps).requesters.of(params.get('topic')) }));
@@ -67,13 +67,16 @@ function historyOf(deps: ConsoleRouteDeps): ConsoleHistory {
   return deps.history;
 }
 
-/** Each topic's route (null when it has none), in the order asked; a lookup for a page, not counted as a client's. */
-function batchRoutes(registry: RouteRegistry, topics: readonly string[]): Array<{ topic: string; route: unknown }> {
+/**
+ * `{ routes: [{ topic, route }] }`: each topic's route (null when it has none), in the order asked, each
+ * route's JSON the registry's cached snapshot text. A page's lookup, not counted as a client's.
+ */
+function batchRoutes(registry: RouteRegistry, topics: readonly string[]): string {
   if (topics.length > MAX_BATCH_TOPICS) {
     throw new HttpError(400, 'ERR_TOO_MANY_TOPICS', `at most ${MAX_BATCH_TOPICS} topics per request, got ${topics.length}`);
   }
-  const unique = [...new Set(topics)];
-  return unique.map((topic) => ({ topic, route: registry.getRouteInfoByTopic(topic) }));
+  const items = [...new Set(topics)].map((topic) => `{"topic":${JSON.stringify(topic)},"route":${toJson(registry.getRouteInfoByTopic(topic))}}`);
+  return `{"routes":[${items.join(',')}]}`;
 }
 
 /** The topics with queues on broker group `brokerName` (scans its cluster's topics: an operator's click, not a hot path). */
