@@ -1,4 +1,27 @@
 import { defineConfig } from 'tsup';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { bundleConsole } from './src/http/console/build.js';
+
+/**
+ * Replaces `src/http/console/bundle.ts` (which bundles the console on first
+ * use when running from the sources) with the finished bundle, so `dist/`
+ * serves a constant and needs neither esbuild nor uPlot at run time.
+ */
+const consoleScript: { bundle?: Promise<string> } = {};
+const CONSOLE_ENTRY = fileURLToPath(new URL('./src/http/console/client/main.ts', import.meta.url));
+const consoleScriptPlugin: Plugin = {
+  name: 'console-script',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/bundle\.js$/ }, (args) =>
+      (/[\\/]http[\\/]console$/.test(args.resolveDir) ? { path: 'console-script', namespace: 'console-script' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'console-script' }, async () => {
+      // One bundle for every format and entry of the build.
+      const script = await (consoleScript.bundle ??= bundleConsole(CONSOLE_ENTRY));
+      return { contents: `export function consoleScript() { return Promise.resolve(${JSON.stringify(script)}); }`, loader: 'js' };
+    });
+  },
+};
 
 /** The library: dual ESM + CJS with types, shared chunks. */
 const library = defineConfig({
@@ -19,6 +42,7 @@ const library = defineConfig({
   // The two builds run at once: the library's clean must leave the bin's folder alone.
   clean: ['!cli/**'],
   treeshake: true,
+  esbuildPlugins: [consoleScriptPlugin],
 });
 
 /** The bin: one ESM file (nothing imports it, so no CJS twin and no types). */
@@ -33,6 +57,7 @@ const bin = defineConfig({
   sourcemap: false,
   clean: true,
   treeshake: true,
+  esbuildPlugins: [consoleScriptPlugin],
 });
 
 // `ROCKETMQ_NAMESRV_BUILD=bin`: the bin only (what the launcher builds on a first start from a clone:

@@ -51,7 +51,7 @@ async function startCli(): Promise<{ port: number; httpPort: number }> {
   });
 }
 
-describe.skipIf(!browserAvailable)('the CLI console in Chromium', () => {
+describe.skipIf(!browserAvailable)('the CLI console in Chromium', { timeout: 90_000 }, () => {
   it('shows a broker registered over remoting, live, and drops it when it goes', async () => {
     const { port, httpPort } = await startCli();
     const url = `http://127.0.0.1:${httpPort}/`;
@@ -63,6 +63,9 @@ describe.skipIf(!browserAvailable)('the CLI console in Chromium', () => {
     const row = page.locator('#broker-rows tr', { hasText: '127.0.0.1:10911' });
     await expect.poll(() => row.textContent(), UI_WAIT).toMatch(/master \(id 0\).*live/);
     await expect.poll(() => page.locator('#topic-rows').textContent(), UI_WAIT).toContain('TopicB');
+    // The graphs follow it too; the memory graph shows the remoting memory budget.
+    await expect.poll(() => page.locator('#graph-brokers').getAttribute('data-last'), UI_WAIT).toBe('1');
+    expect(await page.locator('#graph-memory figcaption').textContent()).toBe('Memory budget in use (MiB)');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('cli-console.png', ARTIFACTS).pathname });
 

@@ -49,10 +49,22 @@ const brokerA: BrokerInfo = defaultBroker({ clusterName: 'DefaultCluster', broke
 const brokerA1: BrokerInfo = slaveBroker({ clusterName: 'DefaultCluster', brokerName: 'broker-a', brokerAddr: '10.0.1.12:10911' });
 const brokerB: BrokerInfo = defaultBroker({ clusterName: 'DefaultCluster', brokerName: 'broker-b', brokerAddr: '10.0.2.11:10911' });
 const brokerC: BrokerInfo = defaultBroker({ clusterName: 'PaymentsCluster', brokerName: 'broker-c', brokerAddr: '10.0.3.11:10911' });
+/** What the checks read of an element inside the page (the tests are type-checked without DOM types). */
+interface Box {
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  getBoundingClientRect(): { readonly right: number };
+}
+
 /** A topic name that would run script if the page ever parsed names as HTML. */
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
+/** A browser on a busy 2-CPU machine: bounded, but with room. */
+const BROWSER_TEST = { timeout: 90_000 };
+
+describe.skipIf(!browserAvailable)('operator console in Chromium', BROWSER_TEST, () => {
   it('shows clusters, roles, live brokers, topics and KV; filters; follows joins and leaves; stays on its origin', async () => {
     const clock = new FakeClock();
     const registry = new RouteRegistry({ now: clock.now });
@@ -136,21 +148,155 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', () => {
     }
     expect(registry.topicCount).toBe(10_001);
     const url = await serve(registry, {});
-    const { page, errors } = await openConsole(url);
+    const { page, requests, errors } = await openConsole(url);
     await expect.poll(() => page.locator('#stat-topics').textContent(), UI_WAIT).toBe('10,001');
     expect(await page.locator('#broker-rows tr').count()).toBe(200);
     const rows = await page.locator('.vrow').count();
     expect(rows).toBeGreaterThan(5);
     expect(rows).toBeLessThanOrEqual(200);
+    await expect.poll(() => page.locator('.vrow', { hasText: 'Topic-00003' }).textContent(), UI_WAIT).toContain('broker-000');
+    const before = requests.length;
     await page.locator('#topic-list').evaluate((e) => {
       (e as unknown as { scrollTop: number }).scrollTop = 150_000;
     });
     await expect.poll(() => page.locator('#topic-rows').textContent(), UI_WAIT).toContain('Topic-05000');
+    await expect.poll(() => page.locator('.vrow', { hasText: 'Topic-05000' }).textContent(), UI_WAIT).toContain('broker-050');
+    // The scrolled window's routes came in one request, and no row asked for its own.
+    const paths = requests.slice(before).map((r) => new URL(r).pathname);
+    expect(paths.filter((p) => p.endsWith('/routes'))).toHaveLength(1);
+    expect(requests.filter((r) => /\/topics\/[^/]+\/route$/.test(new URL(r).pathname))).toEqual([]);
     await page.locator('#q').pressSequentially('Topic-0420');
     await expect.poll(() => page.locator('#topic-count').textContent(), UI_WAIT).toBe('10 of 10,001');
     await expect.poll(() => page.locator('.vrow', { hasText: 'Topic-04205' }).textContent(), UI_WAIT).toMatch(/broker-042.*r8\/w8 RW/);
     await page.locator('#q').fill('');
     await page.screenshot({ path: screenshotPath('console-large.png') });
+    expect(errors).toEqual([]);
+  });
+  it('draws five live graphs that move while brokers register and clients ask for routes', async () => {
+    const registry = new RouteRegistry();
+    const url = await serve(registry, { consoleHistory: { intervalMillis: 250 } });
+    const { page, errors } = await openConsole(url);
+    const graphs = page.locator('#graphs figure.graph');
+    await expect.poll(() => graphs.count(), UI_WAIT).toBe(5);
+    for (const id of ['routes', 'registrations', 'brokers', 'loop', 'memory']) {
+      expect(await page.locator(`#graph-${id} canvas`).count(), id).toBeGreaterThan(0);
+    }
+    const at = (id: string) => page.locator(`#graph-${id}`).getAttribute('data-at').then(Number);
+    const firstAt = await expect.poll(() => at('brokers'), UI_WAIT).toBeGreaterThan(0).then(() => at('brokers'));
+    // Brokers join one by one while a client asks for a route: the graphs follow.
+    const last = async (id: string): Promise<number> => Number(await page.locator(`#graph-${id}`).getAttribute('data-last'));
+    const seen = { routes: 0, registrations: 0 };
+    for (let i = 0; i < 12; i++) {
+      registry.registerBroker(registration(defaultBroker({ clusterName: 'G', brokerName: `g-${i}`, brokerAddr: `10.9.0.${i}:10911` }), ['Busy']));
+      await fetch(`${url}/topics/Busy/route`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Rates are per sample and fall back to 0: what counts is that they were seen above it.
+      seen.routes = Math.max(seen.routes, await last('routes'));
+      seen.registrations = Math.max(seen.registrations, await last('registrations'));
+    }
+    await expect.poll(() => last('brokers'), UI_WAIT).toBe(12);
+    await expect.poll(() => at('brokers'), UI_WAIT).toBeGreaterThan(firstAt);
+    expect(Number(await page.locator('#graph-brokers').getAttribute('data-points'))).toBeGreaterThan(2);
+    expect(seen.routes).toBeGreaterThan(0);
+    expect(seen.registrations).toBeGreaterThan(0);
+    const legend = await page.locator('#graph-registrations .legend').textContent();
+    expect(legend).toMatch(/new.*heartbeat.*changed.*left/);
+    expect(await page.locator('#graph-memory figcaption').textContent()).toMatch(/in use/);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps every broker column whole at 1280 px, with "+N more" for routes on many groups', async () => {
+    const clock = new FakeClock();
+    const registry = new RouteRegistry({ now: clock.now });
+    const channel = {};
+    for (let g = 0; g < 40; g++) {
+      const info = defaultBroker({ clusterName: 'WideCluster', brokerName: `broker-group-${String(g).padStart(2, '0')}`, brokerAddr: `10.7.${g}.1:10911` });
+      registry.registerBroker(registration(info, ['Wide'], g === 0 ? { channel } : {}));
+    }
+    registry.registerBroker(registration(brokerA, ['TopicTest']));
+    registry.registerBroker(registration(brokerC, ['payments'], { heartbeatTimeoutMillis: 30_000 }));
+    const url = await serve(registry, {});
+    const { page, errors } = await openConsole(url);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await brokerRow(page, '10.7.0.1:10911').waitFor(UI_WAIT);
+    registry.onChannelDestroy(channel);
+    registry.unregisterBroker(unregistration(brokerA));
+    clock.advance(31_000);
+    registry.scanNotActiveBroker();
+    await expect.poll(() => brokerRow(page, '10.7.0.1:10911').textContent(), UI_WAIT).toContain('offline (connection closed)');
+    await expect.poll(() => brokerRow(page, '10.0.3.11:10911').textContent(), UI_WAIT).toContain('expired');
+    const clipped = await page.locator('body').evaluate((body) => {
+      const out: string[] = [];
+      const box = body.querySelector('#brokers .scroll');
+      if (box === null || box.scrollWidth > box.clientWidth + 1) out.push(`table ${box?.scrollWidth} > ${box?.clientWidth}`);
+      for (const c of Array.from(body.querySelectorAll('#brokers th, #brokers td, .graph figcaption')) as Box[]) {
+        if (c.scrollWidth > c.clientWidth + 1) out.push(`${c.tagName} "${c.textContent ?? ''}" ${c.scrollWidth} > ${c.clientWidth}`);
+      }
+      return out;
+    });
+    expect(clipped).toEqual([]);
+    // The topic on 40 groups: whole chips, then "+N more" linking to its page.
+    const wide = page.locator('.vrow', { hasText: 'Wide' });
+    await expect.poll(() => wide.locator('.more').textContent(), UI_WAIT).toMatch(/^\+\d+ more$/);
+    const fit = await wide.evaluate((row) => {
+      const cell = row.querySelector('.route');
+      if (cell === null) return { whole: false, count: 0 };
+      const right = cell.getBoundingClientRect().right;
+      const chips = (Array.from(cell.querySelectorAll('.chip')) as Box[]).map((c) => c.getBoundingClientRect().right);
+      const more = Number(/\+(\d+)/.exec(cell.querySelector('.more')?.textContent ?? '')?.[1] ?? 0);
+      return { whole: chips.every((r) => r <= right + 0.5), count: chips.length + more };
+    });
+    expect(fit).toEqual({ whole: true, count: 39 });
+    expect(await wide.locator('.more').getAttribute('href')).toBe('#/topic/Wide');
+    // A role is text, not a link; the address is the link.
+    expect(await brokerRow(page, '10.7.1.1:10911').locator('td.role a').count()).toBe(0);
+    expect(await brokerRow(page, '10.7.1.1:10911').locator('td.addr a').getAttribute('href')).toBe('#/broker/WideCluster/10.7.1.1%3A10911');
+    await page.screenshot({ path: screenshotPath('console-1280.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('opens a topic page and a broker page; odd names stay text', async () => {
+    const kvConfig = new KvConfigStore();
+    kvConfig.put('ORDER_TOPIC_CONFIG', 'OrderTopic', 'broker-a:8');
+    const registry = new RouteRegistry({ kvConfig, orderMessageEnable: true });
+    const odd = ['__proto__', 'a/b%2Fc', '<script>alert(1)</script>'];
+    const channel = {};
+    const url = await serve(registry, { kvConfig, consoleHistory: { intervalMillis: 200 } });
+    registry.registerBroker(registration(brokerA, ['OrderTopic', ...odd], { channel }));
+    registry.registerBroker(registration(brokerA1, ['OrderTopic', ...odd]));
+    expect((await fetch(`${url}/topics/OrderTopic/route`)).status).toBe(200);
+    const { page, errors } = await openConsole(url);
+
+    await page.locator('.vrow a.topic', { hasText: 'OrderTopic' }).click();
+    await expect.poll(() => page.locator('#detail .detail-title').textContent(), UI_WAIT).toBe('Topic OrderTopic');
+    expect(await page.locator('#overview').isHidden()).toBe(true);
+    const detail = page.locator('#detail');
+    await expect.poll(() => detail.textContent(), UI_WAIT).toMatch(/Route: queue data per broker group.*broker-a.*DefaultCluster.*RW/);
+    expect(await detail.textContent()).toMatch(/master 10\.0\.1\.11:10911.*slave 1 10\.0\.1\.12:10911/);
+    expect(await detail.textContent()).toContain('broker-a:8');
+    expect(await detail.textContent()).toMatch(/Recently asked by.*127\.0\.0\.1.*http/);
+    expect(await detail.textContent()).toContain('None: this is not a static topic.');
+
+    for (const name of odd) {
+      await page.locator('body').evaluate((b, hash) => {
+        b.ownerDocument.location.hash = hash;
+      }, `#/topic/${encodeURIComponent(name)}`);
+      await expect.poll(() => page.locator('#detail .detail-title .name').textContent(), UI_WAIT).toBe(name);
+      await expect.poll(() => detail.textContent(), UI_WAIT).toContain('broker-a');
+    }
+
+    // The broker page, from the address link of the slave's route entry.
+    await page.locator('#detail a', { hasText: '10.0.1.11:10911' }).first().click();
+    await expect.poll(() => page.locator('#detail .detail-title').textContent(), UI_WAIT).toBe('Broker 10.0.1.11:10911');
+    await expect.poll(() => detail.textContent(), UI_WAIT).toMatch(/Groupbroker-a.*Rolemaster \(id 0\).*Data versioncounter 1/);
+    await expect.poll(() => detail.textContent(), UI_WAIT).toMatch(/Topics of group broker-a \(5\).*OrderTopic/);
+    expect(await detail.textContent()).toMatch(/Timeline.*registered \(group broker-a, id 0\)/);
+    registry.onChannelDestroy(channel);
+    await expect.poll(() => detail.textContent(), UI_WAIT).toContain('left: connection closed');
+    await page.screenshot({ path: screenshotPath('console-broker.png') });
+
+    await page.locator('.crumbs a').click();
+    await expect.poll(() => page.locator('#overview').isVisible(), UI_WAIT).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -174,7 +174,8 @@ describe('route watchers (GET /topics/:topic/route?watch=1)', () => {
 
   it('removes registry listeners when clients disconnect (no leak)', async () => {
     const registry = new RouteRegistry();
-    const port = await start(registry, { metrics: false });
+    // Metrics and the console's history listen for the handler's whole life, by design: off, so only the streams' listeners count.
+    const port = await start(registry, { metrics: false, consoleHistory: false });
     expect(registry.listenerCount('topicRouteChanged')).toBe(0);
     const a = await open(port, '/topics/T/route?watch=1');
     const b = await open(port, '/topics/T/route?watch=1');
@@ -228,7 +229,8 @@ describe('global events (GET /events)', () => {
   it('streams broker up and down with reasons; route changes only with ?routes=1', async () => {
     const clock = new FakeClock();
     const registry = new RouteRegistry({ now: clock.now });
-    const port = await start(registry, { metrics: false });
+    // Metrics and the console's history listen for the handler's whole life, by design: off, so only the streams' listeners count.
+    const port = await start(registry, { metrics: false, consoleHistory: false });
     const brokers = await open(port, '/events');
     await brokers.until(() => brokers.comments.includes('ready'));
     expect(registry.listenerCount('topicRouteChanged')).toBe(0);

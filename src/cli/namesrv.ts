@@ -153,6 +153,8 @@ async function startHttp(
     keepAliveTimeoutMillis: h.keepAliveTimeoutMillis,
     maxConnections: h.maxConnections,
     onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
+    // The console's memory graph shows the remoting memory budget.
+    consoleHistory: { memoryStats: () => remoting.memoryStats() },
   };
   const server = createHttpServer(registry, options);
   cleanups.push(() => closeHttp(server));

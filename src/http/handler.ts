@@ -14,6 +14,8 @@ import {
 } from './options.js';
 import { ClientGoneError, isCrossSite, parseTarget, type Target } from './request.js';
 import { HttpError, sendError, sendJson, sendText } from './respond.js';
+import { ConsoleHistory } from './console/history.js';
+import { addConsoleRoutes } from './console/routes.js';
 import { buildRouter, type Reply, type RouteHandler } from './routes.js';
 import type { Endpoint, Router } from './router.js';
 import { StreamHub } from './streams.js';
@@ -77,7 +79,9 @@ export function createHttpHandler(registry: RouteRegistry, options?: HttpHandler
     kvConfig: o.kvConfig,
   });
   let open = true;
-  const router = buildRouter({ registry, options: o, streams, isOpen: () => open, startedAt: performance.now() });
+  const history = o.consoleHistory === null ? null : new ConsoleHistory(registry, o.consoleHistory);
+  const router = buildRouter({ registry, options: o, streams, isOpen: () => open, startedAt: performance.now(), history });
+  addConsoleRoutes(router, { registry, options: o, history });
   const guards: Guards = { router, o, tokens: o.tokens === null ? null : new TokenGuard(o.tokens) };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -91,6 +95,7 @@ export function createHttpHandler(registry: RouteRegistry, options?: HttpHandler
         if (!open) return;
         open = false;
         streams.close();
+        history?.close();
         if (o.ownsMetrics) o.metrics?.detach(registry);
       },
       enumerable: true,

@@ -18,6 +18,10 @@
  *   array), `POST /brokers/heartbeat`,
  *   `POST /brokers/:brokerName/wipe-write-perm`, `POST /brokers/:brokerName/add-write-perm`
  * - `GET /kv` (namespaces), `GET /kv/:namespace`, `GET|PUT|DELETE /kv/:namespace/:key`
+ * - `GET /routes?topic=a&topic=b`: several topics' routes in one request (at most 200)
+ * - for the console: `GET /console.js`, `GET /stats/history[?after=seq]` (graph samples),
+ *   `GET /brokers/:brokerAddr/timeline[?cluster=]`, `GET /brokers/:brokerName/topics`,
+ *   `GET /topics/:topic/requesters`
  * @packageDocumentation
  */
 export { createHttpHandler, createHttpServer, NamesrvHttpServer } from './handler.js';
@@ -25,3 +29,5 @@ export type { HttpHandler } from './handler.js';
 export { HTTP_HANDLER_DEFAULTS, HTTP_SERVER_DEFAULTS } from './options.js';
 export type { HttpHandlerOptions, HttpRole, HttpServerOptions } from './options.js';
 export type { HttpMemoryBudget } from './body-memory.js';
+export { CONSOLE_HISTORY_DEFAULTS } from './console/history-options.js';
+export type { ConsoleHistoryOptions, ConsoleMemoryStats } from './console/history-options.js';

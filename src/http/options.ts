@@ -10,6 +10,7 @@ import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { BodyMemory, type HttpMemoryBudget } from './body-memory.js';
 import { VERSION } from '../core/version.js';
+import { resolveConsoleHistoryOptions, type ConsoleHistoryOptions, type ResolvedConsoleHistoryOptions } from './console/history-options.js';
 
 /** Options of {@link createHttpHandler} and {@link createHttpServer}. */
 export interface HttpHandlerOptions {
@@ -131,6 +132,13 @@ export interface HttpHandlerOptions {
    * @default this package's version
    */
   readonly version?: string;
+  /**
+   * The console's graphs (`GET /stats/history`), broker timelines and recent
+   * route requesters: a sampler on a timer (unref'd, stopped by `close()`)
+   * keeping bounded history; see {@link ConsoleHistoryOptions}. `false` turns it off.
+   * @default on (with the defaults of {@link ConsoleHistoryOptions}) while `console` is
+   */
+  readonly consoleHistory?: ConsoleHistoryOptions | false;
 }
 
 /** What a bearer token may do: read (`client`), register and heartbeat (`broker`), or change anything (`admin`). */
@@ -212,6 +220,8 @@ export interface ResolvedHttpHandlerOptions {
   readonly tokens: readonly ResolvedToken[] | null;
   readonly eventReplayLength: number;
   readonly version: string;
+  /** null when off. */
+  readonly consoleHistory: ResolvedConsoleHistoryOptions | null;
 }
 
 function logError(error: unknown, req: IncomingMessage): void {
@@ -222,6 +232,7 @@ function logError(error: unknown, req: IncomingMessage): void {
 const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'kvConfig', 'metrics', 'maxBodyBytes', 'maxBodyMemoryBytes', 'memoryBudget', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
   'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
+  'consoleHistory',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -259,6 +270,8 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     tokens: tokensOf(o.tokens),
     eventReplayLength: checkPositiveInteger(o.eventReplayLength, d.eventReplayLength, 'eventReplayLength'),
     version: o.version === undefined ? VERSION : nonEmptyString(o.version, 'version'),
+    // Without the console nobody draws the graphs: no sampler unless asked for.
+    consoleHistory: o.console === false && o.consoleHistory === undefined ? null : resolveConsoleHistoryOptions(o.consoleHistory),
   };
 }
 

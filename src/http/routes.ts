@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { InvalidRequestError } from '../core/errors.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { RegisterBrokerRequest, RegisterBrokerStatus, UnregisterBrokerRequest } from '../core/types.js';
-import { consolePage } from './console/page.js';
+import type { ConsoleHistory } from './console/history.js';
 import type { ResolvedHttpHandlerOptions } from './options.js';
 import { queryFlag, readJsonBody } from './request.js';
 import { HttpError, toJson } from './respond.js';
@@ -44,6 +44,8 @@ export interface RouteDeps {
   readonly isOpen: () => boolean;
   /** `performance.now()` when the handler was made: `/health`'s uptime. */
   readonly startedAt: number;
+  /** The console's history (graphs, requesters), or null when off. */
+  readonly history: ConsoleHistory | null;
 }
 
 const NO_CONTENT = Object.freeze({ status: 204 as const });
@@ -101,14 +103,6 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return { status: 200, text: options.nsAddrs, contentType: 'text/plain; charset=utf-8' };
   });
 
-  if (options.console) {
-    const page = consolePage(options.basePath, options.kvConfig !== null);
-    // The page holds no data (it fetches it), so loading it needs no token; its requests do.
-    router.add('GET', '/', open, () => {
-      return { status: 200, text: page.html, contentType: 'text/html; charset=utf-8', headers: page.headers };
-    });
-  }
-
   router.add('GET', '/metrics', read, async () => {
     if (metrics === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'metrics are turned off');
     return { status: 200, text: await metrics.toPrometheus(), contentType: PROMETHEUS_CONTENT_TYPE };
@@ -130,6 +124,7 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     }
     const route = registry.getRouteInfoByTopic(topic);
     metrics?.observeRouteLookup('http', route !== null);
+    deps.history?.routeRequested(topic, req.socket.remoteAddress ?? 'unknown', route !== null);
     if (route === null) {
       // RocketMQ's remark for TOPIC_NOT_EXIST.
       throw new HttpError(404, 'ERR_TOPIC_NOT_EXIST', `No topic route info in name server for the topic: ${topic}`);

@@ -1,16 +1,16 @@
 /**
- * The operator console: one self-contained HTML page (inline style and
- * script, no external requests), served at `GET /` of the HTTP adapter.
+ * The operator console: one HTML page (inline style, its script at
+ * `console.js` beside it, no external requests), served at `GET /` of the
+ * HTTP adapter.
  * @internal
  */
 import { createHash } from 'node:crypto';
-import { CONSOLE_SCRIPT } from './script.js';
 import { CONSOLE_STYLE } from './style.js';
 
-/** The page's policy: only its own inline style and script, and requests to its own origin. */
+/** The page's policy: only its own inline style, its own script file, and requests to its own origin. */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `script-src 'sha256-${createHash('sha256').update(CONSOLE_SCRIPT).digest('base64')}'`,
+  "script-src 'self'",
   `style-src 'sha256-${createHash('sha256').update(CONSOLE_STYLE).digest('base64')}'`,
   "connect-src 'self'",
   "img-src 'self' data:",
@@ -29,7 +29,8 @@ const BODY = `<header>
 <input id="token" type="password" autocomplete="off" size="24"><button type="submit">Use</button></form>
 <span class="sub" title="This page changes nothing: it only shows the name server">view only</span>
 </header>
-<main>
+<section id="graphs" class="graphs" aria-label="The last 15 minutes"></section>
+<main id="overview">
 <section class="card" id="clusters" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters <span class="count" id="cluster-count">0</span></h2>
 <div class="scroll"><table><thead><tr><th>Cluster</th><th class="num">Groups</th><th class="num">Live</th></tr></thead>
 <tbody id="cluster-rows"></tbody></table><div class="empty" id="cluster-empty">No clusters yet.</div></div></section>
@@ -44,7 +45,9 @@ const BODY = `<header>
 <div class="vhead"><span>Topic</span><span>Route: queues per broker group (read/write, permission)</span></div>
 <div class="vlist" id="topic-list"><div id="topic-spacer"></div><div id="topic-rows"></div>
 <div class="empty" id="topic-empty">No topics yet.</div></div></section>
-</main>`;
+</main>
+<main id="detail" hidden><nav class="crumbs"><a href="#/">← Overview</a><span id="detail-kind"></span></nav>
+<div id="detail-body"></div></main>`;
 
 /** Escapes text for an HTML attribute value. */
 function attr(value: string): string {
@@ -58,7 +61,7 @@ export function consolePage(basePath: string, hasKvConfig: boolean): { html: str
     + `<meta name="namesrv-base" content="${attr(basePath)}">`
     + `<meta name="namesrv-kv" content="${hasKvConfig ? '1' : '0'}">`
     + '<link rel="icon" href="data:,"><title>RocketMQ NameServer</title>'
-    + `<style>${CONSOLE_STYLE}</style></head><body>\n${BODY}\n<script>${CONSOLE_SCRIPT}</script></body></html>\n`;
+    + `<style>${CONSOLE_STYLE}</style><script src="${attr(basePath)}/console.js" defer></script></head><body>\n${BODY}\n</body></html>\n`;
   return {
     html,
     headers: {

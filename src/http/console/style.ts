@@ -28,10 +28,35 @@ form.token{display:flex;gap:6px;align-items:center}
 input{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:4px 8px}
 input:focus{outline:2px solid var(--accent);outline-offset:-1px}
 button{font:inherit;border:1px solid var(--line);background:var(--head);color:inherit;border-radius:6px;padding:3px 10px;cursor:pointer}
-main{flex:1;min-height:0;display:grid;gap:12px;padding:12px 16px;grid-template-columns:minmax(240px,1fr) minmax(0,3fr);
+main#overview{flex:1;min-height:0;display:grid;gap:12px;padding:12px 16px;grid-template-columns:minmax(240px,1fr) minmax(0,3fr);
 grid-template-rows:minmax(0,1fr) minmax(0,1.25fr);grid-template-areas:"clusters brokers" "kv topics"}
 #clusters{grid-area:clusters}#brokers{grid-area:brokers}#kv{grid-area:kv}#topics{grid-area:topics}
-@media (max-width:900px){main{display:flex;flex-direction:column}.card{min-height:260px}}
+@media (max-width:900px){main#overview{display:flex;flex-direction:column}.card{min-height:260px}}
+.graphs{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;padding:12px 16px 0}
+@media (max-width:900px){.graphs{grid-template-columns:repeat(2,minmax(0,1fr))}}
+.graph{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:6px 8px 2px;min-width:0}
+.graph figcaption{font-size:12px;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.graph .legend{display:flex;flex-wrap:wrap;gap:0 10px;font-size:11px;line-height:15px;color:var(--muted);min-height:30px;align-content:flex-start}
+.graph .legend b{color:var(--fg);font-weight:600;font-variant-numeric:tabular-nums}
+.graph .swatch{display:inline-block;width:12px;height:0;border-top:2px solid;margin-right:4px;vertical-align:middle}
+.graph .swatch.dashed{border-top-style:dashed}
+.graph .plot{min-width:0;overflow:hidden}
+.u-wrap{position:relative;user-select:none}.u-over,.u-under{position:absolute}.u-under{overflow:hidden}
+.uplot canvas{display:block;position:relative;width:100%;height:100%}.u-axis{position:absolute}
+.u-select,.u-cursor-x,.u-cursor-y,.u-cursor-pt{display:none}
+main#detail{flex:1;min-height:0;overflow:auto;padding:12px 16px}
+.crumbs{display:flex;gap:4px;align-items:baseline;margin-bottom:8px;color:var(--muted)}
+.detail-page{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px;max-width:1400px}
+.detail-title{font-size:16px;margin:0 0 4px;font-weight:600}.detail-title .name{font-size:15px;word-break:break-all}
+.summary,.muted{color:var(--muted)}
+.detail-section{margin-top:14px}.detail-section h3{font-size:13px;margin:0 0 6px}
+.detail-table{width:auto;min-width:50%}.detail-table td{white-space:normal;word-break:break-word}
+.detail-table code.json{font-family:var(--mono);font-size:11px;white-space:pre-wrap;word-break:break-all}
+.addrs{display:flex;flex-wrap:wrap;gap:4px 12px}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:8px 0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
+.topic-links{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}
+.timeline td:first-child{font-family:var(--mono);font-size:12px;white-space:nowrap}
+tr.tl-left td{color:var(--bad)}tr.tl-registered td{color:var(--ok)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;display:flex;flex-direction:column;min-height:0;overflow:hidden}
 .card h2{font-size:13px;margin:0;padding:8px 12px;border-bottom:1px solid var(--line);display:flex;align-items:center;gap:8px;font-weight:600}
 .card h2 .count{color:var(--muted);font-weight:400}
@@ -44,12 +69,17 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.group-start td{border-top:1px solid var(--line)}
 tr.gone td{color:var(--muted)}tr.gone td.addr{text-decoration:line-through}
 .mono,td.addr{font-family:var(--mono);font-size:12px}
-.role{font-weight:500}.role.master{color:var(--accent)}
+.role{font-weight:500;color:var(--fg)}
+a{color:var(--accent);text-decoration:none}a:hover,a:focus-visible{text-decoration:underline}
+td.addr a{color:inherit;text-decoration:underline dotted;text-underline-offset:2px}td.addr a:hover{color:var(--accent)}
+td.status{white-space:normal;min-width:11.5em}#brokers th,#brokers td{padding:4px 8px}td.status .pill{white-space:normal;display:inline-block;line-height:1.3}
+#brokers th{white-space:normal;vertical-align:bottom}
 .empty{color:var(--muted);padding:14px 12px}
 .vlist{position:relative;overflow:auto;flex:1;min-height:0}
 .vrow{position:absolute;left:0;right:0;height:30px;display:flex;align-items:center;gap:12px;padding:0 12px;border-bottom:1px solid var(--line)}
-.vrow .topic{font-family:var(--mono);font-size:12px;flex:0 0 34%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.vrow .route{flex:1;display:flex;gap:6px;overflow:hidden;white-space:nowrap;color:var(--muted)}
+.vrow .topic{font-family:var(--mono);font-size:12px;flex:0 0 34%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:var(--fg)}
+.vrow .route{flex:1;min-width:0;display:flex;gap:6px;overflow:hidden;white-space:nowrap;color:var(--muted);align-items:center}
+.vrow .more{font-size:12px;white-space:nowrap;flex:none}
 .vhead{display:flex;gap:12px;padding:4px 12px;background:var(--head);color:var(--muted);font-size:12px;font-weight:600;border-bottom:1px solid var(--line)}
 .vhead span:first-child{flex:0 0 34%}
 .chip{background:var(--chip);color:var(--fg);border-radius:4px;padding:1px 6px;font-size:12px;white-space:nowrap}

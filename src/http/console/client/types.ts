@@ -1,0 +1,103 @@
+/**
+ * The JSON the console reads, as the HTTP adapter sends it (RocketMQ's field
+ * names). Only what the page uses; everything from the server is data, never markup.
+ */
+
+export interface DataVersion {
+  readonly stateVersion?: number;
+  readonly timestamp: number;
+  readonly counter: number;
+}
+
+export interface BrokerData {
+  readonly cluster: string;
+  readonly brokerName: string;
+  readonly brokerAddrs: Readonly<Record<string, string>>;
+  readonly zoneName?: string | null;
+}
+
+export interface ClusterInfo {
+  readonly brokerAddrTable: Readonly<Record<string, BrokerData>>;
+  readonly clusterAddrTable: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One element of `GET /brokers`. */
+export interface LiveBroker {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly brokerId: number;
+  readonly brokerAddr: string;
+  readonly haServerAddr: string | null;
+  readonly zoneName: string | null;
+  readonly lastUpdateTimestamp: number;
+  readonly heartbeatTimeoutMillis: number;
+  readonly dataVersion: DataVersion;
+}
+
+export interface QueueData {
+  readonly brokerName: string;
+  readonly readQueueNums: number;
+  readonly writeQueueNums: number;
+  readonly perm: number;
+  readonly topicSysFlag: number;
+}
+
+export interface TopicRouteData {
+  readonly orderTopicConf?: string;
+  readonly queueDatas: readonly QueueData[];
+  readonly brokerDatas: readonly BrokerData[];
+  readonly filterServerTable?: Readonly<Record<string, readonly string[]>>;
+  readonly topicQueueMappingByBroker?: Readonly<Record<string, unknown>>;
+}
+
+/** Broker events of `/events` (the registry's, as JSON). */
+export interface BrokerEvent {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly brokerAddr: string;
+  readonly brokerId: number;
+  readonly reason?: string;
+}
+
+/** One graph sample of `GET /stats/history`: rates per second. */
+export interface Sample {
+  readonly seq: number;
+  readonly at: number;
+  readonly routeRequests: number;
+  readonly registered: number;
+  readonly heartbeats: number;
+  readonly updated: number;
+  readonly left: number;
+  readonly liveBrokers: number;
+  readonly loopDelayP99Millis: number;
+  readonly loopDelayMaxMillis: number;
+  readonly memoryUsedBytes: number;
+  readonly memoryLimitBytes: number;
+}
+
+export interface HistoryReply {
+  readonly intervalMillis: number;
+  readonly capacity: number;
+  readonly memory: 'budget' | 'heap';
+  readonly samples: readonly Sample[];
+}
+
+export type TimelineEntry =
+  | { readonly kind: 'registered'; readonly at: number; readonly brokerName: string; readonly brokerId: number }
+  | { readonly kind: 'heartbeats'; readonly at: number; readonly until: number; readonly count: number }
+  | { readonly kind: 'updated'; readonly at: number; readonly counter: number }
+  | { readonly kind: 'left'; readonly at: number; readonly reason: string };
+
+export interface BrokerTimeline {
+  readonly clusterName: string;
+  readonly brokerAddr: string;
+  readonly entries: readonly TimelineEntry[];
+}
+
+export interface Requester {
+  readonly remoteAddress: string;
+  readonly via: string;
+  readonly count: number;
+  readonly lastAt: number;
+  readonly found: boolean;
+}
