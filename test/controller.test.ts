@@ -89,8 +89,8 @@ describe('Controller', () => {
     expect((await elected).masterBrokerId).toBe(2);
   });
 
-  it('the inactive-master scan re-elects a group whose master is gone while a replica lives', async () => {
-    const { controller, clock } = await started();
+  it('the inactive-master scan re-elects a group whose master is gone while a replica lives, after the leader grace period', async () => {
+    const { controller, clock } = await started({ leaderGraceMillis: 10_000 });
     await register(controller, 1, 'a:1');
     await register(controller, 2, 'a:2');
     heartbeat(controller, 1, 'a:1', 1000);
@@ -98,6 +98,11 @@ describe('Controller', () => {
     await controller.electMaster({ clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
     await controller.alterSyncStateSet({ brokerName: GROUP, masterBrokerId: 1, masterEpoch: 1 }, { syncStateSet: [1, 2], syncStateSetEpoch: 1 });
     clock.now += 5000;
+    // Within the grace period after start: brokers may not have found this instance yet.
+    await controller.scanInactiveMasters();
+    expect((await controller.getReplicaInfo(GROUP)).header.masterBrokerId).toBe(1);
+    clock.now += 5000;
+    heartbeat(controller, 2, 'a:2', 60_000);
     // No heartbeat scan ran: the master is only past its timeout.
     await controller.scanInactiveMasters();
     expect((await controller.getReplicaInfo(GROUP)).header.masterBrokerId).toBe(2);

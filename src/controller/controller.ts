@@ -63,6 +63,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   #started: Promise<void> | null = null;
   #closed = false;
   #advertisedAddress: string | null = null;
+  /** When this instance last became leader (null: not leading), for {@link ControllerOptions.leaderGraceMillis}. */
+  #leaderSince: number | null = null;
 
   /** @throws `InvalidOptionError` when an option is invalid. */
   constructor(options: ControllerOptions = {}) {
@@ -100,11 +102,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
   /** The address GET_METADATA_INFO gives for this instance when its log knows none (the remoting server sets it once listening). */
   setAdvertisedAddress(address: string): void {
     this.#advertisedAddress = address;
+    this.#log.advertise?.(address);
   }
 
   /** Replays the log and schedules the scans. Idempotent. */
   start(): Promise<void> {
     this.#started ??= this.#log.open((event) => this.#state.apply(event)).then(() => {
+      if (this.isLeader) this.#leaderSince = this.#options.now();
       this.#brokerScan.start(() => this.#scheduled(this.scanNotActiveBrokers()));
       this.#masterScan.start(() => this.#scheduled(this.scanInactiveMasters()));
     });
@@ -217,7 +221,14 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /** Re-elects every group whose master is inactive while a replica is alive (Java's `scanInactiveMasterAndTriggerReelect`). */
   async scanInactiveMasters(): Promise<void> {
-    if (!this.isLeader) return;
+    if (!this.isLeader) {
+      this.#leaderSince = null;
+      return;
+    }
+    const now = this.#options.now();
+    this.#leaderSince ??= now;
+    // Brokers have not found a new leader yet: their silence is not a failure.
+    if (now - this.#leaderSince < this.#options.leaderGraceMillis) return;
     for (const brokerName of requests.scanNeedReelectBrokerSets(this.#state, this.#alive)) await this.#triggerElect(brokerName);
   }
 

@@ -37,6 +37,8 @@ export interface ControllerEventLog {
   leader(): ControllerLeaderInfo | null;
   /** The instances of the group, Java's `peers` form (`id:address;`). */
   peers(): string;
+  /** Learns where brokers reach this instance, when it was not given at construction (the remoting server tells once listening). */
+  advertise?(address: string): void;
   /** Stops (a replicated log gives up leadership). Idempotent. */
   close(): Promise<void>;
 }

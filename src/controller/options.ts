@@ -38,6 +38,12 @@ export interface ControllerOptions {
   readonly maxReplicas?: number;
   /** Requests waiting their turn; more are answered SYSTEM_ERROR at once (Java's queue holds 1 024). @default 1_024 */
   readonly maxPendingRequests?: number;
+  /**
+   * After this instance starts or becomes leader, the inactive-master scan
+   * waits this long (ms) before electing: heartbeats are not replicated, so
+   * brokers need a moment to find it and heartbeat. @default 10_000
+   */
+  readonly leaderGraceMillis?: number;
 }
 
 /** Options with defaults applied. */
@@ -53,6 +59,7 @@ export interface ResolvedControllerOptions {
   readonly maxBrokers: number;
   readonly maxReplicas: number;
   readonly maxPendingRequests: number;
+  readonly leaderGraceMillis: number;
 }
 
 /** Java's defaults, and ours for the limits. */
@@ -66,11 +73,13 @@ export const CONTROLLER_DEFAULTS = Object.freeze({
   maxBrokers: 10_000,
   maxReplicas: 10_000,
   maxPendingRequests: 1_024,
+  leaderGraceMillis: 10_000,
 });
 
 const KEYS: ReadonlySet<string> = new Set([
   'now', 'log', 'scanNotActiveBrokerInterval', 'scanInactiveMasterInterval', 'electMasterMaxRetryCount', 'enableElectUncleanMaster',
   'notifyBrokerRoleChanged', 'configBlackList', 'maxBrokers', 'maxReplicas', 'maxPendingRequests',
+  'leaderGraceMillis',
 ]);
 
 /** Node's timers hold at most 2^31 - 1 ms. */
@@ -94,5 +103,6 @@ export function resolveControllerOptions(options?: ControllerOptions): ResolvedC
     maxBrokers: checkPositiveInteger(o.maxBrokers, d.maxBrokers, 'maxBrokers'),
     maxReplicas: checkPositiveInteger(o.maxReplicas, d.maxReplicas, 'maxReplicas'),
     maxPendingRequests: checkPositiveInteger(o.maxPendingRequests, d.maxPendingRequests, 'maxPendingRequests'),
+    leaderGraceMillis: checkNumber(o.leaderGraceMillis, d.leaderGraceMillis, 'leaderGraceMillis', { integer: true, min: 0, max: MAX_TIMER_MILLIS }),
   };
 }
