@@ -17,6 +17,9 @@ import { AccessPolicyError } from '../remoting/access/errors.js';
 import { loadAccessPolicy } from '../remoting/access/policy.js';
 import { DecodePool } from '../remoting/decode/decode-pool.js';
 import { RemotingServer } from '../remoting/server.js';
+import type { Controller } from '../controller/controller.js';
+import { controllerMode, startController } from './controller.js';
+import { homedir } from 'node:os';
 import type { ServerSettings } from './config.js';
 import { RateLimitedLog, type Logger } from './log.js';
 import {
@@ -29,6 +32,8 @@ export interface RunningNamesrv {
   readonly kvConfig: KvConfigStore;
   readonly remoting: RemotingServer;
   readonly http: NamesrvHttpServer | null;
+  /** The RocketMQ 5 controller (`enableControllerInNamesrv`, `--controller-only`), or null. */
+  readonly controller: Controller | null;
   /** The access policy holder, or null without an access file. */
   readonly accessControl: AccessControl | null;
   /** The remoting address bound. */
@@ -81,6 +86,8 @@ async function startParts(
   cleanups.push(() => registry.close());
   logRegistryEvents(registry, log);
 
+  const controller = await startController(settings.namesrvConfig, homedir(), log);
+  if (controller !== null) cleanups.push(() => controller.close());
   const pool = new DecodePool();
   cleanups.push(() => pool.close());
   // Only measured when someone can read it: the HTTP API's /metrics.
@@ -102,6 +109,7 @@ async function startParts(
     ...(accessControl === null ? {} : { accessControl }),
     memoryBudgetBytes: settings.memoryBudgetBytes,
     maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
+    ...(controller === null ? {} : { controller, controllerOnly: controllerMode(settings.namesrvConfig) === 'only' }),
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());
@@ -115,6 +123,7 @@ async function startParts(
     const h = settings.http;
     const options: HttpServerOptions = {
       kvConfig,
+      ...(controller === null ? {} : { controller }),
       ...(metrics === undefined ? {} : { metrics }),
       console: h.console,
       readOnly: h.readOnly,
@@ -142,7 +151,7 @@ async function startParts(
     log.info('The Name Server shut down.');
   };
   return {
-    registry, kvConfig, remoting, http, accessControl, address, httpAddress, httpTokenCount: tokens?.length ?? 0,
+    registry, kvConfig, remoting, http, controller, accessControl, address, httpAddress, httpTokenCount: tokens?.length ?? 0,
     reloadAccess: () => accessControl?.reload() ?? Promise.resolve(false),
     close: () => (closing ??= close()),
   };

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { InvalidOptionError } from '../core/errors.js';
 import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInteger } from '../core/option-checks.js';
 import type { KvConfigStore } from '../core/kv-config.js';
+import type { Controller } from '../controller/controller.js';
 import { NamesrvMetrics } from '../core/metrics.js';
 import { VERSION } from '../core/version.js';
 
@@ -110,6 +111,8 @@ export interface HttpHandlerOptions {
    * @default this package's version
    */
   readonly version?: string;
+  /** A RocketMQ 5 controller whose view `GET /controller` serves. @default none (`/controller` answers 404) */
+  readonly controller?: Controller;
 }
 
 /** What a bearer token may do: read (`client`), register and heartbeat (`broker`), or change anything (`admin`). */
@@ -168,6 +171,7 @@ export const HTTP_HANDLER_DEFAULTS = Object.freeze({
 
 /** Options with every default applied. */
 export interface ResolvedHttpHandlerOptions {
+  readonly controller: Controller | null;
   readonly kvConfig: KvConfigStore | null;
   readonly metrics: NamesrvMetrics | null;
   /** True when the handler made `metrics` and so detaches it on close. */
@@ -198,6 +202,7 @@ function logError(error: unknown, req: IncomingMessage): void {
 const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'kvConfig', 'metrics', 'maxBodyBytes', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
   'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
+  'controller',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -214,6 +219,7 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     throw new InvalidOptionError('options.basePath', `must be '' or start with '/' and not end with '/', got ${String(basePath)}`);
   }
   return {
+    controller: checkInstance(o.controller, 'controller', 'Controller', ['view', 'metadata']),
     kvConfig: kv,
     metrics: metrics === false ? null : (metrics ?? new NamesrvMetrics()),
     ownsMetrics: o.metrics === undefined,

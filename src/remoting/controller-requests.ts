@@ -45,9 +45,11 @@ export const ControllerRequestCode = Object.freeze({
 
 const C = ControllerRequestCode;
 
-/** Whether `request` is the controller's to answer (the hook dispatch calls first). */
+/** Whether `request` is the controller's to answer (the hook dispatch calls first); every request in controller-only mode. */
 export function isControllerRequest(ctx: RequestContext, request: RemotingCommand): boolean {
   if (ctx.controller === undefined || ctx.controller === null) return false;
+  // A standalone controller answers everything itself: the name server's codes are not supported there.
+  if (ctx.controllerOnly === true) return true;
   if (request.code >= C.CONTROLLER_ALTER_SYNC_STATE_SET && request.code <= C.RAFT_BROKER_HEART_BEAT_EVENT_REQUEST) return true;
   return request.code === RequestCode.BROKER_HEARTBEAT && Object.hasOwn(request.extFields, 'brokerId');
 }
@@ -101,7 +103,7 @@ function heartbeat(ctx: RequestContext, controller: Controller, request: Remotin
   if (header === null) return fail(ControllerResponseCode.CONTROLLER_INVALID_REQUEST, 'Heart beat with empty brokerId');
   controller.brokerHeartbeat({ ...header, channel: peer.channel });
   watchChannel(controller, peer.channel);
-  brokerHeartbeat(ctx, request);
+  if (ctx.controllerOnly !== true) brokerHeartbeat(ctx, request);
   return { code: ResponseCode.SUCCESS, remark: 'Heart beat success', extFields: null, body: null };
 }
 

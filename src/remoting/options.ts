@@ -138,6 +138,13 @@ export interface RemotingServerOptions {
    * @default none (the controller codes are answered REQUEST_CODE_NOT_SUPPORTED)
    */
   readonly controller?: Controller;
+  /**
+   * Answer only the controller's codes, every other one
+   * REQUEST_CODE_NOT_SUPPORTED: a standalone controller (Java's
+   * `mqcontroller`). Needs {@link RemotingServerOptions.controller}.
+   * @default false
+   */
+  readonly controllerOnly?: boolean;
 }
 
 /** Options with every default applied. */
@@ -160,6 +167,7 @@ export interface ResolvedRemotingServerOptions {
   readonly decodeRegisterBody: RegisterBodyDecoder | null;
   readonly namesrvConfig: NamesrvConfiguration | null;
   readonly controller: Controller | null;
+  readonly controllerOnly: boolean;
 }
 
 /** RocketMQ's defaults. */
@@ -185,7 +193,7 @@ const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
   'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'namesrvConfig', 'memoryBudgetBytes',
   'maxRequestsInFlightPerConnection', 'accessControl',
-  'controller',
+  'controller', 'controllerOnly',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -214,6 +222,7 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     accessControl: accessControlOf(o.accessControl),
     namesrvConfig: checkInstance(o.namesrvConfig, 'namesrvConfig', 'NamesrvConfiguration', ['update', 'formatAll', 'get', 'set']),
     controller: checkInstance(o.controller, 'controller', 'Controller', ['electMaster', 'brokerHeartbeat', 'metadata']),
+    controllerOnly: controllerOnlyOf(o),
   };
 }
 
@@ -221,4 +230,10 @@ function accessControlOf(value: unknown): AccessControl | null {
   if (value === undefined || value === null) return null;
   if (!(value instanceof AccessControl)) throw new InvalidOptionError('options.accessControl', 'must be an AccessControl');
   return value;
+}
+
+function controllerOnlyOf(o: RemotingServerOptions): boolean {
+  const only = checkFlag(o.controllerOnly, false, 'controllerOnly');
+  if (only && o.controller === undefined) throw new InvalidOptionError('options.controllerOnly', 'needs options.controller');
+  return only;
 }

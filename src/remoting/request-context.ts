@@ -40,6 +40,8 @@ export interface RequestContext {
   readonly namesrvConfig: NamesrvConfiguration;
   /** The RocketMQ 5 controller served on this port (codes 1001–1013, 904 with a broker id), when enabled. */
   readonly controller?: Controller | null;
+  /** Serve only the controller's codes (`--controller-only`, Java's `mqcontroller`). */
+  readonly controllerOnly?: boolean;
 }
 
 /** The connection a request came on, as handlers see it. */

@@ -102,6 +102,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         decodeRegisterBody: budgetedRegisterBodyDecoder(budget, o.decodeRegisterBody ?? decodeRegisterBrokerBody),
         namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
         controller: o.controller,
+        controllerOnly: o.controllerOnly,
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,
