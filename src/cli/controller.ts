@@ -29,10 +29,12 @@ export function controllerMode(config: NamesrvConfiguration): 'off' | 'embedded'
 }
 
 /**
- * Builds and starts the controller (its log replayed) when enabled.
+ * Builds and starts the controller (its log replayed) when enabled; `cleanups` gets its close.
  * @throws {@link CliConfigError} naming a bad key; `ControllerLogError` when the log cannot be read.
  */
-export async function startController(config: NamesrvConfiguration, homeDir: string, log: Logger): Promise<Controller | null> {
+export async function startController(
+  config: NamesrvConfiguration, homeDir: string, log: Logger, cleanups: Array<() => Promise<void> | void>,
+): Promise<Controller | null> {
   if (controllerMode(config) === 'off') return null;
   const selfId = config.get('controllerDLegerSelfId') ?? 'n0';
   const eventLog = buildLog(config, homeDir, selfId);
@@ -46,6 +48,7 @@ export async function startController(config: NamesrvConfiguration, homeDir: str
     ...(config.get('configBlackList') === undefined ? {} : { configBlackList: config.get('configBlackList') }),
   };
   const controller = new Controller(options);
+  cleanups.push(() => controller.close());
   const advertised = config.get('controllerAdvertisedAddress');
   if (advertised !== undefined && advertised !== '') controller.setAdvertisedAddress(advertised);
   controller.config.setInfo('controllerStorePath', eventLog instanceof FileEventLog ? eventLog.path : '');

@@ -86,8 +86,7 @@ async function startParts(
   cleanups.push(() => registry.close());
   logRegistryEvents(registry, log);
 
-  const controller = await startController(settings.namesrvConfig, homedir(), log);
-  if (controller !== null) cleanups.push(() => controller.close());
+  const controller = await startController(settings.namesrvConfig, homedir(), log, cleanups);
   const pool = new DecodePool();
   cleanups.push(() => pool.close());
   // Only measured when someone can read it: the HTTP API's /metrics.
