@@ -133,6 +133,24 @@ describe.skipIf(!available)('controller log on etcd', () => {
       await until(() => (solo.controller.metadata().controllerLeaderId === 'other' ? true : null), 'the new leader seen');
       expect(solo.controller.metadata()).toMatchObject({ isLeader: false, controllerLeaderAddress: '10.0.0.9:9878' });
       expect(solo.log.appliedIndex).toBe(1);
+      // The leader key names the leader's address even when the address came after it won (the server listening later).
+      const late = new EtcdEventLog({ endpoints: [etcd?.endpoint ?? ''], selfId: 'late', advertisedAddress: null, prefix: `${prefix}-late`, leaseSeconds: 2 });
+      const lateController = new Controller({ log: late });
+      await lateController.start();
+      try {
+        await until(() => (lateController.isLeader ? true : null), 'late leadership');
+        lateController.setAdvertisedAddress('127.0.0.1:1234');
+        const reader = new EtcdClient([etcd?.endpoint ?? '']);
+        let value = '';
+        for (let i = 0; i < 100 && !value.includes('127.0.0.1:1234'); i++) {
+          value = (await reader.range(`${prefix}-late/leader`, null)).kvs[0]?.value ?? '';
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        reader.close();
+        expect(JSON.parse(value)).toEqual({ id: 'late', address: '127.0.0.1:1234' });
+      } finally {
+        await lateController.close();
+      }
     } finally {
       await closeAll([solo]);
     }

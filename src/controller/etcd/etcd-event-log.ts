@@ -114,9 +114,15 @@ export class EtcdEventLog implements ControllerEventLog {
     if (this.#applied < index) this.#applyEntry(index, events);
   }
 
-  /** Sets the address the leader key will carry, unless one was given (takes effect at the next campaign). */
+  /** Sets the address the leader key carries, unless one was given; rewrites the key when this instance already leads. */
   advertise(address: string): void {
-    this.#address ??= address;
+    if (this.#address !== null) return;
+    this.#address = address;
+    if (!this.#leading || this.#lease === null) return;
+    this.#leader = { id: this.#selfId, address };
+    // Same key, same lease: its create revision (what appends check) stays.
+    void this.#etcd.txn([{ key: this.#leaderKey, target: 'CREATE', createRevision: this.#leaderRevision }],
+      [{ key: this.#leaderKey, value: this.#selfValue, lease: this.#lease }]).catch(() => undefined);
   }
 
   isLeader(): boolean {
