@@ -35,7 +35,8 @@ async function startBin(args: string[]): Promise<{ child: ChildProcess; port: nu
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  for (let i = 0; i < 300; i++) {
+  // Up to 45 s: tsx compiles the bin first, slow on a loaded machine.
+  for (let i = 0; i < 900; i++) {
     const port = /boot success.*address [^\s]*:(\d+)/.exec(out)?.[1];
     const httpPort = /HTTP API on http:\/\/[^\s]*:(\d+)/.exec(out)?.[1];
     if (port !== undefined && httpPort !== undefined) return { child, port: Number(port), httpPort: Number(httpPort) };

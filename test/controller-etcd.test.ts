@@ -38,7 +38,7 @@ async function instances(prefix: string, count: number): Promise<Instance[]> {
   const out: Instance[] = [];
   for (let i = 0; i < count; i++) {
     const id = `n${i}`;
-    const log = new EtcdEventLog({ endpoints: [etcd?.endpoint ?? ''], selfId: id, advertisedAddress: null, prefix, leaseSeconds: 2 });
+    const log = new EtcdEventLog({ endpoints: [etcd?.endpoint ?? ''], selfId: id, advertisedAddress: null, prefix, leaseSeconds: 5 });
     const controller = new Controller({ log, leaderGraceMillis: 0 });
     const server = new RemotingServer(new RouteRegistry(), { port: 0, host: '127.0.0.1', controller });
     const { port } = await server.listen();
@@ -115,26 +115,24 @@ describe.skipIf(!available)('controller log on etcd', () => {
     }
   });
 
-  it('a leader whose key is gone (lease lapsed) cannot write: its append is refused, nothing is applied', { timeout: 60_000 }, async () => {
+  it('a leader whose lease lapsed cannot write: its append is refused, nothing is applied', { timeout: 60_000 }, async () => {
     const prefix = `/test/${Date.now()}-b`;
     const [solo] = await instances(prefix, 1);
     if (solo === undefined) throw new Error('no instance');
     try {
       await until(() => (solo.controller.isLeader ? true : null), 'leadership');
       expect((await solo.controller.applyBrokerId({ clusterName: 'c', brokerName: 'g', appliedBrokerId: 1, registerCheckCode: 'a;1' })).code).toBe(Code.SUCCESS);
-      // Another writer takes the leader key, as if our lease had lapsed and someone else won.
+      // The lease lapses (revoked here, as etcd does when keep-alives stop): the leader key goes.
       const etcdClient = new EtcdClient([etcd?.endpoint ?? '']);
-      await etcdClient.deleteIf(`${prefix}/leader`, JSON.stringify({ id: 'n0', address: `127.0.0.1:${solo.port}` }));
-      await etcdClient.txn([{ key: `${prefix}/leader`, target: 'CREATE', createRevision: 0 }],
-        [{ key: `${prefix}/leader`, value: JSON.stringify({ id: 'other', address: '10.0.0.9:9878' }) }]);
+      const [key] = (await etcdClient.range(`${prefix}/leader`, null)).kvs;
+      await etcdClient.revoke(key?.lease ?? '0');
       etcdClient.close();
+      // Whatever the instance has noticed yet, the append's compare-and-swap refuses it.
       const answer = await solo.controller.applyBrokerId({ clusterName: 'c', brokerName: 'g', appliedBrokerId: 2, registerCheckCode: 'b;1' });
       expect(answer.code).toBe(Code.CONTROLLER_NOT_LEADER);
-      await until(() => (solo.controller.metadata().controllerLeaderId === 'other' ? true : null), 'the new leader seen');
-      expect(solo.controller.metadata()).toMatchObject({ isLeader: false, controllerLeaderAddress: '10.0.0.9:9878' });
       expect(solo.log.appliedIndex).toBe(1);
       // The leader key names the leader's address even when the address came after it won (the server listening later).
-      const late = new EtcdEventLog({ endpoints: [etcd?.endpoint ?? ''], selfId: 'late', advertisedAddress: null, prefix: `${prefix}-late`, leaseSeconds: 2 });
+      const late = new EtcdEventLog({ endpoints: [etcd?.endpoint ?? ''], selfId: 'late', advertisedAddress: null, prefix: `${prefix}-late`, leaseSeconds: 5 });
       const lateController = new Controller({ log: late });
       await lateController.start();
       try {

@@ -101,13 +101,14 @@ export class EtcdEventLog implements ControllerEventLog {
     if (!this.#leading || this.#lease === null) throw new ControllerNotLeaderError();
     const index = this.#applied + 1;
     const key = this.#logPrefix + String(index).padStart(INDEX_DIGITS, '0');
+    const term = this.#leaderRevision;
     const result = await this.#etcd.txn(
-      [{ key: this.#leaderKey, target: 'CREATE', createRevision: this.#leaderRevision }, { key, target: 'CREATE', createRevision: 0 }],
+      [{ key: this.#leaderKey, target: 'CREATE', createRevision: term }, { key, target: 'CREATE', createRevision: 0 }],
       [{ key, value: JSON.stringify(events) }],
     );
     if (!result.succeeded) {
-      // Another instance leads now (our lease lapsed): step down and let the watch bring its entries.
-      this.#stepDown();
+      // Our lease lapsed (another instance may lead): step down, unless we already won again meanwhile.
+      if (this.#leaderRevision === term) this.#stepDown();
       throw new ControllerNotLeaderError('The controller lost its leadership (etcd)');
     }
     // The watch may have brought our own entry already.
