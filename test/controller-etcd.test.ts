@@ -13,6 +13,8 @@ import { ControllerResponseCode as Code } from '../src/controller/response-codes
 import { RouteRegistry } from '../src/index.js';
 import { RemotingClient, RemotingServer } from '../src/remoting/index.js';
 import { etcdAvailable, startEtcd, type RunningEtcd } from './helpers/etcd.js';
+import { BrokerListener } from '../src/testing/broker-listener.js';
+import type { RemotingCommand } from '../src/remoting/command.js';
 
 // CI installs etcd (.ci/run): there the test must run, not skip.
 const available = etcdAvailable();
@@ -34,12 +36,12 @@ interface Instance {
   readonly port: number;
 }
 
-async function instances(prefix: string, count: number): Promise<Instance[]> {
+async function instances(prefix: string, count: number, options: ConstructorParameters<typeof Controller>[0] = {}): Promise<Instance[]> {
   const out: Instance[] = [];
   for (let i = 0; i < count; i++) {
     const id = `n${i}`;
     const log = new EtcdEventLog({ endpoints: [etcd?.endpoint ?? ''], selfId: id, advertisedAddress: null, prefix, leaseSeconds: 5 });
-    const controller = new Controller({ log, leaderGraceMillis: 0 });
+    const controller = new Controller({ log, leaderGraceMillis: 0, ...options });
     const server = new RemotingServer(new RouteRegistry(), { port: 0, host: '127.0.0.1', controller });
     const { port } = await server.listen();
     await controller.start();
@@ -151,6 +153,105 @@ describe.skipIf(!available)('controller log on etcd', () => {
       }
     } finally {
       await closeAll([solo]);
+    }
+  });
+});
+
+/** A broker of the group as ReplicasManager drives its controller: finds the leader by 1005, heartbeats on a timer, gets 1008. */
+class GroupBroker {
+  readonly roleChanges: RemotingCommand[] = [];
+  client: RemotingClient | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly listener = new BrokerListener((request) => {
+    if (request.code === 1008) this.roleChanges.push(request);
+    return { code: 0 };
+  });
+  addr = '';
+
+  constructor(readonly id: number) {}
+
+  async start(): Promise<void> {
+    this.addr = `127.0.0.1:${await this.listener.listen()}`;
+  }
+
+  /** Asks any instance who leads and connects there (Java's updateControllerMetadata). */
+  async findLeader(ports: readonly number[]): Promise<void> {
+    for (const port of ports) {
+      const probe = await RemotingClient.connect(port).catch(() => null);
+      if (probe === null) continue;
+      const meta = await probe.invoke(1005).catch(() => null);
+      await probe.close();
+      const leader = meta?.extFields.controllerLeaderAddress;
+      if (leader === undefined) continue;
+      await this.client?.close();
+      this.client = await RemotingClient.connect(Number(leader.split(':')[1]));
+      return;
+    }
+    throw new Error('no controller knows a leader');
+  }
+
+  invoke(code: number, ext: Record<string, string | number | boolean>, body?: Buffer): Promise<RemotingCommand> {
+    if (this.client === null) throw new Error('not connected');
+    return this.client.invoke(code, ext, body ?? null);
+  }
+
+  heartbeatEvery(millis: number): void {
+    const beat = (): void => {
+      void this.client?.invokeOneway(904, {
+        clusterName: 'c', brokerName: 'g', brokerAddr: this.addr, brokerId: this.id, heartbeatTimeoutMills: 1500, epoch: 1, maxOffset: 100 * this.id,
+      }).catch(() => undefined);
+    };
+    beat();
+    this.#timer = setInterval(beat, millis);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    await this.client?.close();
+    await this.listener.close();
+  }
+}
+
+describe.skipIf(!available)('a broker group across a controller failover (etcd)', () => {
+  it('brokers find the new leader; their silent master is then replaced from the sync-state set and the others get 1008', { timeout: 90_000 }, async () => {
+    const group = await instances(`/test/${Date.now()}-c`, 3, { scanNotActiveBrokerInterval: 200, scanInactiveMasterInterval: 200, leaderGraceMillis: 1500 });
+    const brokers = [1, 2, 3].map((id) => new GroupBroker(id));
+    try {
+      const ports = group.map((i) => i.port);
+      const leader = await until(() => leaderOf(group), 'a leader');
+      for (const b of brokers) {
+        await b.start();
+        await until(() => (group.every((i) => i.controller.metadata().controllerLeaderId === leader.id) ? true : null), 'all know the leader');
+        await b.findLeader(ports);
+        expect((await b.invoke(1013, { clusterName: 'c', brokerName: 'g', appliedBrokerId: b.id, registerCheckCode: `${b.addr};1` })).code).toBe(0);
+        expect((await b.invoke(1003, { clusterName: 'c', brokerName: 'g', brokerId: b.id, brokerAddress: b.addr })).code).toBe(0);
+        b.heartbeatEvery(200);
+      }
+      const [b1, b2, b3] = brokers as [GroupBroker, GroupBroker, GroupBroker];
+      expect((await b1.invoke(1002, { clusterName: 'c', brokerName: 'g', brokerId: 1, designateElect: false })).code).toBe(0);
+      expect((await b1.invoke(1001, { brokerName: 'g', masterBrokerId: 1, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2,3],"syncStateSetEpoch":1}'))).code).toBe(0);
+
+      // The controller leader goes; the brokers find the new one and heartbeat there.
+      await leader.server.close();
+      await leader.controller.close();
+      const rest = group.filter((i) => i !== leader);
+      const next = await until(() => leaderOf(rest), 'a new controller leader');
+      await until(() => (rest.every((i) => i.controller.metadata().controllerLeaderId === next.id) ? true : null), 'all know the new leader');
+      for (const b of brokers) await b.findLeader(rest.map((i) => i.port));
+      expect((await b2.invoke(1004, { brokerName: 'g' })).extFields).toMatchObject({ masterBrokerId: '1', masterEpoch: '1' });
+
+      // Now the master dies: no heartbeat, no connection.
+      await b1.stop();
+      await until(() => (b3.roleChanges.some((r) => r.extFields.masterEpoch === '2') ? true : null), '1008 for the new master', 30_000);
+      const info = await b2.invoke(1004, { brokerName: 'g' });
+      expect(info.extFields).toMatchObject({ masterBrokerId: '3', masterAddress: b3.addr, masterEpoch: '2' });
+      await until(() => (b2.roleChanges.some((r) => r.extFields.masterBrokerId === '3') ? true : null), '1008 to broker 2');
+      // The third instance replicated the election.
+      const third = rest.find((i) => i !== next);
+      await until(() => (third?.controller.view().groups[0]?.masterBrokerId === 3 ? true : null), 'the follower applied the election');
+    } finally {
+      for (const b of brokers) await b.stop();
+      await closeAll(group);
     }
   });
 });

@@ -125,16 +125,30 @@ describe('controller codes on the remoting port', () => {
     expect(table[GROUP]?.notInSyncReplicas.map((r) => [r.brokerId, r.alive])).toEqual([[1, false], [2, true]]);
   });
 
-  it('a master whose connection closes is replaced at once', async () => {
-    const { port } = await start();
+  it('a master whose connection closes is replaced at the next inactive-master scan', async () => {
+    const { port, controller } = await start({ leaderGraceMillis: 0 });
     const b1 = await joinBroker(port, 1);
     const b2 = await joinBroker(port, 2);
     await b1.client.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
     await b1.client.invoke(1001, { brokerName: GROUP, masterBrokerId: 1, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2],"syncStateSetEpoch":1}'));
     await b1.client.close();
+    await until(() => !controller.isBrokerActive(CLUSTER, GROUP, 1), 'broker 1 inactive');
+    await controller.scanInactiveMasters();
     await until(() => b2.roleChanges.some((r) => r.extFields.masterBrokerId === '2'), 'broker 2 told it is master');
     const info = await b2.client.invoke(1004, { brokerName: GROUP });
     expect(info.extFields).toMatchObject({ masterBrokerId: '2', masterEpoch: '2' });
+  });
+
+  it('a server shutting down (every connection closing) does not elect: nobody is alive to take over', async () => {
+    const { port, controller, server } = await start({ leaderGraceMillis: 0 });
+    const b1 = await joinBroker(port, 1);
+    await joinBroker(port, 2);
+    await b1.client.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
+    await b1.client.invoke(1001, { brokerName: GROUP, masterBrokerId: 1, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2],"syncStateSetEpoch":1}'));
+    await server.close();
+    await until(() => controller.liveBrokers().length === 0, 'every broker inactive');
+    await controller.scanInactiveMasters();
+    expect((await controller.getReplicaInfo(GROUP)).header).toMatchObject({ masterBrokerId: 1, masterEpoch: 1 });
   });
 
   it('admin codes: config (1010, 1009), clean (1011), errors as Java answers them', async () => {

@@ -74,8 +74,8 @@ describe('Controller', () => {
     expect(elected.at(-1)).toMatchObject({ masterBrokerId: 2, trigger: 'controller', notifyTargets: ['127.0.0.1:8001'], masterEpoch: 2 });
   });
 
-  it('a closed connection makes its broker inactive at once', async () => {
-    const { controller } = await started();
+  it('a closed connection makes its broker inactive at once; the next inactive-master scan replaces it', async () => {
+    const { controller } = await started({ leaderGraceMillis: 0 });
     await register(controller, 1, 'a:1');
     await register(controller, 2, 'a:2');
     const channel1 = {};
@@ -86,6 +86,7 @@ describe('Controller', () => {
     const elected = new Promise<MasterElectedEvent>((resolve) => controller.once('masterElected', resolve));
     controller.onChannelClose(channel1);
     expect(controller.isBrokerActive(CLUSTER, GROUP, 1)).toBe(false);
+    await controller.scanInactiveMasters();
     expect((await elected).masterBrokerId).toBe(2);
   });
 

@@ -191,9 +191,17 @@ export class Controller extends EventEmitter<ControllerEvents> {
     return this.#heartbeats.onHeartbeat(heartbeat);
   }
 
-  /** A connection closed: the brokers whose heartbeats came on it are inactive at once (Java's `BrokerHousekeepingService`). */
+  /**
+   * A connection closed: the brokers whose heartbeats came on it are
+   * inactive at once (Java's `BrokerHousekeepingService`). Unlike Java, the
+   * election waits for the inactive-master scan, which elects only while
+   * another replica is alive: a server shutting down closes every
+   * connection, and that must not read as the masters failing.
+   */
   onChannelClose(channel: object): void {
-    for (const info of this.#heartbeats.onChannelClose(channel)) this.#scheduled(this.#inactive(info, 'channelClosed'));
+    for (const { clusterName, brokerName, brokerId, brokerAddr } of this.#heartbeats.onChannelClose(channel)) {
+      this.emit('brokerInactive', { clusterName, brokerName, brokerId, brokerAddr, reason: 'channelClosed' });
+    }
   }
 
   /** Whether a broker heartbeats within its timeout. */
