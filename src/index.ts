@@ -23,3 +23,25 @@ export {
   NamesrvError, InvalidRequestError, InvalidOptionError, KvConfigLoadError, KvConfigPersistError, RouteRegistryFullError,
 } from './core/errors.js';
 export type * from './core/types.js';
+// RocketMQ 5's controller (automatic master election), transport-agnostic; RemotingServer's `controller` option serves it.
+export { Controller } from './controller/controller.js';
+export type { ControllerMetadata } from './controller/controller.js';
+export { CONTROLLER_DEFAULTS } from './controller/options.js';
+export type { ControllerOptions, ResolvedControllerOptions } from './controller/options.js';
+export type { ControllerEvents, MasterElectedEvent, SyncStateSetChangedEvent, BrokerInactiveEvent } from './controller/controller-events.js';
+export { MemoryEventLog } from './controller/event-log.js';
+export type { ControllerEventLog, ControllerLeaderInfo } from './controller/event-log.js';
+export { FileEventLog } from './controller/file-event-log.js';
+export type { FileEventLogOptions } from './controller/file-event-log.js';
+export { EtcdEventLog } from './controller/etcd/etcd-event-log.js';
+export type { EtcdEventLogOptions } from './controller/etcd/etcd-event-log.js';
+export { DefaultElectPolicy } from './controller/elect-policy.js';
+export type { ElectPolicy, ElectInput, BrokerValidPredicate, BrokerLiveInfoGetter } from './controller/elect-policy.js';
+export { ControllerNotLeaderError, ControllerLogError } from './controller/errors.js';
+export { ControllerResponseCode, FIRST_BROKER_CONTROLLER_ID } from './controller/response-codes.js';
+export type { ControllerView, ControllerGroupView } from './controller/view.js';
+export type {
+  ControllerLogEvent, ControllerResponse, ControllerResult, ControllerHeartbeat, BrokerLiveInfo as ControllerBrokerLiveInfo, BrokerIdentity,
+  SyncStateSetBody, BrokerMemberGroupBody, ElectMasterResponseBody, ReplicaIdentity, ReplicasInfo, BrokerReplicasInfoBody, ResponseHeader,
+  ElectMasterRequest, AlterSyncStateSetRequest, RegisterBrokerToControllerRequest, GetNextBrokerIdRequest, ApplyBrokerIdRequest, CleanBrokerDataRequest,
+} from './controller/types.js';

@@ -17,6 +17,9 @@ import { AccessPolicyError } from '../remoting/access/errors.js';
 import { loadAccessPolicy } from '../remoting/access/policy.js';
 import { DecodePool } from '../remoting/decode/decode-pool.js';
 import { RemotingServer } from '../remoting/server.js';
+import type { Controller } from '../controller/controller.js';
+import { controllerMode, startController } from './controller.js';
+import { homedir } from 'node:os';
 import type { ServerSettings } from './config.js';
 import { RateLimitedLog, type Logger } from './log.js';
 import { logConfigUpdates, logRegistryEvents, logRemotingEvents, observeAccessControl } from './observe.js';
@@ -27,6 +30,8 @@ export interface RunningNamesrv {
   readonly kvConfig: KvConfigStore;
   readonly remoting: RemotingServer;
   readonly http: NamesrvHttpServer | null;
+  /** The RocketMQ 5 controller (`enableControllerInNamesrv`, `--controller-only`), or null. */
+  readonly controller: Controller | null;
   /** The access policy holder, or null without an access file. */
   readonly accessControl: AccessControl | null;
   /** The remoting address bound. */
@@ -80,6 +85,7 @@ async function startParts(
   logRegistryEvents(registry, log);
   logConfigUpdates(settings.namesrvConfig, log);
 
+  const controller = await startController(settings.namesrvConfig, homedir(), log, cleanups);
   const pool = new DecodePool();
   cleanups.push(() => pool.close());
   // Only measured when someone can read it: the HTTP API's /metrics.
@@ -101,12 +107,13 @@ async function startParts(
     ...(accessControl === null ? {} : { accessControl }),
     memoryBudgetBytes: settings.memoryBudgetBytes,
     maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
+    ...(controller === null ? {} : { controller, controllerOnly: controllerMode(settings.namesrvConfig) === 'only' }),
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());
   const address = await remoting.listen(); // it records the bound port as `listenPort` in namesrvConfig
 
-  const { http, httpAddress } = await startHttp(settings, { registry, kvConfig, metrics, tokens, remoting, log }, cleanups);
+  const { http, httpAddress } = await startHttp(settings, { registry, kvConfig, metrics, tokens, remoting, log, controller }, cleanups);
   registry.start();
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
@@ -115,7 +122,7 @@ async function startParts(
     log.info('The Name Server shut down.');
   };
   return {
-    registry, kvConfig, remoting, http, accessControl, address, httpAddress, httpTokenCount: tokens?.length ?? 0,
+    registry, kvConfig, remoting, http, controller, accessControl, address, httpAddress, httpTokenCount: tokens?.length ?? 0,
     reloadAccess: () => accessControl?.reload() ?? Promise.resolve(false),
     close: () => (closing ??= close()),
   };
@@ -129,6 +136,7 @@ interface HttpParts {
   readonly tokens: Array<{ token: string; roles: HttpRole[] }> | null;
   readonly remoting: RemotingServer;
   readonly log: Logger;
+  readonly controller: Controller | null;
 }
 
 /** Starts the HTTP adapter when an HTTP port is configured. */
@@ -136,10 +144,11 @@ async function startHttp(
   settings: ServerSettings, parts: HttpParts, cleanups: Array<() => Promise<void> | void>,
 ): Promise<{ http: NamesrvHttpServer | null; httpAddress: AddressInfo | null }> {
   if (settings.http.port === null) return { http: null, httpAddress: null };
-  const { registry, kvConfig, metrics, tokens, remoting, log } = parts;
+  const { registry, kvConfig, metrics, tokens, remoting, log, controller } = parts;
   const h = settings.http;
   const options: HttpServerOptions = {
     kvConfig,
+    ...(controller === null ? {} : { controller }),
     ...(metrics === undefined ? {} : { metrics }),
     console: h.console,
     readOnly: h.readOnly,

@@ -92,7 +92,7 @@ export const NAMESRV_CONFIG_KEYS = section('NamesrvConfig', [
   { key: 'enableAllTopicList', type: 'boolean', default: 'true', effect: 'live', live: 'enableAllTopicList', description: 'answer GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206)' },
   { key: 'enableTopicList', type: 'boolean', default: 'true', effect: 'live', live: 'enableTopicList', description: 'answer the topic-list requests 224, 311, 312, 313' },
   { key: 'notifyMinBrokerIdChanged', type: 'boolean', default: 'false', effect: 'live', live: 'notifyMinBrokerIdChanged', description: "send NOTIFY_MIN_BROKER_ID_CHANGE (905) to a group's brokers" },
-  { key: 'enableControllerInNamesrv', type: 'boolean', default: 'false', effect: 'none', description: 'embedded DLedger controller (not implemented here)' },
+  { key: 'enableControllerInNamesrv', type: 'boolean', default: 'false', effect: 'restart', description: 'serve the RocketMQ 5 controller on the remoting port (see README Controller mode)' },
   { key: 'needWaitForService', type: 'boolean', default: 'false', effect: 'live', live: 'needWaitForService', description: 'refuse route requests for waitSecondsForService after start-up' },
   { key: 'waitSecondsForService', type: 'int', default: '45', min: 0, effect: 'live', live: 'waitSecondsForService', description: 'seconds after start-up during which routes are refused' },
   { key: 'deleteTopicWithBrokerRegistration', type: 'boolean', default: 'false', effect: 'live', live: 'deleteTopicWithBrokerRegistration', description: 'a registration removes topics its table no longer lists' },

@@ -9,6 +9,7 @@ import { checkFlag, checkFunction, checkInstance, checkOptions, checkPositiveInt
 import type { KvConfigStore } from '../core/kv-config.js';
 import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { BodyMemory, type HttpMemoryBudget } from './body-memory.js';
+import type { Controller } from '../controller/controller.js';
 import { VERSION } from '../core/version.js';
 import { resolveConsoleHistoryOptions, type ConsoleHistoryOptions, type ResolvedConsoleHistoryOptions } from './console/history-options.js';
 
@@ -139,6 +140,8 @@ export interface HttpHandlerOptions {
    * @default on (with the defaults of {@link ConsoleHistoryOptions}) while `console` is
    */
   readonly consoleHistory?: ConsoleHistoryOptions | false;
+  /** A RocketMQ 5 controller whose view `GET /controller` serves. @default none (`/controller` answers 404) */
+  readonly controller?: Controller;
 }
 
 /** What a bearer token may do: read (`client`), register and heartbeat (`broker`), or change anything (`admin`). */
@@ -198,6 +201,7 @@ export const HTTP_HANDLER_DEFAULTS = Object.freeze({
 
 /** Options with every default applied. */
 export interface ResolvedHttpHandlerOptions {
+  readonly controller: Controller | null;
   readonly kvConfig: KvConfigStore | null;
   readonly metrics: NamesrvMetrics | null;
   /** True when the handler made `metrics` and so detaches it on close. */
@@ -233,6 +237,7 @@ const HTTP_HANDLER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'kvConfig', 'metrics', 'maxBodyBytes', 'maxBodyMemoryBytes', 'memoryBudget', 'authorize', 'readOnly', 'basePath', 'maxWatchers', 'keepAliveMillis',
   'maxStreamBufferBytes', 'onError', 'console', 'ready', 'nsAddrs', 'tokens', 'eventReplayLength', 'version',
   'consoleHistory',
+  'controller',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -249,6 +254,7 @@ export function resolveHttpHandlerOptions(options?: HttpHandlerOptions): Resolve
     throw new InvalidOptionError('options.basePath', `must be '' or start with '/' and not end with '/', got ${String(basePath)}`);
   }
   return {
+    controller: checkInstance(o.controller, 'controller', 'Controller', ['view', 'metadata']),
     kvConfig: kv,
     metrics: metrics === false ? null : (metrics ?? new NamesrvMetrics()),
     ownsMetrics: o.metrics === undefined,

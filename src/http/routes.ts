@@ -110,6 +110,12 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
 
   router.add('GET', '/cluster', read, () => ok(registry.getAllClusterInfo()));
 
+  // The RocketMQ 5 controller's groups: master, epochs, sync-state set, inactive replicas.
+  router.add('GET', '/controller', read, () => {
+    if (options.controller === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'no controller runs here (enableControllerInNamesrv)');
+    return ok(options.controller.view());
+  });
+
   router.add('GET', '/topics', read, () => ok({ topicList: registry.getAllTopicList() }));
 
   router.add('GET', '/clusters/:cluster/topics', read, ({ params }) =>

@@ -12,6 +12,7 @@ import {
 import { brokerHeartbeat, queryDataVersion, registerBroker, unregisterBroker } from './broker-requests.js';
 import { RequestCode, ResponseCode } from './codes.js';
 import { getNamesrvConfig, updateNamesrvConfig } from './config-requests.js';
+import { controllerRequest, isControllerRequest } from './controller-requests.js';
 import type { RemotingCommand } from './command.js';
 import { fail, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
@@ -25,6 +26,7 @@ import {
  * (REGISTER_BROKER, KV writes); the route lookup stays synchronous.
  */
 export function dispatch(ctx: RequestContext, request: RemotingCommand, peer: Peer): Reply | Promise<Reply> {
+  if (isControllerRequest(ctx, request)) return controllerRequest(ctx, request, peer);
   switch (request.code) {
     case RequestCode.GET_ROUTEINFO_BY_TOPIC: return getRouteInfoByTopic(ctx, request);
     case RequestCode.REGISTER_BROKER: return registerBroker(ctx, request, peer);

@@ -7,6 +7,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import {
   checkFlag, checkFunction, checkInstance, checkNonEmptyString, checkNumber, checkOptions, checkPositiveInteger,
 } from '../core/option-checks.js';
+import type { Controller } from '../controller/controller.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import { InvalidOptionError } from '../core/errors.js';
 import type { NamesrvConfiguration } from '../config/namesrv-config.js';
@@ -127,6 +128,23 @@ export interface RemotingServerOptions {
    * @default one built from the registry's options and this server's port, host and idle timeout (318 then persists nothing)
    */
   readonly namesrvConfig?: NamesrvConfiguration;
+  /**
+   * Serve this RocketMQ 5 controller on the port too (Java's
+   * `enableControllerInNamesrv`): the controller codes 1001–1013, controller
+   * heartbeats (904 with a broker id), and NOTIFY_BROKER_ROLE_CHANGED (1008)
+   * sent to a group's brokers when its master changes. Start it
+   * (`await controller.start()`) and close it yourself; once listening, the
+   * server gives it its address for GET_METADATA_INFO unless it has one.
+   * @default none (the controller codes are answered REQUEST_CODE_NOT_SUPPORTED)
+   */
+  readonly controller?: Controller;
+  /**
+   * Answer only the controller's codes, every other one
+   * REQUEST_CODE_NOT_SUPPORTED: a standalone controller (Java's
+   * `mqcontroller`). Needs {@link RemotingServerOptions.controller}.
+   * @default false
+   */
+  readonly controllerOnly?: boolean;
 }
 
 /** Options with every default applied. */
@@ -148,6 +166,8 @@ export interface ResolvedRemotingServerOptions {
   readonly tls: ResolvedTlsOptions;
   readonly decodeRegisterBody: RegisterBodyDecoder | null;
   readonly namesrvConfig: NamesrvConfiguration | null;
+  readonly controller: Controller | null;
+  readonly controllerOnly: boolean;
 }
 
 /** RocketMQ's defaults. */
@@ -173,6 +193,7 @@ const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
   'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'namesrvConfig', 'memoryBudgetBytes',
   'maxRequestsInFlightPerConnection', 'accessControl',
+  'controller', 'controllerOnly',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -200,6 +221,8 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
       o.maxRequestsInFlightPerConnection, d.maxRequestsInFlightPerConnection, 'maxRequestsInFlightPerConnection'),
     accessControl: accessControlOf(o.accessControl),
     namesrvConfig: checkInstance(o.namesrvConfig, 'namesrvConfig', 'NamesrvConfiguration', ['update', 'formatAll', 'get', 'set']),
+    controller: checkInstance(o.controller, 'controller', 'Controller', ['electMaster', 'brokerHeartbeat', 'metadata']),
+    controllerOnly: controllerOnlyOf(o),
   };
 }
 
@@ -207,4 +230,10 @@ function accessControlOf(value: unknown): AccessControl | null {
   if (value === undefined || value === null) return null;
   if (!(value instanceof AccessControl)) throw new InvalidOptionError('options.accessControl', 'must be an AccessControl');
   return value;
+}
+
+function controllerOnlyOf(o: RemotingServerOptions): boolean {
+  const only = checkFlag(o.controllerOnly, false, 'controllerOnly');
+  if (only && o.controller === undefined) throw new InvalidOptionError('options.controllerOnly', 'needs options.controller');
+  return only;
 }

@@ -3,6 +3,7 @@
  * and the {@link Peer} a request came from.
  * @internal
  */
+import type { Controller } from '../controller/controller.js';
 import type { KvConfigStore } from '../core/kv-config.js';
 import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
@@ -37,6 +38,10 @@ export interface RequestContext {
   readonly decodeRegisterBody: RegisterBodyDecoder;
   /** What 319 prints and 318 changes. */
   readonly namesrvConfig: NamesrvConfiguration;
+  /** The RocketMQ 5 controller served on this port (codes 1001–1013, 904 with a broker id), when enabled. */
+  readonly controller?: Controller | null;
+  /** Serve only the controller's codes (`--controller-only`, Java's `mqcontroller`). */
+  readonly controllerOnly?: boolean;
 }
 
 /** The connection a request came on, as handlers see it. */

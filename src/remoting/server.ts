@@ -24,6 +24,8 @@ import { budgetedRegisterBodyDecoder } from './register-body-inflater.js';
 import { decodeRegisterBrokerBody } from './codec/register-body.js';
 import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
+import { RoleChangeNotifier } from './role-change-notifier.js';
+import { advertisedAddress } from './controller-address.js';
 import { defaultNamesrvConfiguration } from './server-config.js';
 
 export type { NotifyErrorEvent, ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
@@ -64,6 +66,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   /** Sends the registry's NOTIFY_MIN_BROKER_ID_CHANGE notices to brokers while listening. */
   readonly #notifier = new BrokerNotifier(this);
   readonly #onMinBrokerIdChanged = (event: MinBrokerIdChangedEvent): void => this.#notifier.notify(event);
+  /** Sends the controller's NOTIFY_BROKER_ROLE_CHANGED notices while listening (with a controller only). */
+  readonly #roleNotifier: RoleChangeNotifier | null;
 
   /**
    * @param registry - the registry to serve.
@@ -97,6 +101,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         // Compressed bodies are always inflated within the budget; plain ones may go to a decode pool.
         decodeRegisterBody: budgetedRegisterBodyDecoder(budget, o.decodeRegisterBody ?? decodeRegisterBrokerBody),
         namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
+        controller: o.controller,
+        controllerOnly: o.controllerOnly,
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,
@@ -112,6 +118,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     };
     o.metrics?.attach(registry);
     o.metrics?.nameRequestCodes(new Map(Object.entries(RequestCode).map(([name, code]) => [code, name])));
+    this.#roleNotifier = o.controller === null ? null : new RoleChangeNotifier(o.controller, this);
     this.#tlsAcceptor = new TlsAcceptor(o.tls, {
       idleTimeoutMillis: o.idleTimeoutMillis,
       onSocket: (socket) => this.#accept(socket),
@@ -178,6 +185,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         const config = this.#ctx.requests.namesrvConfig;
         if (config.get('listenPort') !== String(address.port)) config.set('listenPort', address.port);
         this.#registry.on('minBrokerIdChanged', this.#onMinBrokerIdChanged);
+        this.#roleNotifier?.start();
+        if (this.#options.controller !== null && this.#options.controller.metadata().controllerLeaderAddress === null) {
+          this.#options.controller.setAdvertisedAddress(advertisedAddress(this.#options.host, address.port));
+        }
         resolve(address);
       });
     });
@@ -209,7 +220,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     await this.#ctx.pending.idle();
     // Resolve only once every connection's channel was destroyed in the registry.
     await Promise.all([
-      closed, this.#notifier.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
+      closed, this.#notifier.close(), this.#roleNotifier?.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
     ]);
     this.#listening = false;
   }
