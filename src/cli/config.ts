@@ -76,6 +76,8 @@ export interface ServerSettings {
   readonly maxConnections: number;
   readonly memoryBudgetBytes: number;
   readonly maxRequestsInFlightPerConnection: number;
+  /** `trustedProxies`, split at commas (and blanks); checked by the server. */
+  readonly trustedProxies: readonly string[];
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
@@ -135,6 +137,7 @@ export function loadSettings(
     maxConnections: cli('maxConnections') as number,
     memoryBudgetBytes: cli('memoryBudgetBytes') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
+    trustedProxies: (get('trustedProxies') ?? '').split(/[,\s]+/).filter((entry) => entry !== ''),
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {
       port: get('httpPort') === undefined ? null : num('httpPort', 0),

@@ -22,7 +22,7 @@ export type { SerializeTypeValue } from './codes.js';
 export {
   FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError,
 } from './errors.js';
-export { TlsConfigError, TlsConnectionError } from './errors.js';
+export { TlsConfigError, TlsConnectionError, ProxyProtocolError } from './errors.js';
 export {
   resolveTlsOptions, tlsOptionsFromProperties, TLS_DEFAULTS, TLS_PROPERTY_KEYS, ROCKETMQ_TLS_CONFIG_FILE,
   generateSelfSignedCertificate, certificateMatchesKey,
