@@ -5,6 +5,9 @@
  * `trustedProxies` while an access file is in force; malformed headers close
  * only their connection.
  */
+import { once } from 'node:events';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AccessControl, ProxyProtocolError, RequestCode, ResponseCode } from '../src/remoting/index.js';
@@ -12,7 +15,7 @@ import { parseAccessPolicy } from '../src/remoting/access/policy.js';
 import { readProxyHeader } from '../src/remoting/proxy/proxy-header.js';
 import { loopbackFixtures, registerFrame, requestFrame, waitFor, type Served } from './helpers/loopback.js';
 
-const { start, peer } = loopbackFixtures();
+const { start, peer, defer } = loopbackFixtures();
 
 const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 
@@ -168,20 +171,15 @@ describe('PROXY headers on the remoting port', () => {
   });
 
   it('is read before the TLS sniff: a header then a TLS handshake works on a permissive port', async () => {
-    const { connect: tlsConnect } = await import('node:tls');
-    const { connect: netConnect } = await import('node:net');
-    const { once } = await import('node:events');
     const s = await start({ server: { accessControl: new AccessControl(POLICY), trustedProxies: ['127.0.0.1'] } });
     const raw = netConnect(s.port, '127.0.0.1');
     await once(raw, 'connect');
     raw.write(v1('10.1.2.3'));
     const secure = tlsConnect({ socket: raw, rejectUnauthorized: false });
+    defer(() => secure.destroy());
     await once(secure, 'secureConnect');
-    const answers: Buffer[] = [];
-    secure.on('data', (chunk: Buffer) => answers.push(chunk));
     secure.write(registerFrame({ brokerName: 'broker-tls', brokerAddr: '10.1.2.3:10911' }));
     await waitFor(() => s.registry.getAllClusterInfo().clusterAddrTable['DefaultCluster'] !== undefined, 3_000, 'the registration');
-    secure.destroy();
   });
 
   it('malformed or truncated headers close only their connection', async () => {

@@ -13,7 +13,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import { matchesAny } from './access/address.js';
 import type { AddressRange } from './access/address.js';
 import { ProxyProtocolError, TlsConnectionError } from './errors.js';
@@ -64,11 +64,21 @@ interface Pending {
   release: () => void;
 }
 
+/** A connection in its TLS handshake. */
+interface Handshaking {
+  readonly socket: Socket;
+  readonly state: Pending;
+}
+
 /** Decides, per accepted connection, its PROXY header and TLS, and holds it until it is ready to serve. */
 export class HandshakeAcceptor {
   readonly #tls: ResolvedTlsOptions;
   readonly #options: HandshakeAcceptorOptions;
   readonly #pending = new Map<Socket, Pending>();
+  /** Connections in their TLS handshake, by `address:port` (what the TLS socket and the raw one share). */
+  readonly #handshaking = new Map<string, Handshaking>();
+  /** Runs the handshakes; made at the first TLS connection. */
+  #server: TlsServer | null = null;
 
   constructor(tls: ResolvedTlsOptions, options: HandshakeAcceptorOptions) {
     this.#tls = tls;
@@ -135,7 +145,7 @@ export class HandshakeAcceptor {
     const first = state.buffered[0];
     state.buffered = EMPTY;
     if (this.#tls.secureContext !== null && first === TLS_HANDSHAKE) {
-      state.secure = this.#handshake(socket, state);
+      this.#handshake(socket, state);
       return true;
     }
     if (this.#tls.mode === 'enforcing') {
@@ -184,33 +194,71 @@ export class HandshakeAcceptor {
     socket.destroy();
   }
 
-  #handshake(socket: Socket, state: Pending): TLSSocket {
-    const tls = this.#tls;
+  /**
+   * Hands the socket to the TLS server for its handshake. Node verifies a
+   * client certificate (and sets `authorized`) only for sockets a `tls.Server`
+   * accepted, so a never-listening one takes them; its events find the
+   * connection by the remote address and port the TLS socket shares with it.
+   */
+  #handshake(socket: Socket, state: Pending): void {
+    const key = connectionKey(socket);
+    if (key === null) {
+      socket.destroy();
+      return;
+    }
+    this.#handshaking.set(key, { socket, state });
+    socket.once('close', () => this.#handshaking.delete(key));
     // The TLS layer takes the bytes put back from the socket's buffer (Node's initRead).
-    const secure = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: tls.secureContext as NonNullable<ResolvedTlsOptions['secureContext']>,
+    this.#tlsServer().emit('connection', socket);
+  }
+
+  #tlsServer(): TlsServer {
+    if (this.#server !== null) return this.#server;
+    const tls = this.#tls;
+    const server = createTlsServer({
+      ...tls.contextOptions,
       requestCert: tls.clientAuth !== 'none',
-      // Verified certificates only where one is required and must chain to a trusted CA; otherwise checked below.
-      rejectUnauthorized: tls.clientAuth === 'require' && tls.authClient,
+      // A missing certificate where one is required fails the handshake itself; a bad one is judged on 'secureConnection'.
+      rejectUnauthorized: false,
     });
-    const onError = (err: Error): void => {
-      this.#refuse(socket, state.peer, new TlsConnectionError('handshake-failed', `TLS handshake with ${describe(state.peer)} failed: ${err.message}`, { cause: err }));
-    };
-    secure.once('error', onError);
-    secure.once('secure', () => {
-      const certificate = clientCertificateOf(secure);
-      const problem = this.#certificateProblem(certificate);
-      if (problem !== null) {
-        this.#refuse(socket, state.peer, new TlsConnectionError('client-certificate', `TLS client ${describe(state.peer)} refused: ${problem}`));
-        return;
-      }
-      // Until now the raw socket's timeout bounded the handshake; the new owner's idle timeout takes over.
-      state.release();
-      secure.off('error', onError);
-      this.#options.onSocket(secure, { ...state.peer, clientCertificate: certificate });
+    server.on('tlsClientError', (err: Error, secure: TLSSocket) => {
+      const entry = this.#takeHandshake(secure);
+      if (entry === null) return;
+      const refusal = new TlsConnectionError('handshake-failed', `TLS handshake with ${describe(entry.state.peer)} failed: ${err.message}`, { cause: err });
+      this.#refuse(entry.socket, entry.state.peer, refusal);
     });
-    return secure;
+    server.on('secureConnection', (secure: TLSSocket) => this.#secured(secure));
+    this.#server = server;
+    return server;
+  }
+
+  /** The handshake of a connection is over: hand it over, or refuse its certificate. */
+  #secured(secure: TLSSocket): void {
+    const entry = this.#takeHandshake(secure);
+    if (entry === null) {
+      secure.destroy();
+      return;
+    }
+    const { socket, state } = entry;
+    state.secure = secure;
+    const certificate = clientCertificateOf(secure);
+    const problem = this.#certificateProblem(certificate);
+    if (problem !== null) {
+      this.#refuse(socket, state.peer, new TlsConnectionError('client-certificate', `TLS client ${describe(state.peer)} refused: ${problem}`));
+      return;
+    }
+    // Until now the raw socket's timeout bounded the handshake; the new owner's idle timeout takes over.
+    state.release();
+    secure.on('error', () => {});
+    this.#options.onSocket(secure, { ...state.peer, clientCertificate: certificate });
+  }
+
+  #takeHandshake(secure: TLSSocket): Handshaking | null {
+    const key = connectionKey(secure);
+    const entry = key === null ? undefined : this.#handshaking.get(key);
+    if (key === null || entry === undefined) return null;
+    this.#handshaking.delete(key);
+    return entry;
   }
 
   /** Why a handshake's client certificate is not acceptable, as Java's `ClientAuth` and trust manager decide; null when it is. */
@@ -224,6 +272,12 @@ export class HandshakeAcceptor {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** What tells one live connection from another on this port. */
+function connectionKey(socket: Socket): string | null {
+  const { remoteAddress, remotePort } = socket;
+  return remoteAddress === undefined || remotePort === undefined ? null : `${remoteAddress}|${remotePort}`;
+}
 
 /** The peer a honoured PROXY header names; a LOCAL header (a health check) keeps the socket's address. */
 function proxiedPeer(socketSide: PeerIdentity, header: ProxyHeader): PeerIdentity {

@@ -8,7 +8,7 @@
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { InvalidOptionError } from '../../core/errors.js';
 import { parseProperties } from '../../core/properties.js';
 import { TlsConfigError } from '../errors.js';
@@ -82,6 +82,8 @@ export interface ResolvedTlsOptions {
   readonly mode: TlsMode;
   /** What TLS connections are served with; null when `mode` is `disabled`. */
   readonly secureContext: SecureContext | null;
+  /** What {@link secureContext} was made of (certificate, key, passphrase, trusted CAs), for a `tls.Server`; null when disabled. */
+  readonly contextOptions: SecureContextOptions | null;
   /** Where the certificate came from; null when `mode` is `disabled`. */
   readonly certificate: 'file' | 'memory' | 'self-signed' | null;
   readonly certPath: string | null;
@@ -173,7 +175,7 @@ export function resolveTlsOptions(options: TlsServerOptions = {}): ResolvedTlsOp
   const clientAuth = o.needClientAuth ?? TLS_DEFAULTS.needClientAuth;
   const authClient = o.authClient ?? TLS_DEFAULTS.authClient;
   const base = { mode, testMode, certPath, keyPath, configFile, configFileLoaded: fromFile !== null, clientAuth, authClient };
-  if (mode === 'disabled') return { ...base, secureContext: null, certificate: null };
+  if (mode === 'disabled') return { ...base, secureContext: null, contextOptions: null, certificate: null };
   const ca = o.trustCertPath === undefined ? undefined : readPem('trustCertPath', o.trustCertPath);
   if ((o.cert ?? certPath) !== null && (o.key ?? keyPath) === null) throw new TlsConfigError('keyPath', 'a certificate needs its key');
   if ((o.key ?? keyPath) !== null && (o.cert ?? certPath) === null) throw new TlsConfigError('certPath', 'a key needs its certificate');
@@ -182,12 +184,16 @@ export function resolveTlsOptions(options: TlsServerOptions = {}): ResolvedTlsOp
       throw new TlsConfigError('certPath', `mode ${mode} without test mode needs a certificate and key (certPath, keyPath)`);
     }
     const generated = generateSelfSignedCertificate();
-    return { ...base, secureContext: createSecureContext({ ...generated, ...(ca === undefined ? {} : { ca }) }), certificate: 'self-signed' };
+    const contextOptions: SecureContextOptions = { ...generated, ...(ca === undefined ? {} : { ca }) };
+    return { ...base, secureContext: createSecureContext(contextOptions), contextOptions, certificate: 'self-signed' };
   }
   const cert = o.cert ?? readPem('certPath', certPath as string);
   const key = o.key ?? readPem('keyPath', keyPath as string);
+  const contextOptions: SecureContextOptions = {
+    cert, key, ...(o.keyPassword === undefined ? {} : { passphrase: o.keyPassword }), ...(ca === undefined ? {} : { ca }),
+  };
   const secureContext = secureContextOf({ cert, key, passphrase: o.keyPassword, ca }, certPath, keyPath);
-  return { ...base, secureContext, certificate: o.cert === undefined ? 'file' : 'memory' };
+  return { ...base, secureContext, contextOptions, certificate: o.cert === undefined ? 'file' : 'memory' };
 }
 
 function checkOptionTypes(o: TlsServerOptions): void {
