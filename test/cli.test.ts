@@ -9,13 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../src/core/version.js';
 import { RemotingClient, RequestCode } from '../src/remoting/index.js';
+import { encodeFrame, encodeRegisterBrokerBody } from '../src/remoting/codec/index.js';
 import { registerBroker } from './helpers/loopback.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -327,5 +328,38 @@ describe('HTTP from the CLI', () => {
     expect((await httpGet(httpPort!, '/')).status).toBe(404);
     expect((await httpGet(httpPort!, '/cluster')).status).toBe(401);
     expect((await httpGet(httpPort!, '/cluster', { authorization: 'Bearer reader-token' })).status).toBe(200);
+  });
+});
+
+describe('behind a load balancer', () => {
+  it('--trusted-proxies: a PROXY v1 header from the trusted address opens the white list of its client; from another address the connection closes', async () => {
+    const dir = await scratch();
+    const access = join(dir, 'access.yml');
+    await writeFile(access, 'anonymous: [client]\nwhiteRemoteAddresses:\n  broker: ["10.1.2.3"]\n');
+    const { port } = await started(['--access-file', access, '--trusted-proxies', '127.0.0.1']);
+    const body = encodeRegisterBrokerBody({
+      topicConfigSerializeWrapper: { topicConfigTable: new Map(), dataVersion: { stateVersion: 0, timestamp: 1, counter: 1 } }, filterServerList: [],
+    }, false);
+    const frame = encodeFrame({
+      code: RequestCode.REGISTER_BROKER, language: 0, version: 479, opaque: 7, flag: 0, remark: null,
+      extFields: { clusterName: 'C', brokerName: 'b', brokerAddr: '10.1.2.3:10911', brokerId: '0', haServerAddr: '', compressed: 'false' },
+    }, body);
+    const send = (localAddress: string): Promise<{ code: number | null; closed: boolean }> => new Promise((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1', localAddress });
+      let data = Buffer.alloc(0);
+      socket.on('error', () => undefined);
+      socket.on('connect', () => socket.write(Buffer.concat([Buffer.from('PROXY TCP4 10.1.2.3 127.0.0.1 40000 9876\r\n'), frame])));
+      socket.on('data', (chunk: Buffer) => {
+        data = Buffer.concat([data, chunk]);
+        if (data.length >= 8 && data.length >= 4 + data.readInt32BE(0)) {
+          const header = JSON.parse(data.subarray(8, 8 + (data.readInt32BE(4) & 0xffffff)).toString()) as { code: number };
+          socket.destroy();
+          resolve({ code: header.code, closed: false });
+        }
+      });
+      socket.on('close', () => resolve({ code: null, closed: true }));
+    });
+    expect(await send('127.0.0.1')).toEqual({ code: 0, closed: false });
+    expect(await send('127.0.0.2')).toEqual({ code: null, closed: true });
   });
 });

@@ -77,6 +77,8 @@ export interface ServerSettings {
   /** The registry's `maxRouteEntries`. */
   readonly maxRouteEntries: number;
   readonly maxRequestsInFlightPerConnection: number;
+  /** `trustedProxies`, split at commas (and blanks); checked by the server. */
+  readonly trustedProxies: readonly string[];
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
@@ -139,6 +141,7 @@ export function loadSettings(
     memoryBudgetBytes: cli('memoryBudgetBytes') as number,
     maxRouteEntries: cli('maxRouteEntries') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
+    trustedProxies: (get('trustedProxies') ?? '').split(/[,\s]+/).filter((entry) => entry !== ''),
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {
       port: get('httpPort') === undefined ? null : num('httpPort', 0),

@@ -64,6 +64,7 @@ export const KEY_FLAGS: readonly KeyFlag[] = Object.freeze([
   { flag: 'http-read-only', key: 'httpReadOnly', sets: 'true', help: 'refuse every HTTP write' },
   { flag: 'no-console', key: 'httpConsole', sets: 'false', help: 'do not serve the operator console at GET /' },
   { flag: 'ns-addrs', key: 'nsAddrs', arg: '<list>', help: 'host:port;host:port answered at GET /rocketmq/nsaddr [off]' },
+  { flag: 'trusted-proxies', key: 'trustedProxies', arg: '<list>', help: 'IPs/CIDRs (a,b) allowed to send a PROXY protocol header [none; any without an access file]' },
   { flag: 'max-connections', key: 'maxConnections', arg: '<n>', help: `remoting connections at most [${cliDefault('maxConnections')}]` },
   { flag: 'idle-timeout-seconds', key: 'serverChannelMaxIdleTimeSeconds', arg: '<s>', help: `close idle remoting connections, 0 never [${R.idleTimeoutMillis / 1000}]` },
   { flag: 'max-frame-bytes', key: 'maxFrameBytes', arg: '<n>', help: `largest remoting frame [${R.maxFrameBytes}]` },
@@ -91,7 +92,9 @@ Options (as mqnamesrv):
       --version                        print the version and exit
   -D<key>=<value>                      a RocketMQ TLS system property: tls.server.mode (disabled|permissive|
                                        enforcing), tls.server.certPath, tls.server.keyPath,
-                                       tls.server.keyPassword, tls.test.mode.enable, tls.config.file
+                                       tls.server.keyPassword, tls.test.mode.enable, tls.config.file,
+                                       tls.server.need.client.auth (none|optional|require),
+                                       tls.server.authClient, tls.server.trustCertPath
 Server (each sets the properties key in parentheses; flags override the file):
 ${KEY_FLAGS.map((f) => `      ${`--${f.flag}${f.arg === undefined ? '' : ` ${f.arg}`}`.padEnd(32)} ${f.help} (${f.key})`).join('\n')}
 Logs:

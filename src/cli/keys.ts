@@ -33,5 +33,6 @@ export const CLI_CONFIG_KEYS: ReadonlyMap<string, ConfigKeySpec> = rows([
   { key: 'httpConsole', type: 'boolean', default: 'true', description: 'serve the operator console at GET /' },
   { key: 'httpTokenFile', type: 'string', default: null, description: 'HTTP bearer tokens file (tokens: [{token, roles}])' },
   { key: 'nsAddrs', type: 'string', default: null, description: 'host:port;host:port answered by GET /rocketmq/nsaddr' },
+  { key: 'trustedProxies', type: 'string', default: null, description: 'IPs/CIDRs (comma-separated) allowed to send a PROXY protocol header' },
 ]);
 

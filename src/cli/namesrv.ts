@@ -98,6 +98,7 @@ async function startParts(
     maxFrameBytes: settings.maxFrameBytes,
     idleTimeoutMillis: settings.idleTimeoutMillis,
     maxConnections: settings.maxConnections,
+    trustedProxies: settings.trustedProxies,
     tls: settings.tls,
     // Large plain bodies decode off the event loop; compressed ones are inflated within the memory budget first.
     // Keyed by the connection (its close signal): a broker re-sending an unchanged table gets the last one back.

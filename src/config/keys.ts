@@ -157,6 +157,9 @@ export const EXTENSION_CONFIG_KEYS = section('extension', [
   { key: 'tls.server.keyPassword', type: 'string', default: null, secret: true, effect: 'restart', description: 'TLS private key password' },
   { key: 'tls.test.mode.enable', type: 'boolean', default: null, effect: 'restart', description: 'self-signed certificate when none is configured' },
   { key: 'tls.config.file', type: 'string', default: null, effect: 'restart', description: "RocketMQ's TLS properties file" },
+  { key: 'tls.server.need.client.auth', type: 'string', default: null, effect: 'restart', description: 'ask TLS clients for a certificate: none, optional, require' },
+  { key: 'tls.server.authClient', type: 'boolean', default: null, effect: 'restart', description: 'client certificates must chain to tls.server.trustCertPath' },
+  { key: 'tls.server.trustCertPath', type: 'string', default: null, effect: 'restart', description: 'CA certificates (PEM) that client certificates are verified against' },
 ]);
 
 /**

@@ -29,6 +29,7 @@ import type { FrameMemory } from './frame-memory.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { fail, type Reply } from './reply.js';
 import type { Peer, RequestContext } from './request-context.js';
+import { formatPeer, socketPeer, type PeerIdentity } from './peer-identity.js';
 import { encodeResponseInto, ResponseBatch } from './response.js';
 
 /** What a request applied after its connection closed answers (nobody reads it). */
@@ -36,10 +37,10 @@ const CONNECTION_CLOSED: Reply = fail(ResponseCode.SYSTEM_ERROR, 'connection clo
 
 /**
  * Called for each request before dispatch, with the raw (undecoded) body and
- * the peer's IP as its socket reports it: null allows it; a `Reply` refuses it
+ * the connection's peer (the client a trusted PROXY header named, if any): null allows it; a `Reply` refuses it
  * (answered, not dispatched; a oneway request gets no answer).
  */
-export type AccessCheck = (request: RemotingCommand, remoteIp: string | undefined) => Reply | null;
+export type AccessCheck = (request: RemotingCommand, peer: PeerIdentity) => Reply | null;
 
 /** What every connection of a server shares. */
 export interface ConnectionContext {
@@ -136,6 +137,8 @@ export class SpareBuffers {
 /** One accepted socket and its request pipeline; the {@link Peer} its handlers see. */
 export class Connection implements Peer {
   readonly socket: Socket;
+  /** Who is at the other end: the socket's peer, or the client a trusted PROXY header named. */
+  readonly peer: PeerIdentity;
   readonly remoteAddress: string;
   readonly #ctx: ConnectionContext;
   readonly #decoder: CommandDecoder;
@@ -167,10 +170,12 @@ export class Connection implements Peer {
 
   /**
    * @param onClosed - called once the socket closed and its brokers were dropped from the registry.
+   * @param peer - who the handshake found at the other end (default: the socket's own peer).
    */
-  constructor(socket: Socket, ctx: ConnectionContext, onClosed: (connection: Connection) => void) {
+  constructor(socket: Socket, ctx: ConnectionContext, onClosed: (connection: Connection) => void, peer: PeerIdentity = socketPeer(socket)) {
     this.socket = socket;
-    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.peer = peer;
+    this.remoteAddress = formatPeer(peer);
     this.#ctx = ctx;
     this.#decoder = new CommandDecoder(
       ctx.limits, (request) => this.#onRequest(request), (frameBytes) => this.#admitFrame(frameBytes),
@@ -339,7 +344,7 @@ export class Connection implements Peer {
     this.#inFlight++;
     let result: Reply | Promise<Reply>;
     try {
-      result = (ctx.checkAccess === null ? null : ctx.checkAccess(request, this.socket.remoteAddress)) ?? dispatch(ctx.requests, request, this);
+      result = (ctx.checkAccess === null ? null : ctx.checkAccess(request, this.peer)) ?? dispatch(ctx.requests, request, this);
     } catch (err) {
       result = this.#failure(request, err);
     }

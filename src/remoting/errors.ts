@@ -87,6 +87,13 @@ export class TlsConfigError extends NamesrvError {
 }
 
 /**
+ * Why the TLS layer closed a connection: plaintext on an enforcing port, a
+ * failed handshake, or a client certificate missing (`require`) or not
+ * verified (`tls.server.authClient`).
+ */
+export type TlsRefusalReason = 'plaintext-refused' | 'handshake-failed' | 'client-certificate';
+
+/**
  * The remoting port's TLS layer closed a connection: a plaintext frame on an
  * `enforcing` port, or a failed TLS handshake. Reported through the server's
  * `protocolError` event; other connections are not affected.
@@ -94,11 +101,28 @@ export class TlsConfigError extends NamesrvError {
 export class TlsConnectionError extends NamesrvError {
   declare readonly code: 'ERR_TLS_CONNECTION';
   /** Why the connection was closed. */
-  readonly reason: 'plaintext-refused' | 'handshake-failed';
+  readonly reason: TlsRefusalReason;
 
-  constructor(reason: 'plaintext-refused' | 'handshake-failed', message: string, options?: { cause?: unknown }) {
+  constructor(reason: TlsRefusalReason, message: string, options?: { cause?: unknown }) {
     super(message, 'ERR_TLS_CONNECTION', options);
     this.name = 'TlsConnectionError';
+    this.reason = reason;
+  }
+}
+
+/**
+ * A connection's PROXY protocol header was malformed, or came from a peer
+ * not listed in `trustedProxies` while an access file is in force. The
+ * connection was closed; reported through the server's `protocolError` event.
+ */
+export class ProxyProtocolError extends NamesrvError {
+  declare readonly code: 'ERR_PROXY_PROTOCOL';
+  /** Why the connection was closed. */
+  readonly reason: 'malformed' | 'untrusted';
+
+  constructor(reason: 'malformed' | 'untrusted', message: string) {
+    super(message, 'ERR_PROXY_PROTOCOL');
+    this.name = 'ProxyProtocolError';
     this.reason = reason;
   }
 }

@@ -25,6 +25,7 @@ export {
 export type { SerializeTypeValue } from './codes.js';
 export {
   FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError, TlsConfigError, TlsConnectionError,
+  ProxyProtocolError,
 } from './errors.js';
 export { AccessPolicyError } from './access/index.js';
 export { InflateLimitError, InflateDataError } from './limit-errors.js';

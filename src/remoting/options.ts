@@ -14,6 +14,7 @@ import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { AccessControl } from './access/access-control.js';
+import { parseAddressRange, type AddressRange } from './access/address.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
 import type { RegisterBodyDecoder } from './request-context.js';
@@ -145,6 +146,17 @@ export interface RemotingServerOptions {
    * @default false
    */
   readonly controllerOnly?: boolean;
+  /**
+   * Load balancers allowed to send a PROXY protocol header (v1 or v2) naming
+   * the original client, as IPs or CIDRs (`10.0.0.0/8`, `fd00::/8`). Such a
+   * header is read at the start of every connection, before the TLS sniff, as
+   * RocketMQ does, and from then on the client's address stands for the
+   * connection: white lists, logs, events. A header from any other peer closes
+   * its connection when an access file is in force (a forged source would pass
+   * its white lists), and is honoured without one, as RocketMQ honours it.
+   * @default [] (no proxy trusted: with {@link accessControl}, every PROXY header is refused)
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** Options with every default applied. */
@@ -168,6 +180,7 @@ export interface ResolvedRemotingServerOptions {
   readonly namesrvConfig: NamesrvConfiguration | null;
   readonly controller: Controller | null;
   readonly controllerOnly: boolean;
+  readonly trustedProxies: readonly AddressRange[];
 }
 
 /** RocketMQ's defaults. */
@@ -193,7 +206,7 @@ const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
   'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'namesrvConfig', 'memoryBudgetBytes',
   'maxRequestsInFlightPerConnection', 'accessControl',
-  'controller', 'controllerOnly',
+  'controller', 'controllerOnly', 'trustedProxies',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -223,7 +236,19 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     namesrvConfig: checkInstance(o.namesrvConfig, 'namesrvConfig', 'NamesrvConfiguration', ['update', 'formatAll', 'get', 'set']),
     controller: checkInstance(o.controller, 'controller', 'Controller', ['electMaster', 'brokerHeartbeat', 'metadata']),
     controllerOnly: controllerOnlyOf(o),
+    trustedProxies: addressRangesOf(o.trustedProxies, 'trustedProxies'),
   };
+}
+
+/** IPs or CIDRs; throws {@link InvalidOptionError} naming the bad entry. */
+export function addressRangesOf(value: unknown, name: string): readonly AddressRange[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InvalidOptionError(`options.${name}`, 'must be an array of IP addresses or CIDRs');
+  return value.map((entry: unknown, i) => {
+    const range = typeof entry === 'string' ? parseAddressRange(entry.trim()) : `${String(entry)} is not a string`;
+    if (typeof range === 'string') throw new InvalidOptionError(`options.${name}[${i}]`, range);
+    return range;
+  });
 }
 
 function accessControlOf(value: unknown): AccessControl | null {

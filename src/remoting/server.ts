@@ -29,7 +29,8 @@ import { advertisedAddress } from './controller-address.js';
 import { defaultNamesrvConfiguration } from './server-config.js';
 
 export type { NotifyErrorEvent, ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
-import { TlsAcceptor } from './tls/sniff.js';
+import { HandshakeAcceptor } from './handshake.js';
+import type { PeerIdentity } from './peer-identity.js';
 
 /** Frames up to this size are small for the memory budget (see {@link MemoryBudget}). */
 const SMALL_FRAME_BYTES = 64 * 1024;
@@ -61,7 +62,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   #listening = false;
   #closing: Promise<void> | null = null;
   /** Holds each new connection until its first byte says TLS or plaintext. */
-  readonly #tlsAcceptor: TlsAcceptor;
+  readonly #acceptor: HandshakeAcceptor;
   readonly #registry: RouteRegistry;
   /** Sends the registry's NOTIFY_MIN_BROKER_ID_CHANGE notices to brokers while listening. */
   readonly #notifier = new BrokerNotifier(this);
@@ -119,12 +120,14 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     o.metrics?.attach(registry);
     o.metrics?.nameRequestCodes(new Map(Object.entries(RequestCode).map(([name, code]) => [code, name])));
     this.#roleNotifier = o.controller === null ? null : new RoleChangeNotifier(o.controller, this);
-    this.#tlsAcceptor = new TlsAcceptor(o.tls, {
+    this.#acceptor = new HandshakeAcceptor(o.tls, {
       idleTimeoutMillis: o.idleTimeoutMillis,
-      onSocket: (socket) => this.#accept(socket),
+      trustedProxies: o.trustedProxies,
+      refuseUntrustedProxy: o.accessControl !== null,
+      onSocket: (socket, peer) => this.#accept(socket, peer),
       onRefused: (refusal) => this.emit('protocolError', refusal),
     });
-    this.#server = createServer({ noDelay: true }, (socket) => this.#tlsAcceptor.accept(socket));
+    this.#server = createServer({ noDelay: true }, (socket) => this.#acceptor.accept(socket));
     if (Number.isFinite(o.maxConnections)) this.#server.maxConnections = o.maxConnections;
   }
 
@@ -158,7 +161,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
   /** Open connections. */
   get connectionCount(): number {
-    return this.#connections.size + this.#tlsAcceptor.pendingCount;
+    return this.#connections.size + this.#acceptor.pendingCount;
   }
 
   /**
@@ -215,7 +218,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     const closed = this.#listening
       ? new Promise<void>((resolve) => this.#server.close(() => resolve()))
       : Promise.resolve();
-    this.#tlsAcceptor.close();
+    this.#acceptor.close();
     for (const connection of this.#connections) connection.stopServing();
     await this.#ctx.pending.idle();
     // Resolve only once every connection's channel was destroyed in the registry.
@@ -225,7 +228,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     this.#listening = false;
   }
 
-  #accept(socket: Socket): void {
+  #accept(socket: Socket, peer: PeerIdentity): void {
     if (this.#closing !== null) {
       socket.destroy();
       return;
@@ -234,7 +237,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       this.#connections.delete(closed);
       this.#options.metrics?.setOpenConnections('remoting', this.#connections.size);
       this.emit('disconnect', { remoteAddress: closed.remoteAddress });
-    });
+    }, peer);
     this.#connections.add(connection);
     this.#options.metrics?.setOpenConnections('remoting', this.#connections.size);
     this.emit('connect', { remoteAddress: connection.remoteAddress });
@@ -243,8 +246,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
 /** Decides each request with `control`'s policy in force; a refusal answers 16 with the decision's remark. */
 function accessCheck(control: AccessControl): AccessCheck {
-  return (request: RemotingCommand, remoteIp: string | undefined): Reply | null => {
-    const decision = control.decide({ code: request.code, extFields: request.extFields, body: request.body, remoteAddress: remoteIp });
+  return (request: RemotingCommand, peer: PeerIdentity): Reply | null => {
+    const decision = control.decide({
+      code: request.code, extFields: request.extFields, body: request.body, remoteAddress: peer.address,
+      clientCertificate: peer.clientCertificate, proxyTlvs: peer.proxyTlvs,
+    });
     if (decision.status === 'allowed') return null;
     return { code: ResponseCode.NO_PERMISSION, remark: decision.remark, extFields: null, body: null };
   };

@@ -68,8 +68,8 @@ export function loopbackFixtures() {
       const s = await fixtures.start(options);
       return { ...s, client: await fixtures.client(s.port) };
     },
-    async peer(port: number): Promise<RawPeer> {
-      const p = await RawPeer.open(port);
+    async peer(port: number, localAddress?: string): Promise<RawPeer> {
+      const p = await RawPeer.open(port, localAddress);
       cleanups.push(() => p.destroy());
       return p;
     },
@@ -188,9 +188,12 @@ export class RawPeer {
     });
   }
 
-  /** Connects to a loopback port. Prefer `loopbackFixtures().peer`, which also closes it. */
-  static async open(port: number): Promise<RawPeer> {
-    const socket = connect(port, '127.0.0.1');
+  /**
+   * Connects to a loopback port, from `localAddress` when given (any of 127.0.0.0/8).
+   * Prefer `loopbackFixtures().peer`, which also closes it.
+   */
+  static async open(port: number, localAddress?: string): Promise<RawPeer> {
+    const socket = connect({ port, host: '127.0.0.1', ...(localAddress === undefined ? {} : { localAddress }) });
     const peer = new RawPeer(socket);
     await once(socket, 'connect');
     return peer;

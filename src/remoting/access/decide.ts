@@ -4,6 +4,8 @@
  * one HMAC at most.
  * @module
  */
+import type { ClientCertificate } from '../peer-identity.js';
+import type { ProxyTlv } from '../proxy/proxy-header.js';
 import { matchesAny } from './address.js';
 import type { AccessPolicy } from './policy.js';
 import { requestClassOf, type RequestClass } from './request-class.js';
@@ -15,8 +17,15 @@ export interface AccessRequest {
   readonly extFields: Readonly<Record<string, string>>;
   /** The body exactly as received (still compressed when it was sent compressed). */
   readonly body: Uint8Array | null;
-  /** The peer's address as the socket reports it (`::ffff:a.b.c.d` is fine); undefined matches no white list. */
+  /**
+   * The peer's address as the socket reports it (`::ffff:a.b.c.d` is fine), or
+   * the client's that a trusted PROXY header named; undefined matches no white list.
+   */
   readonly remoteAddress: string | undefined;
+  /** The client certificate of a TLS connection; an account with `requireClientCertificate` needs a verified one. */
+  readonly clientCertificate?: ClientCertificate | null;
+  /** The TLVs of the connection's PROXY v2 header, for decisions that want them (none here read them). */
+  readonly proxyTlvs?: readonly ProxyTlv[];
 }
 
 /** Why a request was let through. */
@@ -28,9 +37,11 @@ export type AllowedVia = 'anonymous' | 'whitelist' | 'signature';
  * - `incomplete-signature`: only one of `AccessKey` and `Signature`;
  * - `unknown-access-key`: no account has that access key;
  * - `bad-signature`: the signature does not verify (wrong secret, tampered field or body);
- * - `role-missing`: a valid signature of an account without the request's class.
+ * - `role-missing`: a valid signature of an account without the request's class;
+ * - `client-certificate-missing`: a valid signature of an account that requires a verified TLS client certificate, without one.
  */
-export type RefusalReason = 'unsigned' | 'incomplete-signature' | 'unknown-access-key' | 'bad-signature' | 'role-missing';
+export type RefusalReason =
+  | 'unsigned' | 'incomplete-signature' | 'unknown-access-key' | 'bad-signature' | 'role-missing' | 'client-certificate-missing';
 
 /** The outcome of {@link decide}. */
 export type AccessDecision =
@@ -77,6 +88,7 @@ export function decide(policy: AccessPolicy, request: AccessRequest): AccessDeci
   const account = policy.accounts.get(accessKey);
   if (account === undefined) return refuse(className, 'unknown-access-key');
   if (!verifySignature(account.secretKey, ext, request.body)) return refuse(className, 'bad-signature');
+  if (account.requireClientCertificate && request.clientCertificate?.verified !== true) return refuse(className, 'client-certificate-missing');
   if (account.roles.has(className)) return { status: 'allowed', className, via: 'signature', accessKey };
   const via = openToAll();
   return via === null ? refuse(className, 'role-missing') : { status: 'allowed', className, via, accessKey };
@@ -90,6 +102,7 @@ const REMARKS: Readonly<Record<RefusalReason, string>> = Object.freeze({
   'unknown-access-key': 'signature rejected',
   'bad-signature': 'signature rejected',
   'role-missing': 'the account does not hold this class',
+  'client-certificate-missing': 'the account needs a verified TLS client certificate',
 });
 
 function refuse(className: RequestClass, reason: RefusalReason): AccessDecision {

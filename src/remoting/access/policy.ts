@@ -26,6 +26,8 @@ export interface AccessAccount {
   readonly secretKey: string;
   /** The request classes this account may send when its signature verifies. */
   readonly roles: ReadonlySet<RequestClass>;
+  /** Its signature counts only on a TLS connection whose client certificate verified (`tls.server.authClient`). */
+  readonly requireClientCertificate: boolean;
 }
 
 /** The validated content of an access file. */
@@ -43,7 +45,7 @@ export interface AccessPolicy {
 }
 
 const TOP_KEYS: ReadonlySet<string> = new Set(['accounts', 'anonymous', 'whiteRemoteAddresses', 'tokens']);
-const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['accessKey', 'secretKey', 'roles']);
+const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['accessKey', 'secretKey', 'roles', 'requireClientCertificate']);
 const TOKEN_KEYS: ReadonlySet<string> = new Set(['token', 'roles']);
 const DEFAULT_ANONYMOUS: readonly RequestClass[] = ['client'];
 
@@ -99,7 +101,11 @@ function parseAccounts(source: string, value: unknown): ReadonlyMap<string, Acce
     const accessKey = nonEmptyString(source, `${field}.accessKey`, a['accessKey']);
     const secretKey = nonEmptyString(source, `${field}.secretKey`, a['secretKey']);
     if (accounts.has(accessKey)) throw new AccessPolicyError(source, `${field}.accessKey`, `duplicates access key "${accessKey}"`);
-    accounts.set(accessKey, Object.freeze({ accessKey, secretKey, roles: roleSet(source, `${field}.roles`, a['roles']) }));
+    const requireClientCertificate = a['requireClientCertificate'] ?? false;
+    if (typeof requireClientCertificate !== 'boolean') {
+      throw new AccessPolicyError(source, `${field}.requireClientCertificate`, 'must be true or false');
+    }
+    accounts.set(accessKey, Object.freeze({ accessKey, secretKey, roles: roleSet(source, `${field}.roles`, a['roles']), requireClientCertificate }));
   });
   return accounts;
 }

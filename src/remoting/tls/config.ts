@@ -8,7 +8,7 @@
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { InvalidOptionError } from '../../core/errors.js';
 import { parseProperties } from '../../config/properties.js';
 import { TlsConfigError } from '../errors.js';
@@ -55,13 +55,35 @@ export interface TlsServerOptions {
    * @default none (RocketMQ's is `/etc/rocketmq/tls.properties`: see {@link ROCKETMQ_TLS_CONFIG_FILE})
    */
   readonly configFile?: string;
+  /**
+   * RocketMQ's `tls.server.need.client.auth`: whether TLS clients are asked
+   * for a certificate (`optional`) or must present one (`require`).
+   * @default 'none' (as RocketMQ)
+   */
+  readonly needClientAuth?: ClientAuthMode;
+  /**
+   * RocketMQ's `tls.server.authClient`: a client certificate must chain to
+   * {@link trustCertPath} (or to Node's root CAs without one); a certificate
+   * that does not is refused, as Java's trust manager refuses it. False
+   * accepts any certificate unverified (Java's insecure trust manager); the
+   * access decision still sees whether it was verified.
+   * @default false (as RocketMQ)
+   */
+  readonly authClient?: boolean;
+  /** RocketMQ's `tls.server.trustCertPath`: PEM CA certificate(s) that client certificates are verified against. */
+  readonly trustCertPath?: string;
 }
+
+/** RocketMQ's `tls.server.need.client.auth` values (Netty's `ClientAuth`). */
+export type ClientAuthMode = 'none' | 'optional' | 'require';
 
 /** TLS settings with defaults applied and the certificate loaded. */
 export interface ResolvedTlsOptions {
   readonly mode: TlsMode;
   /** What TLS connections are served with; null when `mode` is `disabled`. */
   readonly secureContext: SecureContext | null;
+  /** What {@link secureContext} was made of (certificate, key, passphrase, trusted CAs), for a `tls.Server`; null when disabled. */
+  readonly contextOptions: SecureContextOptions | null;
   /** Where the certificate came from; null when `mode` is `disabled`. */
   readonly certificate: 'file' | 'memory' | 'self-signed' | null;
   readonly certPath: string | null;
@@ -70,10 +92,14 @@ export interface ResolvedTlsOptions {
   readonly configFile: string | null;
   /** True when `configFile` existed and was applied. */
   readonly configFileLoaded: boolean;
+  /** Whether TLS clients are asked for a certificate, or must present one. */
+  readonly clientAuth: ClientAuthMode;
+  /** Whether a client certificate must verify against the trusted CAs. */
+  readonly authClient: boolean;
 }
 
 /** RocketMQ's defaults. */
-export const TLS_DEFAULTS = Object.freeze({ mode: 'permissive' as TlsMode, testMode: true });
+export const TLS_DEFAULTS = Object.freeze({ mode: 'permissive' as TlsMode, testMode: true, needClientAuth: 'none' as ClientAuthMode, authClient: false });
 
 /** Where RocketMQ looks for its TLS properties file when `tls.config.file` is not set. */
 export const ROCKETMQ_TLS_CONFIG_FILE = '/etc/rocketmq/tls.properties';
@@ -86,9 +112,13 @@ export const TLS_PROPERTY_KEYS = Object.freeze({
   keyPassword: 'tls.server.keyPassword',
   testMode: 'tls.test.mode.enable',
   configFile: 'tls.config.file',
+  needClientAuth: 'tls.server.need.client.auth',
+  authClient: 'tls.server.authClient',
+  trustCertPath: 'tls.server.trustCertPath',
 });
 
 const MODES: ReadonlySet<string> = new Set<TlsMode>(['disabled', 'permissive', 'enforcing']);
+const CLIENT_AUTH_MODES: ReadonlySet<string> = new Set<ClientAuthMode>(['none', 'optional', 'require']);
 
 /**
  * Reads the TLS keys of RocketMQ properties (`namesrv.properties` entries or
@@ -106,7 +136,17 @@ export function tlsOptionsFromProperties(properties: ReadonlyMap<string, string>
   }
   const testMode = properties.get(k.testMode);
   if (testMode !== undefined) out.testMode = parseBoolean(k.testMode, testMode);
-  for (const key of ['certPath', 'keyPath', 'keyPassword', 'configFile'] as const) {
+  const authClient = properties.get(k.authClient);
+  if (authClient !== undefined) out.authClient = parseBoolean(k.authClient, authClient);
+  const needClientAuth = properties.get(k.needClientAuth)?.trim().toLowerCase();
+  // Empty means none, as Java's parseClientAuthMode; an unknown value is an error here (Java: none).
+  if (needClientAuth !== undefined && needClientAuth !== '') {
+    if (!CLIENT_AUTH_MODES.has(needClientAuth)) {
+      throw new TlsConfigError(k.needClientAuth, `must be none, optional or require, got ${JSON.stringify(needClientAuth)}`);
+    }
+    out.needClientAuth = needClientAuth as ClientAuthMode;
+  }
+  for (const key of ['certPath', 'keyPath', 'keyPassword', 'configFile', 'trustCertPath'] as const) {
     const value = properties.get(k[key]);
     // An empty value means unset, as RocketMQ's isNullOrEmpty.
     if (value !== undefined && value !== '') out[key] = value;
@@ -132,8 +172,11 @@ export function resolveTlsOptions(options: TlsServerOptions = {}): ResolvedTlsOp
   const testMode = o.testMode ?? TLS_DEFAULTS.testMode;
   const certPath = o.certPath ?? null;
   const keyPath = o.keyPath ?? null;
-  const base = { mode, testMode, certPath, keyPath, configFile, configFileLoaded: fromFile !== null };
-  if (mode === 'disabled') return { ...base, secureContext: null, certificate: null };
+  const clientAuth = o.needClientAuth ?? TLS_DEFAULTS.needClientAuth;
+  const authClient = o.authClient ?? TLS_DEFAULTS.authClient;
+  const base = { mode, testMode, certPath, keyPath, configFile, configFileLoaded: fromFile !== null, clientAuth, authClient };
+  if (mode === 'disabled') return { ...base, secureContext: null, contextOptions: null, certificate: null };
+  const ca = o.trustCertPath === undefined ? undefined : readPem('trustCertPath', o.trustCertPath);
   if ((o.cert ?? certPath) !== null && (o.key ?? keyPath) === null) throw new TlsConfigError('keyPath', 'a certificate needs its key');
   if ((o.key ?? keyPath) !== null && (o.cert ?? certPath) === null) throw new TlsConfigError('certPath', 'a key needs its certificate');
   if (o.cert === undefined && certPath === null) {
@@ -141,11 +184,16 @@ export function resolveTlsOptions(options: TlsServerOptions = {}): ResolvedTlsOp
       throw new TlsConfigError('certPath', `mode ${mode} without test mode needs a certificate and key (certPath, keyPath)`);
     }
     const generated = generateSelfSignedCertificate();
-    return { ...base, secureContext: createSecureContext(generated), certificate: 'self-signed' };
+    const contextOptions: SecureContextOptions = { ...generated, ...(ca === undefined ? {} : { ca }) };
+    return { ...base, secureContext: createSecureContext(contextOptions), contextOptions, certificate: 'self-signed' };
   }
   const cert = o.cert ?? readPem('certPath', certPath as string);
   const key = o.key ?? readPem('keyPath', keyPath as string);
-  return { ...base, secureContext: secureContextOf(cert, key, o.keyPassword, certPath, keyPath), certificate: o.cert === undefined ? 'file' : 'memory' };
+  const contextOptions: SecureContextOptions = {
+    cert, key, ...(o.keyPassword === undefined ? {} : { passphrase: o.keyPassword }), ...(ca === undefined ? {} : { ca }),
+  };
+  const secureContext = secureContextOf({ cert, key, passphrase: o.keyPassword, ca }, certPath, keyPath);
+  return { ...base, secureContext, contextOptions, certificate: o.cert === undefined ? 'file' : 'memory' };
 }
 
 function checkOptionTypes(o: TlsServerOptions): void {
@@ -153,7 +201,11 @@ function checkOptionTypes(o: TlsServerOptions): void {
     throw new InvalidOptionError('options.tls.mode', `must be 'disabled', 'permissive' or 'enforcing', got ${String(o.mode)}`);
   }
   if (o.testMode !== undefined && typeof o.testMode !== 'boolean') throw new InvalidOptionError('options.tls.testMode', 'must be a boolean');
-  for (const name of ['certPath', 'keyPath', 'keyPassword', 'configFile'] as const) {
+  if (o.authClient !== undefined && typeof o.authClient !== 'boolean') throw new InvalidOptionError('options.tls.authClient', 'must be a boolean');
+  if (o.needClientAuth !== undefined && !CLIENT_AUTH_MODES.has(o.needClientAuth)) {
+    throw new InvalidOptionError('options.tls.needClientAuth', `must be 'none', 'optional' or 'require', got ${String(o.needClientAuth)}`);
+  }
+  for (const name of ['certPath', 'keyPath', 'keyPassword', 'configFile', 'trustCertPath'] as const) {
     const value = o[name];
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
       throw new InvalidOptionError(`options.tls.${name}`, `must be a non-empty string`);
@@ -196,10 +248,17 @@ function readPem(option: string, path: string): Buffer {
   }
 }
 
+/** What a secure context is built from: the server's certificate and key, and the CAs client certificates must chain to. */
+interface ContextParts {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  readonly passphrase: string | undefined;
+  readonly ca: Buffer | undefined;
+}
+
 /** Checks each part separately so the error names the file at fault, then builds the context. */
-function secureContextOf(
-  cert: string | Buffer, key: string | Buffer, passphrase: string | undefined, certPath: string | null, keyPath: string | null,
-): SecureContext {
+function secureContextOf(parts: ContextParts, certPath: string | null, keyPath: string | null): SecureContext {
+  const { cert, key, passphrase, ca } = parts;
   const certAt = certPath === null ? {} : { path: certPath };
   const keyAt = keyPath === null ? {} : { path: keyPath };
   let x509: X509Certificate;
@@ -219,7 +278,7 @@ function secureContextOf(
     throw new TlsConfigError('keyPath', `the key${where(keyPath)} does not belong to the certificate${where(certPath)}`, keyAt);
   }
   try {
-    return createSecureContext(passphrase === undefined ? { cert, key } : { cert, key, passphrase });
+    return createSecureContext({ cert, key, ...(passphrase === undefined ? {} : { passphrase }), ...(ca === undefined ? {} : { ca }) });
   } catch (err) {
     throw new TlsConfigError('certPath', `unusable certificate or key: ${(err as Error).message}`, { ...certAt, cause: err });
   }

@@ -6,8 +6,6 @@
 export {
   resolveTlsOptions, tlsOptionsFromProperties, TLS_DEFAULTS, TLS_PROPERTY_KEYS, ROCKETMQ_TLS_CONFIG_FILE,
 } from './config.js';
-export type { TlsMode, TlsServerOptions, ResolvedTlsOptions } from './config.js';
-export { TlsAcceptor } from './sniff.js';
-export type { TlsAcceptorOptions, TlsRefusal } from './sniff.js';
+export type { TlsMode, TlsServerOptions, ResolvedTlsOptions, ClientAuthMode } from './config.js';
 export { generateSelfSignedCertificate, certificateMatchesKey } from './self-signed.js';
 export type { SelfSignedCertificate, SelfSignedOptions } from './self-signed.js';
