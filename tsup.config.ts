@@ -8,6 +8,8 @@ const library = defineConfig({
     'http/index': 'src/http/index.ts',
     'experimental/codec': 'src/remoting/codec/index.ts',
     'testing/index': 'src/testing/index.ts',
+    // The decode pool starts its workers from this file (found beside the pool's code, see worker-start.ts).
+    'decode-worker': 'src/remoting/decode/decode-worker.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -18,6 +20,8 @@ const library = defineConfig({
   // The two builds run at once: the library's clean must leave the bin's folder alone.
   clean: ['!cli/**'],
   treeshake: true,
+  // import.meta.url in the CJS build: the decode pool finds its worker by it.
+  shims: true,
 });
 
 /** The bin: one ESM file (nothing imports it, so no CJS twin and no types). */

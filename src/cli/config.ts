@@ -76,6 +76,7 @@ export interface ServerSettings {
   readonly maxConnections: number;
   readonly memoryBudgetBytes: number;
   readonly maxRequestsInFlightPerConnection: number;
+  readonly maxTopicsPerRegistration: number;
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
@@ -135,6 +136,7 @@ export function loadSettings(
     maxConnections: cli('maxConnections') as number,
     memoryBudgetBytes: cli('memoryBudgetBytes') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
+    maxTopicsPerRegistration: cli('maxTopicsPerRegistration') as number,
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {
       port: get('httpPort') === undefined ? null : num('httpPort', 0),

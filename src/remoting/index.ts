@@ -10,7 +10,7 @@ export type { NotifyErrorEvent } from './events.js';
 export { REMOTING_SERVER_DEFAULTS } from './options.js';
 export type { RemotingServerOptions, ResolvedRemotingServerOptions } from './options.js';
 export type { RegisterBodyDecoder as DecodeRegisterBody } from './request-context.js';
-export { DecodePool, DecodeQueueFullError } from './decode/decode-pool.js';
+export { DecodePool } from './decode/decode-pool.js';
 export type { DecodePoolOptions, DecodePoolStats, PoolDecodeOptions, MappedRegisterBrokerBody } from './decode/decode-pool.js';
 export { RemotingClient } from './client.js';
 export type { RemotingClientOptions, InvokeOptions, RemotingResponse } from './client.js';
@@ -38,4 +38,3 @@ export type {
 } from './access/index.js';
 export { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
 export type { MemoryBudgetStats } from './memory-budget.js';
-export { InflateLimitError, InflateDataError } from './limit-errors.js';

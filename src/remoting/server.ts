@@ -20,8 +20,8 @@ import { Connection, PendingRequests, SpareBuffers, type AccessCheck, type Conne
 import type { RemotingServerEvents } from './events.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
 import { MemoryBudget, type MemoryBudgetStats } from './memory-budget.js';
-import { budgetedRegisterBodyDecoder } from './register-body-inflater.js';
-import { decodeRegisterBrokerBody } from './codec/register-body.js';
+import { DecodePool } from './decode/decode-pool.js';
+import type { RegisterBodyDecoder } from './request-context.js';
 import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
 import { defaultNamesrvConfiguration } from './server-config.js';
@@ -64,6 +64,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   /** Sends the registry's NOTIFY_MIN_BROKER_ID_CHANGE notices to brokers while listening. */
   readonly #notifier = new BrokerNotifier(this);
   readonly #onMinBrokerIdChanged = (event: MinBrokerIdChangedEvent): void => this.#notifier.notify(event);
+  /** Decodes REGISTER_BROKER bodies off the event loop, unless the options bring their own decoder. */
+  readonly #decodePool: DecodePool | null;
 
   /**
    * @param registry - the registry to serve.
@@ -86,6 +88,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     const budget = new MemoryBudget({
       limitBytes: o.memoryBudgetBytes, smallBytes: SMALL_FRAME_BYTES, headroomBytes: Math.floor(o.memoryBudgetBytes / 16),
     });
+    this.#decodePool = o.decodeRegisterBody === null
+      ? new DecodePool({ size: o.decodeWorkers, maxTopics: o.maxTopicsPerRegistration, budget })
+      : null;
     this.#ctx = {
       requests: {
         registry,
@@ -94,8 +99,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         maxInflatedBytes: Math.min(o.maxFrameBytes * 8, 0x7fffffff),
         returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker,
         routeReplies: new RouteReplyCache(registry),
-        // Compressed bodies are always inflated within the budget; plain ones may go to a decode pool.
-        decodeRegisterBody: budgetedRegisterBodyDecoder(budget, o.decodeRegisterBody ?? decodeRegisterBrokerBody),
+        decodeRegisterBody: o.decodeRegisterBody ?? poolDecoder(this.#decodePool as DecodePool),
         namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
@@ -170,6 +174,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         const config = this.#ctx.requests.namesrvConfig;
         if (config.get('listenPort') !== String(address.port)) config.set('listenPort', address.port);
         this.#registry.on('minBrokerIdChanged', this.#onMinBrokerIdChanged);
+        this.#decodePool?.start();
         resolve(address);
       });
     });
@@ -203,6 +208,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     await Promise.all([
       closed, this.#notifier.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
     ]);
+    await this.#decodePool?.close();
     this.#listening = false;
   }
 
@@ -220,6 +226,15 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     this.#options.metrics?.setOpenConnections('remoting', this.#connections.size);
     this.emit('connect', { remoteAddress: connection.remoteAddress });
   }
+}
+
+/**
+ * Decodes with `pool`, keyed by the connection (its close signal): connections
+ * share the workers round robin, and a broker re-sending an unchanged table
+ * gets its last table back, sealed, which the registry then need not compare.
+ */
+function poolDecoder(pool: DecodePool): RegisterBodyDecoder {
+  return (body, options) => pool.decode(body, options.signal === undefined ? options : { ...options, key: options.signal });
 }
 
 /** Decides each request with `control`'s policy in force; a refusal answers 16 with the decision's remark. */
