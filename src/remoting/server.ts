@@ -20,7 +20,7 @@ import { Connection, PendingRequests, SpareBuffers, type AccessCheck, type Conne
 import type { RemotingServerEvents } from './events.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
 import { MemoryBudget, type MemoryBudgetStats } from './memory-budget.js';
-import { DecodePool } from './decode/decode-pool.js';
+import { DecodePool, type DecodePoolStats } from './decode/decode-pool.js';
 import type { RegisterBodyDecoder } from './request-context.js';
 import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
@@ -143,6 +143,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   /** The memory budget's state: bytes held by buffered frames and inflated bodies, waits. */
   memoryStats(): MemoryBudgetStats {
     return this.#ctx.budget.stats();
+  }
+
+  /** Where REGISTER_BROKER bodies were decoded so far (null with a `decodeRegisterBody` option of one's own). */
+  get decodeStats(): DecodePoolStats | null {
+    return this.#decodePool?.stats ?? null;
   }
 
   /** Open connections. */

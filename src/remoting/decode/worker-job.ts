@@ -12,7 +12,9 @@ import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { BodyDecodeError } from '../errors.js';
 import { scanPlainRegisterBody, type BodyScan, type BodyScanEmit } from './body-scan.js';
 import { scanInflatedRegisterBody } from './body-scan-inflated.js';
-import { checkBodyCrc32, checkInflatedHead, decodeRegisterBrokerBodySync, type DecodedRegisterBrokerBody } from './general.js';
+import {
+  checkBodyCrc32, checkInflatedHead, decodeInflatedBody, decodeRegisterBrokerBodySync, type DecodedRegisterBrokerBody,
+} from './general.js';
 import { MQVersion } from '../codes.js';
 import type { DecodeAnswer, DecodeJob } from './worker-protocol.js';
 
@@ -26,7 +28,7 @@ const HEAD_INPUT_BYTES = 1024;
 export function runDecodeJob(job: DecodeJob, post: PostAnswer): void {
   try {
     checkBodyCrc32(job.bytes, job.bodyCrc32);
-    if (job.version < MQVersion.V3_0_11) runGeneral(job, post);
+    if (job.version < MQVersion.V3_0_11) runGeneral(job, post, decodeWithGeneral(job));
     else if (job.compressed) runInflated(job, post);
     else runPlain(job, post);
   } catch (err) {
@@ -40,7 +42,7 @@ function runPlain(job: DecodeJob, post: PostAnswer): void {
   // A table probably unchanged is scanned whole: parts would be rebuilt for nothing.
   const emit = job.partTopics > 0 && job.expect === null ? partPoster(job.id, post) : null;
   const scan = scanPlainRegisterBody(job.bytes, emit, job.partTopics, job.maxTopics);
-  if (scan === null) runGeneral(job, post);
+  if (scan === null) runGeneral(job, post, decodeWithGeneral(job));
   else answerScan(job, job.bytes, scan, null, post);
 }
 
@@ -65,7 +67,8 @@ function runInflated(job: DecodeJob, post: PostAnswer): void {
   // Only a buffer of its own may be transferred (small results live in a shared pool).
   if (raw.byteOffset !== 0 || raw.buffer.byteLength !== raw.length) raw = new Uint8Array(raw);
   const scan = scanInflatedRegisterBody(raw, job.version >= MQVersion.V5_0_0);
-  if (scan === null) runGeneral(job, post);
+  // The general decoder reads the bytes inflated already: a bomb is never inflated twice.
+  if (scan === null) runGeneral(job, post, decodeInflatedBody(bufferOf(raw), job.version, job.maxTopics));
   else answerScan(job, raw, scan, raw, post);
 }
 
@@ -79,15 +82,19 @@ function inflateHead(bytes: Buffer): Buffer {
   }
 }
 
-/**
- * The general decoder, on this thread: its refusal is the answer, or its
- * result re-encoded as plain JSON and scanned (values as `JSON.parse` gives
- * them back), static topic mappings beside it.
- */
-function runGeneral(job: DecodeJob, post: PostAnswer): void {
-  const decoded = decodeRegisterBrokerBodySync(bufferOf(job.bytes), {
+/** The general decoder of the job's body, on this thread (it throws the refusal). */
+function decodeWithGeneral(job: DecodeJob): DecodedRegisterBrokerBody {
+  return decodeRegisterBrokerBodySync(bufferOf(job.bytes), {
     compressed: job.declaredCompressed, version: job.version, maxInflatedBytes: job.maxInflatedBytes, maxTopics: job.maxTopics,
   });
+}
+
+/**
+ * Answers what the general decoder made of a body: re-encoded as plain JSON
+ * and scanned (values as `JSON.parse` gives them back), static topic
+ * mappings beside it.
+ */
+function runGeneral(job: DecodeJob, post: PostAnswer, decoded: DecodedRegisterBrokerBody): void {
   const src = new Uint8Array(Buffer.from(canonicalJson(decoded), 'utf8'));
   const scan = scanPlainRegisterBody(src, null, 0, job.maxTopics);
   if (scan === null) throw new BodyDecodeError('RegisterBrokerBody cannot be decoded: its values have no JSON form');
