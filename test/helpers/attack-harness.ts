@@ -45,6 +45,12 @@ export function sampleRss(pid: number, limit: number, onExceed: (rss: number) =>
   return { peak: () => peak, stop: () => clearInterval(timer) };
 }
 
+/**
+ * How long a route probe may wait at most: far below the minutes a blocked
+ * event loop costs, far above what a loaded shared machine adds.
+ */
+export const PROBE_TIMEOUT_MS = 10_000;
+
 /** Asks for a route every 100 ms on its own connection; records the slowest answer and any failure. */
 export function routeProbe(client: RemotingClient): { stop: () => Promise<number> } {
   let slowest = 0;
@@ -52,7 +58,7 @@ export function routeProbe(client: RemotingClient): { stop: () => Promise<number
   const loop = (async () => {
     while (running) {
       const started = performance.now();
-      const res = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, null, { timeoutMillis: 2_000 });
+      const res = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, null, { timeoutMillis: PROBE_TIMEOUT_MS });
       if (res.code !== ResponseCode.SUCCESS) throw new Error(`route probe answered ${res.code}`);
       slowest = Math.max(slowest, performance.now() - started);
       await new Promise((r) => setTimeout(r, 100));

@@ -17,7 +17,7 @@
  * 4. `#rebuild()`: the main thread turns the compact form into values in
  *    slices, one body at a time, yielding between slices; the memory this
  *    takes (transferred bytes, plus topics × an estimate) is charged to the
- *    budget until the table is built.
+ *    budget (when it has room) until the table is built.
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -135,6 +135,16 @@ interface KeyTable {
   readonly table: Map<string, TopicConfig>;
 }
 
+/**
+ * What the pool keeps of a key's last table: held weakly, so a table the
+ * registry no longer holds (replaced, expired, never applied) costs nothing;
+ * the registry holds a registered broker's sealed table as long as it is current.
+ */
+interface KeptTable {
+  readonly digest: string;
+  readonly table: WeakRef<Map<string, TopicConfig>>;
+}
+
 interface Thread {
   readonly worker: Worker;
   job: Job | null;
@@ -165,7 +175,7 @@ export class DecodePool {
   readonly #busy = new Set<object>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
   /** One table per key (connection), collected with it. */
-  readonly #tables = new WeakMap<object, KeyTable>();
+  readonly #tables = new WeakMap<object, KeptTable>();
   /** Topic names decoded before: re-registrations get the same instances back (less garbage, no rehashing). */
   readonly #names = new NameCache();
   #entry: DecodeWorkerEntry | null = null;
@@ -285,7 +295,7 @@ export class DecodePool {
       bytes = new Uint8Array(job.shared, 0, body.length);
       bytes.set(body);
     }
-    job.expected = key === NO_KEY ? null : this.#tables.get(key) ?? null;
+    job.expected = this.#keptTable(key);
     thread.job = job;
     this.#busy.add(key);
     this.#jobs.set(job.id, job);
@@ -296,6 +306,14 @@ export class DecodePool {
       partTopics: this.#partTopics, digest: key !== NO_KEY, expect: job.expected?.digest ?? null,
     };
     thread.worker.postMessage(message);
+  }
+
+  /** The key's last table, if it is still alive (held strongly by the job from now on). */
+  #keptTable(key: object): KeyTable | null {
+    const kept = this.#tables.get(key);
+    const table = kept?.table.deref();
+    if (kept === undefined || table === undefined) return null;
+    return { digest: kept.digest, table };
   }
 
   #startThread(): Thread {
@@ -387,7 +405,7 @@ export class DecodePool {
     // The key's table now: a later body with the same table bytes gets this Map back, sealed so that the
     // registry may recognize it (and skip comparing its entries).
     if (answer.kind === 'scan' && answer.digest !== null) {
-      this.#tables.set(job.key, { digest: answer.digest, table: sealTopicTable(wrapper.topicConfigTable) });
+      this.#tables.set(job.key, { digest: answer.digest, table: new WeakRef(sealTopicTable(wrapper.topicConfigTable)) });
     }
     job.resolve(result);
   }
@@ -398,12 +416,15 @@ export class DecodePool {
     job.reject(err);
   }
 
-  /** Charges what a rebuild holds: the transferred bytes, and the topics it builds. */
+  /**
+   * Charges what a rebuild holds (the transferred bytes, and the topics it
+   * builds) while the budget has room for it. Never past the limit: that
+   * would stop small requests (route lookups) until the table is built;
+   * rebuilds run one at a time, so what one holds beyond a full budget is one table.
+   */
   #charge(job: Job, scan: BodyScan, src: Uint8Array | null, topics: number): void {
-    if (this.#budget === null) return;
     const bytes = scan.ints.byteLength + (src?.byteLength ?? 0) + topics * TOPIC_REBUILD_BYTES;
-    this.#budget.forceReserve(bytes);
-    job.charged += bytes;
+    if (this.#budget?.tryReserve(bytes) === true) job.charged += bytes;
   }
 
   #refund(job: Job): void {

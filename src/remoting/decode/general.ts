@@ -322,26 +322,47 @@ export function decodeInflatedBody(
   };
 }
 
+/** Topic records {@link checkInflatedHead} judges at most. */
+const HEAD_RECORDS = 16;
 /**
- * Judges the first bytes of an inflated body (its data version and topic
- * count) as {@link decodeInflatedBody} would, so a body that fails there
- * fails before the rest is inflated (a zlib bomb of zeros fails here). Bytes
- * too few to judge pass.
- * @throws {@link BodyDecodeError} as `decodeInflatedBody` would for the same start.
+ * A topic record's name and four numbers fit in this many bytes (RocketMQ's
+ * topic names are 127 characters at most): a record that runs longer without
+ * them is refused before the rest of its body is inflated.
+ */
+const MAX_RECORD_HEAD_BYTES = 4096;
+
+/**
+ * Judges the first bytes of an inflated body (its data version, topic count
+ * and first topic records) as {@link decodeInflatedBody} would, so a body
+ * that fails there fails before the rest is inflated (a zlib bomb of zeros,
+ * or of anything but topic records, fails here). Bytes too few to judge pass.
+ * @throws {@link BodyDecodeError} as `decodeInflatedBody` would for the same
+ *   start, or for a record whose fields before its attributes pass 4 KiB.
  */
 export function checkInflatedHead(head: Buffer, maxTopics = DEFAULT_MAX_TOPICS_PER_REGISTRATION): void {
-  if (head.length < 4) return;
-  const length = head.readInt32BE(0);
-  if (length < 0) throw truncated();
-  if (head.length < 8 + length) return;
+  const reader = new Reader(head);
+  let dataVersion: string;
+  let count: number;
   try {
-    JSON.parse(head.toString('utf8', 4, 4 + length));
+    dataVersion = reader.string();
+    count = reader.int();
+  } catch {
+    return; // too few bytes to judge (a truncated body fails when inflated whole)
+  }
+  try {
+    JSON.parse(dataVersion);
   } catch (err) {
     throw new BodyDecodeError('compressed RegisterBrokerBody: data version is not JSON', { cause: err });
   }
-  const count = head.readInt32BE(4 + length);
   if (count < 0) throw new BodyDecodeError(`compressed RegisterBrokerBody: negative topic count ${count}`);
   if (count > maxTopics) throw tooManyTopics(maxTopics);
+  for (let t = 0; t < Math.min(count, HEAD_RECORDS); t++) {
+    const record = reader.prefix();
+    if (record === null) return;
+    if (record.complete) decodeTopicConfig(record.text);
+    else if (record.text.length >= MAX_RECORD_HEAD_BYTES && record.text.split(' ', 5).length < 5) throw badTopicConfig(record.text);
+    if (!record.complete) return;
+  }
 }
 
 const TOPIC_FILTER_TYPES: ReadonlySet<string> = new Set(['SINGLE_TAG', 'MULTI_TAG']);
@@ -349,10 +370,8 @@ const INT = /^[+-]?\d{1,10}$/;
 
 /** RocketMQ's `TopicConfig.decode`: space-separated fields, attributes JSON last. */
 function decodeTopicConfig(encoded: string): TopicConfig {
-  const parts = encoded.split(' ');
-  // Java's String.split drops trailing empty strings.
-  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  if (parts.length < 5) throw new BodyDecodeError(`compressed RegisterBrokerBody: bad topic config ${JSON.stringify(encoded.slice(0, 200))}`);
+  const parts = javaSplitHead(encoded);
+  if (parts.length < 5) throw badTopicConfig(encoded);
   const topicFilterType = parts[4] as string;
   if (!TOPIC_FILTER_TYPES.has(topicFilterType)) {
     throw new BodyDecodeError(`compressed RegisterBrokerBody: unknown topicFilterType ${JSON.stringify(topicFilterType)}`);
@@ -375,6 +394,30 @@ function decodeTopicConfig(encoded: string): TopicConfig {
     }
   }
   return config;
+}
+
+/**
+ * The first six parts of Java's `encoded.split(" ")` (which drops trailing
+ * empty strings), without splitting the rest: a record of megabytes of
+ * spaces costs one pass, not an array of millions of empty strings.
+ */
+function javaSplitHead(encoded: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  while (parts.length < 6 && from <= encoded.length) {
+    const space = encoded.indexOf(' ', from);
+    const end = space < 0 ? encoded.length : space;
+    parts.push(encoded.slice(from, end));
+    from = end + 1;
+  }
+  // Trailing empty parts count only when something non-empty follows them.
+  const restHasText = from < encoded.length && /[^ ]/.test(encoded.slice(from));
+  if (!restHasText) while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function badTopicConfig(encoded: string): BodyDecodeError {
+  return new BodyDecodeError(`compressed RegisterBrokerBody: bad topic config ${JSON.stringify(encoded.slice(0, 200))}`);
 }
 
 function javaInt(s: string): number {
@@ -406,6 +449,17 @@ class Reader {
     const s = this.#buf.toString('utf8', this.#offset, this.#offset + length);
     this.#offset += length;
     return s;
+  }
+
+  /** The next string, or as much of it as there is (null when not even its length is there). */
+  prefix(): { text: string; complete: boolean } | null {
+    if (this.#buf.length - this.#offset < 4) return null;
+    const length = this.#buf.readInt32BE(this.#offset);
+    if (length < 0) throw truncated();
+    const start = this.#offset + 4;
+    const end = Math.min(this.#buf.length, start + length, start + MAX_RECORD_HEAD_BYTES * 2);
+    this.#offset = start + length;
+    return { text: this.#buf.toString('utf8', start, end), complete: end === start + length };
   }
 
   #length(): number {
