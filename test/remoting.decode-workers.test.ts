@@ -16,6 +16,7 @@ const topics = Array.from({ length: 1_500 }, (_, t) => `topic-${t}`);
 describe('the decode workers of a RemotingServer', () => {
   it('decode plain and compressed registrations off the event loop by default; an unchanged table is reused', async () => {
     const { server, client, registry } = await fx.harness();
+    // Plain first: a body over 64 KiB waits for the worker to start; small compressed ones after it go to it too.
     for (const compressed of [false, true]) {
       const spec = { brokerName: `b-${String(compressed)}`, brokerAddr: `127.0.0.${compressed ? 2 : 1}:10911`, topics, compressed };
       expect((await registerBroker(client, { ...spec, counter: 1 })).code).toBe(ResponseCode.SUCCESS);

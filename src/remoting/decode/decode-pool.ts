@@ -53,7 +53,8 @@ export interface DecodePoolOptions {
   readonly size?: number;
   /**
    * Plain bodies smaller than this decode on the calling thread: a worker
-   * round trip costs more than they do. Compressed bodies always go to a worker.
+   * round trip costs more than they do. Compressed bodies go to a worker
+   * (those smaller than this only once one is running).
    * @default 65_536
    */
   readonly inlineBelowBytes?: number;
@@ -148,6 +149,8 @@ interface KeptTable {
 interface Thread {
   readonly worker: Worker;
   job: Job | null;
+  /** The worker runs (its start takes a few milliseconds; from TypeScript sources, under tests, seconds). */
+  online: boolean;
 }
 
 /**
@@ -255,7 +258,9 @@ export class DecodePool {
 
   #decode(body: Buffer | null, options: PoolDecodeOptions, key: object): Promise<MappedRegisterBrokerBody> {
     const compressed = body !== null && isZlibStream(body);
-    if (body === null || this.#closed || this.#size === 0 || (!compressed && body.length < this.#inlineBelowBytes)) {
+    // Small bodies do not wait for a worker to start: the first registrations after start are decoded here.
+    const small = body !== null && body.length < this.#inlineBelowBytes && (!compressed || !this.#threads.some((t) => t.online));
+    if (body === null || this.#closed || this.#size === 0 || small) {
       this.#stats.inline++;
       return decodeInline(body, { ...options, maxTopics: this.#maxTopics }, this.#names);
     }
@@ -318,7 +323,8 @@ export class DecodePool {
 
   #startThread(): Thread {
     this.#entry ??= findDecodeWorker(import.meta.url);
-    const thread: Thread = { worker: startDecodeWorker(this.#entry), job: null };
+    const thread: Thread = { worker: startDecodeWorker(this.#entry), job: null, online: false };
+    thread.worker.once('online', () => (thread.online = true));
     thread.worker.on('message', (answer: DecodeAnswer) => this.#answer(thread, answer));
     // A worker that fails takes its body with it (refused), not the pool: the next body starts a new one.
     thread.worker.on('error', () => this.#lose(thread));
