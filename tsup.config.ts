@@ -32,6 +32,8 @@ const library = defineConfig({
     'metrics/index': 'src/metrics/index.ts',
     'experimental/codec': 'src/remoting/codec/index.ts',
     'testing/index': 'src/testing/index.ts',
+    // The decode pool starts its workers from this file (found beside the pool's code, see worker-start.ts).
+    'decode-worker': 'src/remoting/decode/decode-worker.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -43,11 +45,13 @@ const library = defineConfig({
   clean: ['!cli/**'],
   treeshake: true,
   esbuildPlugins: [consoleScriptPlugin],
+  // import.meta.url in the CJS build: the decode pool finds its worker by it.
+  shims: true,
 });
 
-/** The bin: one ESM file (nothing imports it, so no CJS twin and no types). */
+/** The bin: one ESM file (nothing imports it, so no CJS twin and no types), and the decode worker it starts. */
 const bin = defineConfig({
-  entry: { main: 'src/cli/main.ts' },
+  entry: { main: 'src/cli/main.ts', 'decode-worker': 'src/remoting/decode/decode-worker.ts' },
   outDir: 'dist/cli',
   format: ['esm'],
   dts: false,

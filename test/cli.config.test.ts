@@ -61,7 +61,7 @@ describe('loadSettings', () => {
     expect(s).toMatchObject({
       configFile: null, port: 9876, host: '0.0.0.0', kvConfigPath: '/home/mq/namesrv/kvConfig.json', accessFile: null,
       maxFrameBytes: 16 * 1024 * 1024, idleTimeoutMillis: 120_000, maxConnections: 10_000, memoryBudgetBytes: 256 * 1024 * 1024,
-      maxRequestsInFlightPerConnection: 16, tls: {},
+      maxRequestsInFlightPerConnection: 16, maxTopicsPerRegistration: 500_000, tls: {},
       http: { port: null, host: '0.0.0.0', readOnly: false, console: true, tokenFile: null, nsAddrs: null, maxConnections: 2048 },
     });
     expect(s.namesrvConfig.registryOptions()).toMatchObject({ orderMessageEnable: false, scanIntervalMillis: 5000, needWaitForService: false });
@@ -73,6 +73,7 @@ describe('loadSettings', () => {
         'listenPort=9900', 'bindAddress=127.0.0.1', 'kvConfigPath=~/kv.json', 'orderMessageEnable=TRUE', 'rocketmqHome=/opt/rocketmq',
         'serverChannelMaxIdleTimeSeconds=60', 'needWaitForService=true', 'waitSecondsForService=10', 'enableAllTopicList=false',
         'httpPort=8080', 'maxConnections=500', 'memoryBudgetBytes=134217728', 'maxRequestsInFlightPerConnection=4',
+        'maxTopicsPerRegistration=200000',
         'accessConfigFile=acl.yml', 'nsAddrs=10.0.0.1:9876;10.0.0.2:9876', 'httpReadOnly=true',
         'tls.server.mode=permissive', 'tls.test.mode.enable=false', 'tls.server.certPath=/etc/tls/cert.pem', 'tls.server.keyPath=/etc/tls/key.pem',
       ].join('\n'),
@@ -81,7 +82,7 @@ describe('loadSettings', () => {
     expect(s).toMatchObject({
       configFile: 'conf/namesrv.properties', port: 9911, host: '127.0.0.1', kvConfigPath: '/home/mq/kv.json',
       accessFile: '/srv/namesrv/acl.yml', idleTimeoutMillis: 60_000, maxConnections: 600, memoryBudgetBytes: 128 * 1024 * 1024,
-      maxRequestsInFlightPerConnection: 4,
+      maxRequestsInFlightPerConnection: 4, maxTopicsPerRegistration: 200_000,
       tls: { mode: 'enforcing', testMode: false, certPath: '/etc/tls/cert.pem', keyPath: '/etc/tls/key.pem' },
       http: { port: 8080, host: '::1', readOnly: true, nsAddrs: '10.0.0.1:9876;10.0.0.2:9876' },
     });
@@ -92,6 +93,11 @@ describe('loadSettings', () => {
     expect(config.get('rocketmqHome')).toBe('/opt/rocketmq');
     expect(config.get('maxConnections')).toBe('600');
     expect(config.registryOptions()).toMatchObject({ orderMessageEnable: true, needWaitForService: true, waitSecondsForService: 10, enableAllTopicList: false });
+  });
+
+  it('reads --max-topics-per-registration and refuses a value out of range', () => {
+    expect(settings(['--max-topics-per-registration', '1000']).maxTopicsPerRegistration).toBe(1000);
+    expect(() => settings(['--max-topics-per-registration', '0'])).toThrow(/maxTopicsPerRegistration/);
   });
 
   it('names the key of a bad value, whether from the file or a flag', () => {

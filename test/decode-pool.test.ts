@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TopicConfig } from '../src/core/types.js';
 import { MQVersion } from '../src/remoting/codes.js';
 import { bodyCrc32 } from '../src/remoting/codec/crc32.js';
-import { DecodePool, DecodeQueueFullError, type MappedRegisterBrokerBody } from '../src/remoting/decode/decode-pool.js';
+import { DecodePool, type MappedRegisterBrokerBody } from '../src/remoting/decode/decode-pool.js';
 import { BodyDecodeError } from '../src/remoting/errors.js';
 import { decodeRegisterBrokerBody, encodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js';
 
@@ -197,37 +197,54 @@ describe('DecodePool: order, bounds and lifecycle', () => {
     expect((await after).topicConfigSerializeWrapper.topicConfigTable.has('z')).toBe(true);
   });
 
-  it('refuses a body when the queue is full and counts queued bytes', async () => {
+  it('serves keys round robin: a backlog on one key does not delay another key\'s body', async () => {
     const body = fastjsonBody(manyNames);
-    const p = pool({ maxQueuedBytes: body.length * 1.5 });
+    const p = pool();
     const options = { compressed: false, version: V5, maxInflatedBytes: LIMIT };
-    const first = p.decode(body, options);
-    expect(p.queuedBytes).toBe(body.length);
-    expect(p.pending).toBe(1);
-    const refused = p.decode(body, options);
-    await expect(refused).rejects.toBeInstanceOf(DecodeQueueFullError);
-    await expect(refused).rejects.toMatchObject({ code: 'ERR_DECODE_QUEUE_FULL' });
-    await first;
-    expect(p.queuedBytes).toBe(0);
+    const flooder = {};
+    const broker = {};
+    const done: string[] = [];
+    const backlog = Array.from({ length: 8 }, (_, k) => p.decode(body, { ...options, key: flooder }).then(() => done.push(`flood-${k}`)));
+    // Nothing is refused for want of room: all eight wait for their key's turn.
+    expect(p.pending).toBe(8);
+    const mine = p.decode(fastjsonBody(['mine', 'other']), { ...options, key: broker }).then(() => done.push('broker'));
+    await Promise.all([...backlog, mine]);
+    // The broker's body went second (after the flooder's first), not ninth.
+    expect(done.indexOf('broker')).toBeLessThanOrEqual(2);
+    expect(done.filter((d) => d.startsWith('flood'))).toEqual(Array.from({ length: 8 }, (_, k) => `flood-${k}`));
     expect(p.pending).toBe(0);
   });
 
-  it('close() stops every worker, finishes queued decodes and decodes later ones inline', async () => {
+  it('refuses a body past maxTopics while scanning, plain and compressed, naming the limit', async () => {
+    const p = pool({ maxTopics: 1000 });
+    const options = { compressed: false, version: V5, maxInflatedBytes: LIMIT };
+    await expect(p.decode(fastjsonBody(manyNames), options)).rejects.toThrow(/maxTopicsPerRegistration \(1000\)/);
+    const compressed = encodeRegisterBrokerBody({
+      topicConfigSerializeWrapper: { topicConfigTable: table(manyNames), dataVersion: { counter: 1, timestamp: 1 } }, filterServerList: [],
+    }, true);
+    await expect(p.decode(compressed, options)).rejects.toThrow(/maxTopicsPerRegistration \(1000\)/);
+    // At the limit: decoded.
+    const atLimit = await p.decode(fastjsonBody(manyNames.slice(0, 1000)), options);
+    expect(atLimit.topicConfigSerializeWrapper.topicConfigTable.size).toBe(1000);
+  });
+
+  it('close() stops every worker, refuses the body in flight and decodes later ones inline', async () => {
     const p = pool({ size: 2 });
     const options = { compressed: false, version: V5, maxInflatedBytes: LIMIT };
     await p.decode(fastjsonBody(manyNames), options);
     expect(p.threadCount).toBe(1);
     const inFlight = p.decode(fastjsonBody(manyNames), options);
+    inFlight.catch(() => {});
     await p.close();
     expect(p.threadCount).toBe(0);
-    expect((await inFlight).topicConfigSerializeWrapper.topicConfigTable.size).toBe(2000);
+    await expect(inFlight).rejects.toBeInstanceOf(BodyDecodeError);
     expect((await p.decode(fastjsonBody(['a']), options)).topicConfigSerializeWrapper.topicConfigTable.has('a')).toBe(true);
     expect(p.threadCount).toBe(0);
-    expect(p.queuedBytes).toBe(0);
+    expect(p.pending).toBe(0);
   });
 
   it('validates its options', () => {
     expect(() => new DecodePool({ size: -1 })).toThrow(/size/);
-    expect(() => new DecodePool({ maxQueuedBytes: Number.NaN })).toThrow(/maxQueuedBytes/);
+    expect(() => new DecodePool({ maxTopics: Number.NaN })).toThrow(/maxTopics/);
   });
 });

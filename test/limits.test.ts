@@ -1,8 +1,10 @@
-/** The memory budget and bounded inflation: what keeps hostile input from growing memory without bound. */
+/** The memory budget and the decode pool's charges to it: what keeps hostile input from growing memory without bound. */
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InflateDataError, InflateLimitError, MemoryBudgetError } from '../src/remoting/limit-errors.js';
-import { boundedInflate } from '../src/remoting/bounded-inflate.js';
+import { MemoryBudgetError } from '../src/remoting/limit-errors.js';
+import { MQVersion } from '../src/remoting/codes.js';
+import { encodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js';
+import { DecodePool } from '../src/remoting/decode/decode-pool.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget } from '../src/remoting/memory-budget.js';
 import { zlibBomb } from './helpers/zlib-bomb.js';
 
@@ -83,66 +85,48 @@ describe('MemoryBudget', () => {
   });
 });
 
-describe('boundedInflate()', () => {
-  it('inflates a body and passes its charge to the caller', async () => {
-    const text = JSON.stringify({ topics: Array.from({ length: 5000 }, (_, i) => `topic-${i}`) });
-    const budget = new MemoryBudget({ limitBytes: 10 << 20 });
-    const out = await boundedInflate(deflateSync(text), { maxOutputBytes: 1 << 20, budget, chunkBytes: 4096 });
-    expect(out.data.toString()).toBe(text);
-    expect(out.reservedBytes).toBe(Buffer.byteLength(text));
-    expect(budget.heldBytes).toBe(out.reservedBytes);
-    out.release();
-    out.release();
-    expect(budget.heldBytes).toBe(0);
-  });
+describe('DecodePool and the memory budget', () => {
+  const options = { compressed: true, version: MQVersion.V5_0_0, maxInflatedBytes: 64 << 20 };
 
-  it('stops a zlib bomb at its cap, charges no more than the cap plus one chunk, and refunds everything', async () => {
-    const bomb = await zlibBomb(64 << 20);
-    expect(bomb.length).toBeLessThan(100_000);
+  it('charges a compressed body\'s rebuild (inflated bytes and topics) while it is built, and refunds it', async () => {
     const budget = new MemoryBudget({ limitBytes: 256 << 20 });
-    const cap = 1 << 20;
-    const chunkBytes = 64 * 1024;
-    const err = await boundedInflate(bomb, { maxOutputBytes: cap, budget, chunkBytes }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InflateLimitError);
-    expect((err as InflateLimitError).maxOutputBytes).toBe(cap);
-    expect(budget.stats().peakHeldBytes).toBeLessThanOrEqual(cap);
-    expect(budget.heldBytes).toBe(0);
-  });
-
-  it('accepts output exactly at the cap', async () => {
-    const out = await boundedInflate(deflateSync(Buffer.alloc(300_000, 7)), { maxOutputBytes: 300_000, chunkBytes: 65_536 });
-    expect(out.data.length).toBe(300_000);
-    expect(out.reservedBytes).toBe(0);
-  });
-
-  it('rejects what is not zlib, and a truncated stream, with InflateDataError and nothing charged', async () => {
-    const budget = new MemoryBudget({ limitBytes: 1 << 20 });
-    await expect(boundedInflate(Buffer.from('not zlib at all'), { maxOutputBytes: 1000, budget })).rejects.toBeInstanceOf(InflateDataError);
-    const good = deflateSync(Buffer.alloc(200_000, 1));
-    await expect(boundedInflate(good.subarray(0, good.length - 10), { maxOutputBytes: 1 << 20, budget, chunkBytes: 16_384 }))
-      .rejects.toBeInstanceOf(InflateDataError);
-    expect(budget.heldBytes).toBe(0);
-  });
-
-  it('stops when aborted and refunds its charge', async () => {
-    const budget = new MemoryBudget({ limitBytes: 1 << 30 });
-    const ac = new AbortController();
-    const run = boundedInflate(await zlibBomb(32 << 20), { maxOutputBytes: 64 << 20, budget, signal: ac.signal, chunkBytes: 65_536 });
-    ac.abort(new Error('connection closed'));
-    await expect(run).rejects.toThrow('connection closed');
-    expect(budget.heldBytes).toBe(0);
-  });
-
-  it('lets the event loop run while a large body inflates', async () => {
-    const bomb = await zlibBomb(48 << 20);
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 0);
+    const pool = new DecodePool({ size: 1, budget });
     try {
-      const out = await boundedInflate(bomb, { maxOutputBytes: 64 << 20 });
-      expect(out.data.length).toBe(48 << 20);
+      const names = Array.from({ length: 20_000 }, (_, t) => `topic-${t}`);
+      const body = encodeRegisterBrokerBody({
+        topicConfigSerializeWrapper: {
+          topicConfigTable: new Map(names.map((n) => [n, { topicName: n, readQueueNums: 8, writeQueueNums: 8, perm: 6 }])),
+          dataVersion: { counter: 1, timestamp: 1 },
+        },
+        filterServerList: [],
+      }, true);
+      const decoded = await pool.decode(body, options);
+      expect(decoded.topicConfigSerializeWrapper.topicConfigTable.size).toBe(20_000);
+      // At least the topics' estimate was held while the table was built; nothing is held now.
+      expect(budget.stats().peakHeldBytes).toBeGreaterThanOrEqual(20_000 * 200);
+      expect(budget.heldBytes).toBe(0);
     } finally {
-      clearInterval(timer);
+      await pool.close();
     }
-    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('refuses zlib bombs on the worker (zeros: from their first inflated bytes; others: at the cap) with nothing held', async () => {
+    const budget = new MemoryBudget({ limitBytes: 256 << 20 });
+    const pool = new DecodePool({ size: 1, budget });
+    try {
+      const zeros = await zlibBomb(64 << 20);
+      await expect(pool.decode(zeros, options)).rejects.toThrow(/compressed RegisterBrokerBody/);
+      // A valid head, then more than the cap: inflation stops at the cap.
+      const head = Buffer.alloc(8 + 2);
+      head.writeInt32BE(2, 0);
+      head.write('{}', 4);
+      head.writeInt32BE(1, 6);
+      const big = deflateSync(Buffer.concat([head, Buffer.alloc(8 << 20, 0x20)]));
+      await expect(pool.decode(big, { ...options, maxInflatedBytes: 1 << 20 })).rejects.toThrow(/cannot inflate/);
+      expect(budget.heldBytes).toBe(0);
+      expect(pool.stats.inline).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 });

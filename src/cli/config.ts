@@ -79,6 +79,7 @@ export interface ServerSettings {
   readonly maxRequestsInFlightPerConnection: number;
   /** `trustedProxies`, split at commas (and blanks); checked by the server. */
   readonly trustedProxies: readonly string[];
+  readonly maxTopicsPerRegistration: number;
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
@@ -142,6 +143,7 @@ export function loadSettings(
     maxRouteEntries: cli('maxRouteEntries') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
     trustedProxies: (get('trustedProxies') ?? '').split(/[,\s]+/).filter((entry) => entry !== ''),
+    maxTopicsPerRegistration: cli('maxTopicsPerRegistration') as number,
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {
       port: get('httpPort') === undefined ? null : num('httpPort', 0),

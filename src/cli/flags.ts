@@ -71,6 +71,7 @@ export const KEY_FLAGS: readonly KeyFlag[] = Object.freeze([
   { flag: 'memory-budget-bytes', key: 'memoryBudgetBytes', arg: '<n>', help: `bytes held at once by remoting frames and bodies [${cliDefault('memoryBudgetBytes')}]` },
   { flag: 'max-route-entries', key: 'maxRouteEntries', arg: '<n>', help: `topic × broker queue entries plus live brokers the registry holds at most [${cliDefault('maxRouteEntries')}]` },
   { flag: 'max-requests-in-flight', key: 'maxRequestsInFlightPerConnection', arg: '<n>', help: `unanswered requests per connection [${cliDefault('maxRequestsInFlightPerConnection')}]` },
+  { flag: 'max-topics-per-registration', key: 'maxTopicsPerRegistration', arg: '<n>', help: `topics one broker registration may carry [${cliDefault('maxTopicsPerRegistration')}]` },
   { flag: 'http-max-connections', key: 'httpMaxConnections', arg: '<n>', help: `HTTP connections at most [${cliDefault('httpMaxConnections')}]` },
   { flag: 'http-headers-timeout-ms', key: 'httpHeadersTimeoutMillis', arg: '<ms>', help: `time to receive HTTP headers [${cliDefault('httpHeadersTimeoutMillis')}]` },
   { flag: 'http-request-timeout-ms', key: 'httpRequestTimeoutMillis', arg: '<ms>', help: `time to receive an HTTP request [${cliDefault('httpRequestTimeoutMillis')}]` },

@@ -25,6 +25,7 @@ export const CLI_CONFIG_KEYS: ReadonlyMap<string, ConfigKeySpec> = rows([
   { key: 'memoryBudgetBytes', type: 'long', default: String(256 * 1024 * 1024), min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, description: 'bytes held at once by all remoting connections (buffered frames and inflated bodies)' },
   { key: 'maxRouteEntries', type: 'long', default: '4000000', min: 1, max: Number.MAX_SAFE_INTEGER, description: 'route entries the registry holds in all (topic × broker queue entries plus live brokers); registrations past it are refused' },
   { key: 'maxRequestsInFlightPerConnection', type: 'int', default: '16', min: 1, max: 65_535, description: 'requests of one connection decoded but not yet answered' },
+  { key: 'maxTopicsPerRegistration', type: 'int', default: '500000', min: 1, max: INT_MAX, description: 'topics one broker registration may carry; more is refused before its table is built' },
   { key: 'httpMaxConnections', type: 'int', default: '2048', min: 1, max: INT_MAX, description: 'open HTTP connections at most' },
   { key: 'httpHeadersTimeoutMillis', type: 'int', default: '15000', min: 1, max: TIMER_MAX, description: "time to receive an HTTP request's headers" },
   { key: 'httpRequestTimeoutMillis', type: 'int', default: '60000', min: 1, max: TIMER_MAX, description: 'time to receive a whole HTTP request' },

@@ -1,7 +1,7 @@
 /**
  * Starting and stopping the standalone name server (RocketMQ's
  * `NamesrvController`): access control, KV store, registry with its scan
- * timer, the decode pool, the remoting server and, optionally, the HTTP
+ * timer, the remoting server (with its decode workers) and, optionally, the HTTP
  * adapter with its console.
  * @module
  */
@@ -15,7 +15,6 @@ import type { HttpRole, HttpServerOptions } from '../http/options.js';
 import { AccessControl } from '../remoting/access/access-control.js';
 import { AccessPolicyError } from '../remoting/access/errors.js';
 import { loadAccessPolicy } from '../remoting/access/policy.js';
-import { DecodePool } from '../remoting/decode/decode-pool.js';
 import { RemotingServer } from '../remoting/server.js';
 import type { Controller } from '../controller/controller.js';
 import { controllerMode, startController } from './controller.js';
@@ -42,7 +41,7 @@ export interface RunningNamesrv {
   readonly httpTokenCount: number;
   /** Re-reads the access file (SIGHUP); a bad file keeps the old policy (logged). False without an access file or on failure. */
   reloadAccess(): Promise<boolean>;
-  /** Stops accepting, finishes running requests, stops the scan, the decode pool, flushes the KV file. Idempotent. */
+  /** Stops accepting, finishes running requests, stops the scan and the decode workers, flushes the KV file. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -86,8 +85,6 @@ async function startParts(
   logConfigUpdates(settings.namesrvConfig, log);
 
   const controller = await startController(settings.namesrvConfig, homedir(), log, cleanups);
-  const pool = new DecodePool();
-  cleanups.push(() => pool.close());
   // Only measured when someone can read it: the HTTP API's /metrics.
   const metrics = settings.http.port === null ? undefined : new NamesrvMetrics();
   const remoting = new RemotingServer(registry, {
@@ -100,15 +97,13 @@ async function startParts(
     maxConnections: settings.maxConnections,
     trustedProxies: settings.trustedProxies,
     tls: settings.tls,
-    // Large plain bodies decode off the event loop; compressed ones are inflated within the memory budget first.
-    // Keyed by the connection (its close signal): a broker re-sending an unchanged table gets the last one back.
-    decodeRegisterBody: (body, options) => pool.decode(body, { ...options, key: options.signal }),
     // 318/319 read and change this configuration (and through it the registry's options, live).
     namesrvConfig: settings.namesrvConfig,
     ...(accessControl === null ? {} : { accessControl }),
     memoryBudgetBytes: settings.memoryBudgetBytes,
     maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
     ...(controller === null ? {} : { controller, controllerOnly: controllerMode(settings.namesrvConfig) === 'only' }),
+    maxTopicsPerRegistration: settings.maxTopicsPerRegistration,
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());

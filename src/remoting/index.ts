@@ -28,4 +28,3 @@ export {
   ProxyProtocolError,
 } from './errors.js';
 export { AccessPolicyError } from './access/index.js';
-export { InflateLimitError, InflateDataError } from './limit-errors.js';

@@ -4,6 +4,7 @@
  * @module
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { availableParallelism } from 'node:os';
 import {
   checkFlag, checkFunction, checkInstance, checkNonEmptyString, checkNumber, checkOptions, checkPositiveInteger,
 } from '../core/option-checks.js';
@@ -12,6 +13,7 @@ import type { KvConfigStore } from '../core/kv-config.js';
 import { InvalidOptionError } from '../core/errors.js';
 import type { NamesrvConfiguration } from '../config/namesrv-config.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
+import { DEFAULT_MAX_TOPICS_PER_REGISTRATION } from './decode/general.js';
 import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { AccessControl } from './access/access-control.js';
 import { parseAddressRange, type AddressRange } from './access/address.js';
@@ -114,11 +116,29 @@ export interface RemotingServerOptions {
    */
   readonly tls?: TlsServerOptions;
   /**
-   * Decodes REGISTER_BROKER bodies, e.g. `(body, o) => pool.decode(body, o)`
-   * with a `DecodePool` to take large bodies off the event loop. It checks
+   * Worker threads that decode REGISTER_BROKER bodies off the event loop
+   * (inflating compressed ones, scanning large plain ones), shared by the
+   * connections round robin; started with {@link RemotingServer.listen} and
+   * stopped with `close()`. 0 decodes every body on the event loop, for
+   * embedders that must stay single-threaded (a large registration then
+   * holds the loop while it decodes).
+   * @default min(2, max(1, availableParallelism() - 1))
+   */
+  readonly decodeWorkers?: number;
+  /**
+   * Most topics one REGISTER_BROKER may carry: a body with more is refused
+   * while it is scanned, before its table is built (answered SYSTEM_ERROR
+   * with a remark naming the limit; the registry is unchanged). RocketMQ has
+   * no such limit; its largest brokers hold ~100 000 topics.
+   * @default 500_000
+   */
+  readonly maxTopicsPerRegistration?: number;
+  /**
+   * Replaces the server's own decoding of REGISTER_BROKER bodies (then
+   * `decodeWorkers` and `maxTopicsPerRegistration` are not used). It checks
    * `options.bodyCrc32` (see `RegisterBodyDecoder`): pass the options on.
    * The body is valid until the returned promise settles.
-   * @default decodeRegisterBrokerBody on the event loop
+   * @default the server's decode workers
    */
   readonly decodeRegisterBody?: RegisterBodyDecoder;
   /**
@@ -177,6 +197,8 @@ export interface ResolvedRemotingServerOptions {
   readonly metrics: NamesrvMetrics | null;
   readonly tls: ResolvedTlsOptions;
   readonly decodeRegisterBody: RegisterBodyDecoder | null;
+  readonly decodeWorkers: number;
+  readonly maxTopicsPerRegistration: number;
   readonly namesrvConfig: NamesrvConfiguration | null;
   readonly controller: Controller | null;
   readonly controllerOnly: boolean;
@@ -194,6 +216,8 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxConnections: 10_000,
   memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
   maxRequestsInFlightPerConnection: 16,
+  decodeWorkers: Math.min(2, Math.max(1, availableParallelism() - 1)),
+  maxTopicsPerRegistration: DEFAULT_MAX_TOPICS_PER_REGISTRATION,
 });
 
 /** The smallest frame limit that still admits ordinary requests. */
@@ -205,7 +229,7 @@ const MAX_FRAME_BYTES = Math.min(0x7fffffff, bufferConstants.MAX_LENGTH);
 const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
   'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'namesrvConfig', 'memoryBudgetBytes',
-  'maxRequestsInFlightPerConnection', 'accessControl',
+  'maxRequestsInFlightPerConnection', 'accessControl', 'decodeWorkers', 'maxTopicsPerRegistration',
   'controller', 'controllerOnly', 'trustedProxies',
 ]);
 
@@ -229,6 +253,8 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     metrics: checkInstance(o.metrics, 'metrics', 'NamesrvMetrics', ['observeRequest']),
     tls: resolveTlsOptions(o.tls),
     decodeRegisterBody: checkFunction(o.decodeRegisterBody, 'decodeRegisterBody'),
+    decodeWorkers: checkNumber(o.decodeWorkers, d.decodeWorkers, 'decodeWorkers', { integer: true, min: 0, max: 64 }),
+    maxTopicsPerRegistration: checkPositiveInteger(o.maxTopicsPerRegistration, d.maxTopicsPerRegistration, 'maxTopicsPerRegistration'),
     memoryBudgetBytes: checkPositiveInteger(o.memoryBudgetBytes, d.memoryBudgetBytes, 'memoryBudgetBytes'),
     maxRequestsInFlightPerConnection: checkPositiveInteger(
       o.maxRequestsInFlightPerConnection, d.maxRequestsInFlightPerConnection, 'maxRequestsInFlightPerConnection'),

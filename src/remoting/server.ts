@@ -20,8 +20,8 @@ import { Connection, PendingRequests, SpareBuffers, type AccessCheck, type Conne
 import type { RemotingServerEvents } from './events.js';
 import { resolveRemotingServerOptions, type RemotingServerOptions, type ResolvedRemotingServerOptions } from './options.js';
 import { MemoryBudget, type MemoryBudgetStats } from './memory-budget.js';
-import { budgetedRegisterBodyDecoder } from './register-body-inflater.js';
-import { decodeRegisterBrokerBody } from './codec/register-body.js';
+import { DecodePool, type DecodePoolStats } from './decode/decode-pool.js';
+import type { RegisterBodyDecoder } from './request-context.js';
 import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
 import { RoleChangeNotifier } from './role-change-notifier.js';
@@ -69,6 +69,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   readonly #onMinBrokerIdChanged = (event: MinBrokerIdChangedEvent): void => this.#notifier.notify(event);
   /** Sends the controller's NOTIFY_BROKER_ROLE_CHANGED notices while listening (with a controller only). */
   readonly #roleNotifier: RoleChangeNotifier | null;
+  /** Decodes REGISTER_BROKER bodies off the event loop, unless the options bring their own decoder. */
+  readonly #decodePool: DecodePool | null;
 
   /**
    * @param registry - the registry to serve.
@@ -91,16 +93,19 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     const budget = new MemoryBudget({
       limitBytes: o.memoryBudgetBytes, smallBytes: SMALL_FRAME_BYTES, headroomBytes: Math.floor(o.memoryBudgetBytes / 16),
     });
+    this.#decodePool = o.decodeRegisterBody === null
+      ? new DecodePool({ size: o.decodeWorkers, maxTopics: o.maxTopicsPerRegistration, budget })
+      : null;
     this.#ctx = {
       requests: {
         registry,
         kvConfig: o.kvConfig ?? registry.options.kvConfig ?? new KvConfigStore(),
-        // A zip bomb must not exhaust memory: the inflated body may be at most 8 frames large.
-        maxInflatedBytes: Math.min(o.maxFrameBytes * 8, 0x7fffffff),
+        // A zip bomb must not exhaust memory (nor hold a worker long): the inflated body may be at most 4 frames
+        // large (64 MiB; 100 000 topics inflate to ~7 MB, the 500 000 maxTopicsPerRegistration allows to ~25 MB).
+        maxInflatedBytes: Math.min(o.maxFrameBytes * 4, 0x7fffffff),
         returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker,
         routeReplies: new RouteReplyCache(registry),
-        // Compressed bodies are always inflated within the budget; plain ones may go to a decode pool.
-        decodeRegisterBody: budgetedRegisterBodyDecoder(budget, o.decodeRegisterBody ?? decodeRegisterBrokerBody),
+        decodeRegisterBody: o.decodeRegisterBody ?? poolDecoder(this.#decodePool as DecodePool),
         namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
         controller: o.controller,
         controllerOnly: o.controllerOnly,
@@ -159,6 +164,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     return this.#ctx.budget.stats();
   }
 
+  /** Where REGISTER_BROKER bodies were decoded so far (null with a `decodeRegisterBody` option of one's own). */
+  get decodeStats(): DecodePoolStats | null {
+    return this.#decodePool?.stats ?? null;
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.#connections.size + this.#acceptor.pendingCount;
@@ -192,6 +202,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         if (this.#options.controller !== null && this.#options.controller.metadata().controllerLeaderAddress === null) {
           this.#options.controller.setAdvertisedAddress(advertisedAddress(this.#options.host, address.port));
         }
+        this.#decodePool?.start();
         resolve(address);
       });
     });
@@ -225,6 +236,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     await Promise.all([
       closed, this.#notifier.close(), this.#roleNotifier?.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
     ]);
+    await this.#decodePool?.close();
     this.#listening = false;
   }
 
@@ -242,6 +254,15 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     this.#options.metrics?.setOpenConnections('remoting', this.#connections.size);
     this.emit('connect', { remoteAddress: connection.remoteAddress });
   }
+}
+
+/**
+ * Decodes with `pool`, keyed by the connection (its close signal): connections
+ * share the workers round robin, and a broker re-sending an unchanged table
+ * gets its last table back, sealed, which the registry then need not compare.
+ */
+function poolDecoder(pool: DecodePool): RegisterBodyDecoder {
+  return (body, options) => pool.decode(body, options.signal === undefined ? options : { ...options, key: options.signal });
 }
 
 /** Decides each request with `control`'s policy in force; a refusal answers 16 with the decision's remark. */

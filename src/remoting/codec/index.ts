@@ -18,6 +18,6 @@ export type {
 export { parseFastjson } from './fastjson.js';
 export { bodyCrc32, crc32 } from './crc32.js';
 // Decoding REGISTER_BROKER bodies on worker threads (what RemotingServer's `decodeRegisterBody` may use).
-export { DecodePool, DecodeQueueFullError } from '../decode/decode-pool.js';
+export { DecodePool } from '../decode/decode-pool.js';
 export type { DecodePoolOptions, DecodePoolStats, PoolDecodeOptions, MappedRegisterBrokerBody } from '../decode/decode-pool.js';
 // RemotingCommand, SerializeType and the frame errors are `rocketmq-namesrv/remoting`'s (each name has one entry).

@@ -4,8 +4,6 @@
  * `decodeInflatedBody` rule for rule on the success path and answers `null`
  * wherever that function would throw (or yield a value the compact form
  * cannot carry, such as `-0`), so the caller reruns it for the exact error.
- *
- * Self-contained functions only: the decode pool ships their source.
  * @internal
  * @module
  */
@@ -201,8 +199,3 @@ export function biJsonObject(raw: Uint8Array, s: number, e: number): boolean {
     return false;
   }
 }
-
-/** The scanner's functions, for the decode pool's worker source. */
-export const INFLATED_SCAN_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
-  scanInflatedRegisterBody, biInt, biString, biSplit, biPartEnd, biField, biIs, biAscii, biJavaInt, biValidJson, biJsonObject,
-];

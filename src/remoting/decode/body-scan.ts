@@ -9,13 +9,19 @@
  * else it answers `null` and the caller decodes with the general parser, so
  * results, and errors, stay those of {@link decodeRegisterBrokerBody}.
  *
- * Every function here is self-contained (no imports, no module constants,
- * no nested functions): the decode pool ships their source to its workers
- * with `Function.prototype.toString`, so they run from source, ESM and CJS
- * builds alike.
+ * The walk is a few named steps, one per level of the body: the body's
+ * members, the wrapper's, the table's topics, a topic's fields, a field's
+ * value. Topics usually repeat one layout, so two shortcuts skip most of the
+ * work: a field name equal to the previous topic's at the same position is
+ * not looked up, and a topic whose bytes equal a remembered one (the
+ * template) but for its name copies that topic's fields.
  * @internal
  * @module
  */
+import { tooManyTopics } from './general.js';
+import {
+  bsFieldId, bsIs, bsSame, bsSameWide, bsSkipWs, bsSmallInt, bsString, bsValidJson, bsValue, bsValueRef,
+} from './json-bytes.js';
 
 /** The compact form of a decoded body (see the layout in {@link scanPlainRegisterBody}). */
 export interface BodyScan {
@@ -28,8 +34,7 @@ export interface BodyScan {
 }
 
 /*
- * Layout, shared with body-unpack.ts (numbers spelled out in the functions,
- * which may not refer to module constants):
+ * Layout, shared with body-unpack.ts:
  *   ints[0] topic count            ints[1] used length of ints
  *   ints[2] dataVersion kind (0 default, 1 range) ints[3..4] range
  *   ints[5] filterServerList kind (0 absent = [], 1 range, 2 range parsed leniently) ints[6..7] range
@@ -55,496 +60,455 @@ export type BodyScanEmit = (ints: Int32Array, end: number, topics: number, names
  * scan goes on (a worker posts them, so the main thread rebuilds them while
  * the rest is scanned); the result then holds only the topics after the last
  * part, `ints[0]` their count. A null result voids the parts handed over.
+ * @throws `BodyDecodeError` as soon as the table has more than `maxTopics` topics.
  */
-export function scanPlainRegisterBody(b: Uint8Array, emit: BodyScanEmit | null = null, every = 1000): BodyScan | null {
-  // tmp[0]: string flags (1 escaped, 2 non-ASCII) of the last string scanned.
-  const tmp = new Int32Array(2);
-  const names = ['attributes', 'order', 'perm', 'readQueueNums', 'topicFilterType', 'topicName', 'topicSysFlag', 'writeQueueNums'];
-  const values: string[] = [];
-  const valueRanges: number[] = [];
-  let ints = new Int32Array(8 + 64 + (b.length >> 2));
-  let p = 8;
-  let topics = 0;
-  // The previous topic's field names: start, end, id per position.
-  const memo = new Int32Array(3 * 32);
-  let memoFields = 0;
-  // A template: the fields of an earlier record that has the topic name (as its key) once and nothing tied to
-  // where it sits. A record of the same bytes but its name is that record again: its fields are copied, not scanned.
-  const tpl = new Int32Array(4 * 32);
-  let tplFields = -1;
-  let tplView = tpl.subarray(0, 0);
-  // Template bytes are compared four at a time.
-  const wide = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  // Bytes of the template record: from its `{` to the name (opening quote included), from the closing quote to its end.
-  let tplStart = 0;
-  let tplQ1 = 0;
-  let tplQ2 = 0;
-  let tplEnd = 0;
-  const n = b.length;
-  let i = bsSkipWs(b, 0);
-  if (b[i] !== 0x7b) return null;
-  if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-  let seenFilter = false;
-  let seenWrapper = false;
-  if (b[i] === 0x7d) i++;
-  else {
-    for (;;) {
-      if (b[i] !== 0x22) return null;
-      const ks = i + 1;
-      i = bsString(b, i, tmp);
-      if (i < 0 || tmp[0] !== 0) return null;
-      const ke = i - 1;
-      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-      if (b[i] !== 0x3a) return null;
-      if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-      if (bsIs(b, ks, ke, 'filterServerList')) {
-        if (seenFilter) return null;
-        seenFilter = true;
-        const e = bsValue(b, i, tmp);
-        if (e < 0) return null;
-        ints[5] = 1;
-        ints[6] = i;
-        ints[7] = e;
-        i = e;
-      } else if (bsIs(b, ks, ke, 'topicConfigSerializeWrapper')) {
-        if (seenWrapper) return null;
-        seenWrapper = true;
-        if (bsIs(b, i, i + 4, 'null')) {
-          i += 4;
-        } else {
-          if (b[i] !== 0x7b) return null;
-          // The wrapper: dataVersion, topicConfigTable, anything else skipped.
-          if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-          let seenVersion = false;
-          let seenTable = false;
-          if (b[i] === 0x7d) i++;
-          else {
-            for (;;) {
-              if (b[i] !== 0x22) return null;
-              const ws = i + 1;
-              i = bsString(b, i, tmp);
-              if (i < 0 || tmp[0] !== 0) return null;
-              const we = i - 1;
-              if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-              if (b[i] !== 0x3a) return null;
-              if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-              if (bsIs(b, ws, we, 'dataVersion')) {
-                if (seenVersion) return null;
-                seenVersion = true;
-                const e = bsValue(b, i, tmp);
-                if (e < 0) return null;
-                if (!bsIs(b, i, e, 'null')) {
-                  ints[2] = 1;
-                  ints[3] = i;
-                  ints[4] = e;
-                }
-                i = e;
-              } else if (bsIs(b, ws, we, 'topicQueueMappingInfoMap')) {
-                // Static topic mappings are rare: only an empty one is scanned, others go to the general decoder.
-                const e = bsValue(b, i, tmp);
-                if (e < 0 || !(bsIs(b, i, e, '{}') || bsIs(b, i, e, 'null'))) return null;
-                i = e;
-              } else if (bsIs(b, ws, we, 'topicConfigTable')) {
-                if (seenTable) return null;
-                seenTable = true;
-                if (bsIs(b, i, i + 4, 'null')) {
-                  i += 4;
-                } else {
-                  if (b[i] !== 0x7b) return null;
-                  if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                  if (b[i] === 0x7d) i++;
-                  else {
-                    // The table: one record per topic.
-                    for (;;) {
-                      if (ints.length - p < 64) {
-                        const grown = new Int32Array(ints.length * 2);
-                        grown.set(ints);
-                        ints = grown;
-                      }
-                      if (b[i] !== 0x22) return null;
-                      const ts = i + 1;
-                      i = bsString(b, i, tmp);
-                      if (i < 0) return null;
-                      const te = i - 1;
-                      const keyFlags = tmp[0] as number;
-                      if ((keyFlags & 1) !== 0 && !bsValidJson(b, ts - 1, te + 1)) return null;
-                      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-                      if (b[i] !== 0x3a) return null;
-                      if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                      const rec = p;
-                      ints[rec + 1] = (keyFlags & 1) !== 0 ? 2 : (keyFlags & 2) !== 0 ? 1 : 0;
-                      ints[rec + 2] = (keyFlags & 1) !== 0 ? ts - 1 : ts;
-                      ints[rec + 3] = (keyFlags & 1) !== 0 ? te + 1 : te;
-                      topics++;
-                      if (b[i] !== 0x7b) {
-                        // Not an object: the registry names the problem; carry the value as it is.
-                        const e = bsValue(b, i, tmp);
-                        if (e < 0) return null;
-                        ints[rec] = 1;
-                        ints[rec + 4] = i;
-                        ints[rec + 5] = e;
-                        p = rec + 6;
-                        i = e;
-                      } else if (tplFields >= 0 && keyFlags === 0 && bsSameWide(wide, i, tplStart, tplQ1 - tplStart)
-                        && bsSameWide(wide, i + tplQ1 - tplStart, ts, te - ts)
-                        && bsSameWide(wide, i + tplQ1 - tplStart + te - ts, tplQ2, tplEnd - tplQ2)) {
-                        if (ints.length - p < 4 * tplFields + 16) {
-                          const grown = new Int32Array(ints.length * 2);
-                          grown.set(ints);
-                          ints = grown;
-                        }
-                        ints[rec] = 0;
-                        ints[rec + 4] = tplFields;
-                        ints.set(tplView, rec + 5);
-                        p = rec + 5 + 4 * tplFields;
-                        i += tplQ1 - tplStart + te - ts + tplEnd - tplQ2;
-                      } else {
-                        const objStart = i;
-                        let sameKeys = 0;
-                        let fixed = true;
-                        let nameQ1 = 0;
-                        let nameQ2 = 0;
-                        ints[rec] = 0;
-                        p = rec + 5;
-                        let count = 0;
-                        let seenFields = 0;
-                        if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                        if (b[i] === 0x7d) i++;
-                        else {
-                          for (;;) {
-                            if (ints.length - p < 8) {
-                              const grown = new Int32Array(ints.length * 2);
-                              grown.set(ints);
-                              ints = grown;
-                            }
-                            if (b[i] !== 0x22) return null;
-                            const fs = i + 1;
-                            let fe: number;
-                            let id: number;
-                            // Topics repeat one layout: the previous topic's k-th name usually matches byte for byte.
-                            const ms = memo[3 * count] as number;
-                            const ml = (memo[3 * count + 1] as number) - ms;
-                            if (count < memoFields && b[fs + ml] === 0x22 && bsSame(b, fs, fs + ml, ms, ms + ml)) {
-                              fe = fs + ml;
-                              id = memo[3 * count + 2] as number;
-                              i = fe + 1;
-                            } else {
-                              i = bsString(b, i, tmp);
-                              if (i < 0 || (tmp[0] as number) !== 0) return null;
-                              fe = i - 1;
-                              id = bsFieldId(b, fs, fe, names);
-                            }
-                            if (id >= 30 || (seenFields & (1 << id)) !== 0) return null;
-                            seenFields |= 1 << id;
-                            memo[3 * count] = fs;
-                            memo[3 * count + 1] = fe;
-                            memo[3 * count + 2] = id;
-                            if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-                            if (b[i] !== 0x3a) return null;
-                            if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                            ints[p] = id;
-                            const c = b[i] as number;
-                            if (c === 0x22) {
-                              const vs = i + 1;
-                              i = bsString(b, i, tmp);
-                              if (i < 0) return null;
-                              const ve = i - 1;
-                              const flags = tmp[0] as number;
-                              if ((flags & 1) !== 0) {
-                                if (!bsValidJson(b, vs - 1, ve + 1)) return null;
-                                ints[p + 1] = 7;
-                                ints[p + 2] = vs - 1;
-                                ints[p + 3] = ve + 1;
-                              } else if (ints[rec + 1] !== 2 && bsSame(b, vs, ve, ts, te)) {
-                                ints[p + 1] = 3;
-                                sameKeys++;
-                                nameQ1 = vs;
-                                nameQ2 = ve;
-                              } else {
-                                const ref = bsValueRef(b, vs, ve, values, valueRanges);
-                                if (ref >= 0) {
-                                  ints[p + 1] = 4;
-                                  ints[p + 2] = ref;
-                                } else {
-                                  ints[p + 1] = (flags & 2) !== 0 ? 6 : 5;
-                                  ints[p + 2] = vs;
-                                  ints[p + 3] = ve;
-                                }
-                              }
-                            } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
-                              const e = bsSmallInt(b, i, tmp);
-                              if (e > 0) {
-                                ints[p + 1] = 0;
-                                ints[p + 2] = tmp[1] as number;
-                                i = e;
-                              } else {
-                                const r = bsValue(b, i, tmp);
-                                if (r < 0) return null;
-                                ints[p + 1] = 8;
-                                ints[p + 2] = i;
-                                ints[p + 3] = r;
-                                i = r;
-                              }
-                            } else if (bsIs(b, i, i + 4, 'true')) {
-                              ints[p + 1] = 1;
-                              ints[p + 2] = 1;
-                              i += 4;
-                            } else if (bsIs(b, i, i + 5, 'false')) {
-                              ints[p + 1] = 1;
-                              ints[p + 2] = 0;
-                              i += 5;
-                            } else if (bsIs(b, i, i + 4, 'null')) {
-                              ints[p + 1] = 2;
-                              i += 4;
-                            } else {
-                              const j = c === 0x7b ? bsSkipWs(b, i + 1) : -1;
-                              if (j > 0 && b[j] === 0x7d) {
-                                ints[p + 1] = 9;
-                                i = j + 1;
-                              } else {
-                                const r = bsValue(b, i, tmp);
-                                if (r < 0) return null;
-                                ints[p + 1] = 8;
-                                ints[p + 2] = i;
-                                ints[p + 3] = r;
-                                i = r;
-                              }
-                            }
-                            if ((ints[p + 1] as number) >= 5 && (ints[p + 1] as number) <= 8) fixed = false;
-                            p += 4;
-                            count++;
-                            if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-                            if (b[i] === 0x2c) {
-                              if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                              continue;
-                            }
-                            if (b[i] !== 0x7d) return null;
-                            i++;
-                            break;
-                          }
-                        }
-                        ints[rec + 4] = count;
-                        memoFields = count;
-                        if (keyFlags === 0 && sameKeys === 1 && fixed && count <= 32) {
-                          for (let k = 0; k < 4 * count; k++) tpl[k] = ints[rec + 5 + k] as number;
-                          tplFields = count;
-                          tplView = tpl.subarray(0, 4 * count);
-                          tplStart = objStart;
-                          tplQ1 = nameQ1;
-                          tplQ2 = nameQ2;
-                          tplEnd = i;
-                        }
-                      }
-                      if (emit !== null && topics >= every) {
-                        emit(ints, p, topics, names, values);
-                        p = 8;
-                        topics = 0;
-                      }
-                      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-                      if (b[i] === 0x2c) {
-                        if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                        continue;
-                      }
-                      if (b[i] !== 0x7d) return null;
-                      i++;
-                      break;
-                    }
-                  }
-                }
-              } else {
-                const e = bsValue(b, i, tmp);
-                if (e < 0) return null;
-                i = e;
-              }
-              if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-              if (b[i] === 0x2c) {
-                if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-                continue;
-              }
-              if (b[i] !== 0x7d) return null;
-              i++;
-              break;
-            }
-          }
-        }
-      } else {
-        const e = bsValue(b, i, tmp);
-        if (e < 0) return null;
-        i = e;
-      }
-      if ((b[i] as number) <= 0x20) i = bsSkipWs(b, i);
-      if (b[i] === 0x2c) {
-        if ((b[++i] as number) <= 0x20) i = bsSkipWs(b, i);
-        continue;
-      }
-      if (b[i] !== 0x7d) return null;
-      i++;
-      break;
-    }
-  }
-  if (bsSkipWs(b, i) !== n) return null;
-  ints[0] = topics;
-  ints[1] = p;
-  return { ints: ints.subarray(0, p), names, values };
+export function scanPlainRegisterBody(
+  b: Uint8Array, emit: BodyScanEmit | null = null, every = 1000, maxTopics = Infinity,
+): BodyScan | null {
+  return new PlainScanner(b, emit, every, maxTopics).scan();
 }
 
-/** Index after JSON whitespace from `i`. */
-export function bsSkipWs(b: Uint8Array, i: number): number {
-  let c = b[i];
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
-  return i;
-}
-
-/** True when bytes `s..e` are exactly the ASCII `text`. */
-export function bsIs(b: Uint8Array, s: number, e: number, text: string): boolean {
-  if (e - s !== text.length || e > b.length) return false;
-  for (let k = 0; k < text.length; k++) if (b[s + k] !== text.charCodeAt(k)) return false;
-  return true;
-}
-
-/** True when bytes `s1..e1` equal bytes `s2..e2`. */
-export function bsSame(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
-  if (e1 - s1 !== e2 - s2) return false;
-  for (let k = 0; k < e1 - s1; k++) if (b[s1 + k] !== b[s2 + k]) return false;
-  return true;
-}
-
-/** True when the `length` bytes at `s1` equal those at `s2` (false past the end). */
-export function bsSameWide(v: DataView, s1: number, s2: number, length: number): boolean {
-  if (s1 + length > v.byteLength || s2 + length > v.byteLength) return false;
-  let k = 0;
-  for (; k + 4 <= length; k += 4) if (v.getInt32(s1 + k) !== v.getInt32(s2 + k)) return false;
-  for (; k < length; k++) if (v.getUint8(s1 + k) !== v.getUint8(s2 + k)) return false;
-  return true;
-}
-
-/**
- * Scans a string starting at the quote `i`; returns the index after its
- * closing quote, or -1 for what JSON forbids. Sets `tmp[0]`: 1 escapes, 2 non-ASCII.
- */
-export function bsString(b: Uint8Array, i: number, tmp: Int32Array): number {
-  const n = b.length;
-  let flags = 0;
-  i++;
-  while (i < n) {
-    const c = b[i] as number;
-    if (c === 0x22) {
-      tmp[0] = flags;
-      return i + 1;
-    }
-    if (c === 0x5c) {
-      flags |= 1;
-      i += 2;
-    } else {
-      if (c < 0x20) return -1;
-      if (c >= 0x80) flags |= 2;
-      i++;
-    }
-  }
-  return -1;
-}
-
-/** The id of a field name, adding unknown names to `names`. */
-export function bsFieldId(b: Uint8Array, s: number, e: number, names: string[]): number {
-  for (let k = 0; k < names.length; k++) if (bsIs(b, s, e, names[k] as string)) return k;
-  const name = bsText(b, s, e);
-  // Names are compared as ASCII by bsIs: a non-ASCII one is added once per occurrence, bounded below.
-  for (let k = 8; k < names.length; k++) if (names[k] === name) return k;
-  names.push(name);
-  return names.length - 1;
-}
-
-/** Index of an equal string value in the small cache, adding it while there is room; -1 otherwise. */
-export function bsValueRef(b: Uint8Array, s: number, e: number, values: string[], ranges: number[]): number {
-  if (e - s > 64) return -1;
-  for (let k = 0; k < values.length; k++) {
-    if (bsSame(b, s, e, ranges[2 * k] as number, ranges[2 * k + 1] as number)) return k;
-  }
-  if (values.length >= 8) return -1;
-  values.push(bsText(b, s, e));
-  ranges.push(s, e);
-  return values.length - 1;
-}
-
-/**
- * An int written plainly (`-?(0|[1-9][0-9]{0,8})`, not `-0`) followed by a
- * delimiter: returns the index after it and sets `tmp[1]`; -1 otherwise.
- */
-export function bsSmallInt(b: Uint8Array, i: number, tmp: Int32Array): number {
-  let neg = false;
-  if (b[i] === 0x2d) {
-    neg = true;
-    i++;
-  }
-  const start = i;
-  let v = 0;
-  let c = b[i] as number;
-  while (c >= 0x30 && c <= 0x39) {
-    v = v * 10 + (c - 0x30);
-    c = b[++i] as number;
-  }
-  const digits = i - start;
-  if (digits === 0 || digits > 9 || (digits > 1 && b[start] === 0x30) || (neg && v === 0)) return -1;
-  if (c === 0x2e || c === 0x65 || c === 0x45) return -1;
-  tmp[1] = neg ? -v : v;
-  return i;
-}
-
-/** Index after any JSON value at `i`, validated as `JSON.parse` would; -1 when invalid. */
-export function bsValue(b: Uint8Array, i: number, tmp: Int32Array): number {
-  const c = b[i];
-  if (c === 0x22) {
-    const e = bsString(b, i, tmp);
-    if (e < 0 || ((tmp[0] as number) & 1) === 0) return e;
-    return bsValidJson(b, i, e) ? e : -1;
-  }
-  if (c === 0x74) return bsIs(b, i, i + 4, 'true') ? i + 4 : -1;
-  if (c === 0x66) return bsIs(b, i, i + 5, 'false') ? i + 5 : -1;
-  if (c === 0x6e) return bsIs(b, i, i + 4, 'null') ? i + 4 : -1;
-  if (c === 0x7b || c === 0x5b) {
-    // Find the matching bracket, strings skipped, then let JSON.parse judge the text.
-    let depth = 0;
-    let j = i;
-    const n = b.length;
-    while (j < n) {
-      const d = b[j] as number;
-      if (d === 0x22) {
-        j = bsString(b, j, tmp);
-        if (j < 0) return -1;
-        continue;
-      }
-      if (d === 0x7b || d === 0x5b) depth++;
-      else if (d === 0x7d || d === 0x5d) {
-        depth--;
-        if (depth === 0) return bsValidJson(b, i, j + 1) ? j + 1 : -1;
-      }
-      j++;
-    }
-    return -1;
-  }
-  // A number: the longest run of number characters, judged by JSON.parse.
-  let j = i;
-  let d = b[j] as number;
-  while ((d >= 0x30 && d <= 0x39) || d === 0x2d || d === 0x2b || d === 0x2e || d === 0x65 || d === 0x45) d = b[++j] as number;
-  return j > i && bsValidJson(b, i, j) ? j : -1;
-}
-
-/** True when bytes `s..e` are one JSON value for `JSON.parse`. */
-export function bsValidJson(b: Uint8Array, s: number, e: number): boolean {
-  try {
-    JSON.parse(bsText(b, s, e));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Bytes `s..e` as UTF-8 text, decoded as `Buffer.toString` does. */
-export function bsText(b: Uint8Array, s: number, e: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
-}
-
-/** The scanner's functions, for the decode pool's worker source. */
-export const BODY_SCAN_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
-  scanPlainRegisterBody, bsSkipWs, bsIs, bsSame, bsSameWide, bsString, bsFieldId, bsValueRef, bsSmallInt, bsValue, bsValidJson, bsText,
+/** The field names every topic has, in fastjson's order: their ids are their indexes. */
+const KNOWN_FIELDS: readonly string[] = [
+  'attributes', 'order', 'perm', 'readQueueNums', 'topicFilterType', 'topicName', 'topicSysFlag', 'writeQueueNums',
 ];
+const HEADER = 8;
+/** Members seen once at most (a duplicate goes to the general parser, which keeps the last). */
+const SEEN_FILTER = 1;
+const SEEN_WRAPPER = 2;
+const SEEN_VERSION = 4;
+const SEEN_TABLE = 8;
+
+/** Value kinds of a field record (see the layout above). */
+const enum Kind { Int = 0, Bool = 1, Null = 2, SameAsKey = 3, StrRef = 4, Ascii = 5, Utf8 = 6, Escaped = 7, Raw = 8, EmptyObject = 9 }
+
+/** One walk over a body: the position `i`, the output `ints` up to `p`, and what the shortcuts remember. */
+class PlainScanner {
+  readonly #b: Uint8Array;
+  readonly #emit: BodyScanEmit | null;
+  readonly #every: number;
+  readonly #maxTopics: number;
+  /** tmp[0]: flags (1 escaped, 2 non-ASCII) of the last string scanned; tmp[1]: the last small int. */
+  readonly #tmp = new Int32Array(2);
+  readonly #names = [...KNOWN_FIELDS];
+  readonly #values: string[] = [];
+  readonly #valueRanges: number[] = [];
+  #ints: Int32Array;
+  #p = HEADER;
+  #i = 0;
+  #seen = 0;
+  /** Topics since the last part, and in all. */
+  #topics = 0;
+  #total = 0;
+  /** The previous topic's field names: start, end, id per position. */
+  readonly #memo = new Int32Array(3 * 32);
+  #memoFields = 0;
+  /** The topic being scanned: its record, its name's range, its flags for the template. */
+  #rec = 0;
+  #ts = 0;
+  #te = 0;
+  #sameKeys = 0;
+  #fixed = true;
+  #nameQ1 = 0;
+  #nameQ2 = 0;
+  readonly #template: Template;
+
+  constructor(b: Uint8Array, emit: BodyScanEmit | null, every: number, maxTopics: number) {
+    this.#b = b;
+    this.#emit = emit;
+    this.#every = every;
+    this.#maxTopics = maxTopics;
+    this.#ints = new Int32Array(HEADER + 64 + (b.length >> 2));
+    this.#template = new Template(b);
+  }
+
+  /** The body: an object of `filterServerList`, `topicConfigSerializeWrapper` and members skipped. */
+  scan(): BodyScan | null {
+    this.#i = bsSkipWs(this.#b, 0);
+    if (!this.#object((ks, ke) => this.#bodyMember(ks, ke))) return null;
+    if (bsSkipWs(this.#b, this.#i) !== this.#b.length) return null;
+    const ints = this.#ints;
+    ints[0] = this.#topics;
+    ints[1] = this.#p;
+    return { ints: ints.subarray(0, this.#p), names: this.#names, values: this.#values };
+  }
+
+  /**
+   * An object at `i` whose member names are plain (no escapes): `member`
+   * reads each value from `i` and leaves `i` after it. False for what the
+   * scanner leaves to the general parser.
+   */
+  #object(member: (ks: number, ke: number) => boolean): boolean {
+    const b = this.#b;
+    let i = this.#i;
+    if (b[i] !== 0x7b) return false;
+    i = bsSkipWs(b, i + 1);
+    if (b[i] === 0x7d) {
+      this.#i = i + 1;
+      return true;
+    }
+    for (;;) {
+      if (b[i] !== 0x22) return false;
+      const ks = i + 1;
+      i = bsString(b, i, this.#tmp);
+      if (i < 0 || this.#tmp[0] !== 0) return false;
+      const ke = i - 1;
+      i = bsSkipWs(b, i);
+      if (b[i] !== 0x3a) return false;
+      this.#i = bsSkipWs(b, i + 1);
+      if (!member(ks, ke)) return false;
+      i = bsSkipWs(b, this.#i);
+      if (b[i] === 0x2c) i = bsSkipWs(b, i + 1);
+      else if (b[i] === 0x7d) break;
+      else return false;
+    }
+    this.#i = i + 1;
+    return true;
+  }
+
+  /** Marks a member seen; false when it was seen before. */
+  #once(flag: number): boolean {
+    if ((this.#seen & flag) !== 0) return false;
+    this.#seen |= flag;
+    return true;
+  }
+
+  #bodyMember(ks: number, ke: number): boolean {
+    const b = this.#b;
+    if (bsIs(b, ks, ke, 'filterServerList')) return this.#once(SEEN_FILTER) && this.#range(5, 1);
+    if (bsIs(b, ks, ke, 'topicConfigSerializeWrapper')) {
+      return this.#once(SEEN_WRAPPER) && (this.#null() || this.#object((s, e) => this.#wrapperMember(s, e)));
+    }
+    return this.#skip();
+  }
+
+  #wrapperMember(ks: number, ke: number): boolean {
+    const b = this.#b;
+    if (bsIs(b, ks, ke, 'dataVersion')) return this.#once(SEEN_VERSION) && (this.#null() || this.#range(2, 1));
+    if (bsIs(b, ks, ke, 'topicConfigTable')) return this.#once(SEEN_TABLE) && (this.#null() || this.#table());
+    if (bsIs(b, ks, ke, 'topicQueueMappingInfoMap')) {
+      // Static topic mappings are rare: only an empty one is scanned, others go to the general decoder.
+      const i = this.#i;
+      const e = bsValue(b, i, this.#tmp);
+      if (e < 0 || !(bsIs(b, i, e, '{}') || bsIs(b, i, e, 'null'))) return false;
+      this.#i = e;
+      return true;
+    }
+    return this.#skip();
+  }
+
+  /** A `null` value at `i`, skipped. */
+  #null(): boolean {
+    if (!bsIs(this.#b, this.#i, this.#i + 4, 'null')) return false;
+    this.#i += 4;
+    return true;
+  }
+
+  /** Any value at `i`, skipped (validated). */
+  #skip(): boolean {
+    const e = bsValue(this.#b, this.#i, this.#tmp);
+    if (e < 0) return false;
+    this.#i = e;
+    return true;
+  }
+
+  /** Any value at `i`, recorded as a range in the header: `ints[at] = kind, ints[at + 1..2] = range`. */
+  #range(at: number, kind: number): boolean {
+    const s = this.#i;
+    if (!this.#skip()) return false;
+    this.#ints[at] = kind;
+    this.#ints[at + 1] = s;
+    this.#ints[at + 2] = this.#i;
+    return true;
+  }
+
+  /** The topic table: one record per topic, parts handed over as they fill. */
+  #table(): boolean {
+    const b = this.#b;
+    if (b[this.#i] !== 0x7b) return false;
+    let i = bsSkipWs(b, this.#i + 1);
+    if (b[i] === 0x7d) {
+      this.#i = i + 1;
+      return true;
+    }
+    for (;;) {
+      this.#i = i;
+      if (!this.#topic()) return false;
+      if (this.#emit !== null && this.#topics >= this.#every) this.#flushPart(this.#emit);
+      i = bsSkipWs(b, this.#i);
+      if (b[i] === 0x2c) i = bsSkipWs(b, i + 1);
+      else if (b[i] === 0x7d) break;
+      else return false;
+    }
+    this.#i = i + 1;
+    return true;
+  }
+
+  #flushPart(emit: BodyScanEmit): void {
+    emit(this.#ints, this.#p, this.#topics, this.#names, this.#values);
+    this.#p = HEADER;
+    this.#topics = 0;
+  }
+
+  /** Room for `n` more ints. */
+  #ensure(n: number): void {
+    if (this.#ints.length - this.#p >= n) return;
+    const grown = new Int32Array(Math.max(this.#ints.length * 2, this.#p + n));
+    grown.set(this.#ints);
+    this.#ints = grown;
+  }
+
+  /** One topic: its name, then its value (an object of fields, a copy of the template's, or any other value as it is). */
+  #topic(): boolean {
+    this.#ensure(64);
+    const b = this.#b;
+    let i = this.#i;
+    if (b[i] !== 0x22) return false;
+    const ts = i + 1;
+    i = bsString(b, i, this.#tmp);
+    if (i < 0) return false;
+    const te = i - 1;
+    const keyFlags = this.#tmp[0] as number;
+    if ((keyFlags & 1) !== 0 && !bsValidJson(b, ts - 1, te + 1)) return false;
+    i = bsSkipWs(b, i);
+    if (b[i] !== 0x3a) return false;
+    this.#i = bsSkipWs(b, i + 1);
+    if (++this.#total > this.#maxTopics) throw tooManyTopics(this.#maxTopics);
+    this.#topics++;
+    const rec = this.#p;
+    const ints = this.#ints;
+    const escaped = (keyFlags & 1) !== 0;
+    ints[rec + 1] = escaped ? 2 : (keyFlags & 2) !== 0 ? 1 : 0;
+    ints[rec + 2] = escaped ? ts - 1 : ts;
+    ints[rec + 3] = escaped ? te + 1 : te;
+    if (b[this.#i] !== 0x7b) return this.#otherTopic(rec);
+    if (keyFlags === 0 && this.#template.matches(this.#i, ts, te)) {
+      this.#ensure(4 * this.#template.fields + 16);
+      this.#p = this.#template.copyTo(this.#ints, rec);
+      this.#i += this.#template.length(ts, te);
+      return true;
+    }
+    return this.#objectTopic(rec, ts, te, keyFlags);
+  }
+
+  /** A topic whose value is not an object: the registry names the problem; carry the value as it is. */
+  #otherTopic(rec: number): boolean {
+    const s = this.#i;
+    if (!this.#skip()) return false;
+    this.#ints[rec] = 1;
+    this.#ints[rec + 4] = s;
+    this.#ints[rec + 5] = this.#i;
+    this.#p = rec + 6;
+    return true;
+  }
+
+  /** A topic's object: its fields, then, when it can serve as one, it becomes the template. */
+  #objectTopic(rec: number, ts: number, te: number, keyFlags: number): boolean {
+    const b = this.#b;
+    const objStart = this.#i;
+    this.#rec = rec;
+    this.#ts = ts;
+    this.#te = te;
+    this.#sameKeys = 0;
+    this.#fixed = true;
+    this.#ints[rec] = 0;
+    this.#p = rec + 5;
+    let count = 0;
+    let seenFields = 0;
+    let i = bsSkipWs(b, this.#i + 1);
+    if (b[i] !== 0x7d) {
+      for (;;) {
+        this.#i = i;
+        seenFields = this.#field(count, seenFields);
+        if (seenFields < 0) return false;
+        count++;
+        i = bsSkipWs(b, this.#i);
+        if (b[i] === 0x2c) i = bsSkipWs(b, i + 1);
+        else if (b[i] === 0x7d) break;
+        else return false;
+      }
+    }
+    this.#i = i + 1;
+    this.#ints[rec + 4] = count;
+    this.#memoFields = count;
+    if (keyFlags === 0 && this.#sameKeys === 1 && this.#fixed && count <= 32) {
+      this.#template.remember(this.#ints, rec, count, [objStart, this.#nameQ1, this.#nameQ2, this.#i]);
+    }
+    return true;
+  }
+
+  /** The `count`-th field of a topic; returns the ids seen so far (a bit each), -1 when the parser must decide. */
+  #field(count: number, seenFields: number): number {
+    this.#ensure(8);
+    const b = this.#b;
+    let i = this.#i;
+    if (b[i] !== 0x22) return -1;
+    const id = this.#fieldName(count);
+    if (id < 0 || id >= 30 || (seenFields & (1 << id)) !== 0) return -1;
+    i = bsSkipWs(b, this.#i);
+    if (b[i] !== 0x3a) return -1;
+    this.#i = bsSkipWs(b, i + 1);
+    const p = this.#p;
+    this.#ints[p] = id;
+    if (!this.#fieldValue(p)) return -1;
+    const kind = this.#ints[p + 1] as number;
+    if (kind >= Kind.Ascii && kind <= Kind.Raw) this.#fixed = false;
+    this.#p = p + 4;
+    return seenFields | (1 << id);
+  }
+
+  /** A field's name at `i` (a quote): its id, found quickly when the previous topic had it at the same position. */
+  #fieldName(count: number): number {
+    const b = this.#b;
+    const memo = this.#memo;
+    const fs = this.#i + 1;
+    const ms = memo[3 * count] as number;
+    const ml = (memo[3 * count + 1] as number) - ms;
+    let fe: number;
+    let id: number;
+    if (count < this.#memoFields && b[fs + ml] === 0x22 && bsSame(b, fs, fs + ml, ms, ms + ml)) {
+      fe = fs + ml;
+      id = memo[3 * count + 2] as number;
+      this.#i = fe + 1;
+    } else {
+      const end = bsString(b, this.#i, this.#tmp);
+      if (end < 0 || this.#tmp[0] !== 0) return -1;
+      fe = end - 1;
+      id = bsFieldId(b, fs, fe, this.#names);
+      this.#i = end;
+    }
+    memo[3 * count] = fs;
+    memo[3 * count + 1] = fe;
+    memo[3 * count + 2] = id;
+    return id;
+  }
+
+  /** A field's value at `i`, written to the field record at `p`. */
+  #fieldValue(p: number): boolean {
+    const c = this.#b[this.#i] as number;
+    if (c === 0x22) return this.#stringValue(p);
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d) return this.#numberValue(p);
+    return this.#literalValue(p);
+  }
+
+  #stringValue(p: number): boolean {
+    const b = this.#b;
+    const ints = this.#ints;
+    const vs = this.#i + 1;
+    const end = bsString(b, this.#i, this.#tmp);
+    if (end < 0) return false;
+    const ve = end - 1;
+    const flags = this.#tmp[0] as number;
+    this.#i = end;
+    if ((flags & 1) !== 0) {
+      if (!bsValidJson(b, vs - 1, ve + 1)) return false;
+      return setField(ints, p, Kind.Escaped, vs - 1, ve + 1);
+    }
+    if (ints[this.#rec + 1] !== 2 && bsSame(b, vs, ve, this.#ts, this.#te)) {
+      this.#sameKeys++;
+      this.#nameQ1 = vs;
+      this.#nameQ2 = ve;
+      return setField(ints, p, Kind.SameAsKey, 0, 0);
+    }
+    const ref = bsValueRef(b, vs, ve, this.#values, this.#valueRanges);
+    if (ref >= 0) return setField(ints, p, Kind.StrRef, ref, 0);
+    return setField(ints, p, (flags & 2) !== 0 ? Kind.Utf8 : Kind.Ascii, vs, ve);
+  }
+
+  #numberValue(p: number): boolean {
+    const e = bsSmallInt(this.#b, this.#i, this.#tmp);
+    if (e > 0) {
+      this.#i = e;
+      return setField(this.#ints, p, Kind.Int, this.#tmp[1] as number, 0);
+    }
+    return this.#rawValue(p);
+  }
+
+  /** `true`, `false`, `null`, `{}`, or any other value kept as raw JSON. */
+  #literalValue(p: number): boolean {
+    const b = this.#b;
+    const i = this.#i;
+    const ints = this.#ints;
+    if (bsIs(b, i, i + 4, 'true')) return this.#advance(4) && setField(ints, p, Kind.Bool, 1, 0);
+    if (bsIs(b, i, i + 5, 'false')) return this.#advance(5) && setField(ints, p, Kind.Bool, 0, 0);
+    if (bsIs(b, i, i + 4, 'null')) return this.#advance(4) && setField(ints, p, Kind.Null, 0, 0);
+    const j = b[i] === 0x7b ? bsSkipWs(b, i + 1) : -1;
+    if (j > 0 && b[j] === 0x7d) {
+      this.#i = j + 1;
+      return setField(ints, p, Kind.EmptyObject, 0, 0);
+    }
+    return this.#rawValue(p);
+  }
+
+  #advance(n: number): boolean {
+    this.#i += n;
+    return true;
+  }
+
+  #rawValue(p: number): boolean {
+    const s = this.#i;
+    if (!this.#skip()) return false;
+    return setField(this.#ints, p, Kind.Raw, s, this.#i);
+  }
+}
+
+/** Writes a field record's value (its id is written already); true. */
+function setField(ints: Int32Array, p: number, kind: number, a: number, b: number): boolean {
+  ints[p + 1] = kind;
+  ints[p + 2] = a;
+  ints[p + 3] = b;
+  return true;
+}
+
+/**
+ * The template: the fields of an earlier topic that has its name (as its
+ * key) once and nothing tied to where it sits. A topic of the same bytes but
+ * its name is that topic again: its fields are copied, not scanned.
+ */
+class Template {
+  /** Template bytes are compared four at a time. */
+  readonly #wide: DataView;
+  readonly #fields = new Int32Array(4 * 32);
+  #view = new Int32Array(0);
+  /** -1: none yet. */
+  fields = -1;
+  /** Its bytes: from its `{` to the name (opening quote included), from the closing quote to its end. */
+  #start = 0;
+  #q1 = 0;
+  #q2 = 0;
+  #end = 0;
+
+  constructor(b: Uint8Array) {
+    this.#wide = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** True when the object at `i` of a topic named by bytes `ts..te` is the template but for the name. */
+  matches(i: number, ts: number, te: number): boolean {
+    if (this.fields < 0) return false;
+    const head = this.#q1 - this.#start;
+    return bsSameWide(this.#wide, i, this.#start, head)
+      && bsSameWide(this.#wide, i + head, ts, te - ts)
+      && bsSameWide(this.#wide, i + head + te - ts, this.#q2, this.#end - this.#q2);
+  }
+
+  /** Bytes of the template's object with a name of `ts..te`. */
+  length(ts: number, te: number): number {
+    return this.#q1 - this.#start + te - ts + this.#end - this.#q2;
+  }
+
+  /** Writes a record of the template's fields at `rec`; returns where the next record starts. */
+  copyTo(ints: Int32Array, rec: number): number {
+    ints[rec] = 0;
+    ints[rec + 4] = this.fields;
+    ints.set(this.#view, rec + 5);
+    return rec + 5 + 4 * this.fields;
+  }
+
+  /** Remembers the record at `rec` (`count` fields) and its bytes: `[start, q1, q2, end]`. */
+  remember(ints: Int32Array, rec: number, count: number, bytes: readonly [number, number, number, number]): void {
+    this.#fields.set(ints.subarray(rec + 5, rec + 5 + 4 * count));
+    this.fields = count;
+    this.#view = this.#fields.subarray(0, 4 * count);
+    [this.#start, this.#q1, this.#q2, this.#end] = bytes;
+  }
+}

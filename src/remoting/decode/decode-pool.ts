@@ -1,53 +1,60 @@
 /**
- * A small `worker_threads` pool that decodes REGISTER_BROKER bodies off the
- * event loop. Workers scan the body (inflating it first when compressed)
- * into a compact form, typed arrays transferred rather than an object graph
- * cloned; the main thread only rebuilds the values from it, in slices that
- * yield to the event loop between them. A plain body's topics come in parts
- * while the worker scans on, so the rebuild overlaps the scan. Anything the
- * scanners do not reproduce exactly, errors included, is decoded on the main
- * thread by {@link decodeRegisterBrokerBody}, so results and errors are
- * always that function's.
+ * Decodes REGISTER_BROKER bodies on `worker_threads`, fairly and within the
+ * server's memory budget. The path of a body:
+ *
+ * 1. `decode()`: a small plain body (or any body, without workers) is
+ *    decoded here; any other is queued under its key (its connection).
+ * 2. `#pump()`: each idle worker takes the next key's oldest body, round
+ *    robin between keys, one body per key on the workers at a time; so one
+ *    peer's backlog of zlib bombs never sits in front of another's
+ *    registration, and nothing is refused for want of room (a connection's
+ *    own in-flight limit bounds its queue).
+ * 3. The worker (`worker-job.ts`) checks the CRC, inflates, refuses past
+ *    `maxTopics`, scans into a compact form and answers it, typed arrays
+ *    transferred; a body the scanners leave is decoded by the general
+ *    decoder there too. A body whose table has the bytes of the key's last
+ *    one is answered `same`: the last table is returned again, unrebuilt.
+ * 4. `#rebuild()`: the main thread turns the compact form into values in
+ *    slices, one body at a time, yielding between slices; the memory this
+ *    takes (transferred bytes, plus topics × an estimate) is charged to the
+ *    budget (when it has room) until the table is built.
  * @module
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { InvalidOptionError, NamesrvError } from '../../core/errors.js';
+import type { Worker } from 'node:worker_threads';
+import { InvalidOptionError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { sealTopicTable } from '../../core/registration/topic-table.js';
-import { scanPlainRegisterBody } from './body-scan.js';
+import { MQVersion } from '../codes.js';
+import { BodyDecodeError } from '../errors.js';
+import type { MemoryBudget } from '../memory-budget.js';
+import { scanPlainRegisterBody, type BodyScan } from './body-scan.js';
 import {
   UNPACK_SLICE_TOPICS, UnpackStream, unpackRegisterBodySliced, unpackWithTable, type MappedRegisterBrokerBody,
 } from './body-unpack.js';
-import { NameCache } from './name-cache.js';
-import { MQVersion } from '../codes.js';
-import { decodeWorkerSource, type DecodeAnswer, type DecodeJob } from './decode-worker.js';
+import { FairQueue } from './fair-queue.js';
 import {
-  checkBodyCrc32, decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions,
-} from '../codec/register-body.js';
+  DEFAULT_MAX_TOPICS_PER_REGISTRATION, checkBodyCrc32, decodeRegisterBrokerBody, isZlibStream, type DecodeRegisterBrokerBodyOptions,
+} from './general.js';
+import { NameCache } from './name-cache.js';
+import { findDecodeWorker, startDecodeWorker, type DecodeWorkerEntry } from './worker-start.js';
+import type { DecodeAnswer, DecodeJob } from './worker-protocol.js';
 
 export type { MappedRegisterBrokerBody } from './body-unpack.js';
 
 /** Options of a {@link DecodePool}. */
 export interface DecodePoolOptions {
   /**
-   * Worker threads at most (started on demand). One core stays for the event
-   * loop: on two cores a second worker competes with it for the same cores
-   * (measured with R4: no more registrations/s, slower route answers).
+   * Worker threads at most (started on demand); 0 decodes every body on the
+   * calling thread. One core stays for the event loop: on two cores a second
+   * worker competes with it for the same cores.
    * @default min(2, max(1, availableParallelism() - 1))
    */
   readonly size?: number;
   /**
-   * Body bytes handed to workers and not yet answered; a body that would
-   * exceed it is refused with {@link DecodeQueueFullError}. Part of the
-   * server's memory budget: a worker holds a copy of each queued body
-   * (answered, up to 16 MiB of that memory is kept for the next bodies).
-   * @default 67_108_864 (64 MiB)
-   */
-  readonly maxQueuedBytes?: number;
-  /**
-   * Bodies smaller than this decode on the calling thread: a worker round
-   * trip costs more than they do.
+   * Plain bodies smaller than this decode on the calling thread: a worker
+   * round trip costs more than they do. Compressed bodies go to a worker
+   * (those smaller than this only once one is running).
    * @default 65_536
    */
   readonly inlineBelowBytes?: number;
@@ -58,65 +65,69 @@ export interface DecodePoolOptions {
    * @default 1_000
    */
   readonly partTopics?: number;
+  /**
+   * Most topics one body may carry: more is refused (a `BodyDecodeError`
+   * naming the limit) while scanning, before anything is built.
+   * @default 500_000
+   */
+  readonly maxTopics?: number;
+  /** Charged for what a body's rebuild holds until its table is built (see the module documentation). */
+  readonly budget?: MemoryBudget;
 }
 
 /**
  * Options of one {@link DecodePool.decode} call: those of
  * `decodeRegisterBrokerBody` (its `bodyCrc32` is checked on the worker that
- * decodes the body) and an ordering key.
+ * decodes the body; `maxTopics` is the pool's) and a key.
  */
-export interface PoolDecodeOptions extends DecodeRegisterBrokerBodyOptions {
+export interface PoolDecodeOptions extends Omit<DecodeRegisterBrokerBodyOptions, 'maxTopics'> {
   /**
-   * Calls with the same key (a connection) resolve in call order. A body
-   * whose topic table has the same bytes as the last one decoded for the
-   * key (a broker re-sending its table, with a new data version or not)
-   * resolves with that table's `Map` again, the very instance: callers
-   * must treat returned tables as read-only.
+   * Who the body comes from (a connection): bodies of one key resolve in
+   * call order and keys share the workers round robin. A body whose topic
+   * table has the same bytes as the last one decoded for the key resolves
+   * with that table's `Map` again, the very instance, sealed: callers must
+   * treat returned tables as read-only.
    */
   readonly key?: object;
-}
-
-/** The decode queue is full: the body is refused, not decoded (the broker retries with its next registration). */
-export class DecodeQueueFullError extends NamesrvError {
-  declare readonly code: 'ERR_DECODE_QUEUE_FULL';
-  /** Bytes queued when the body came. */
-  readonly queuedBytes: number;
-  /** The limit. */
-  readonly maxQueuedBytes: number;
-
-  constructor(bodyBytes: number, queuedBytes: number, maxQueuedBytes: number) {
-    super(`decode queue full: ${queuedBytes} bytes queued, a body of ${bodyBytes} bytes exceeds maxQueuedBytes (${maxQueuedBytes})`,
-      'ERR_DECODE_QUEUE_FULL');
-    this.name = 'DecodeQueueFullError';
-    this.queuedBytes = queuedBytes;
-    this.maxQueuedBytes = maxQueuedBytes;
-  }
 }
 
 /** What a {@link DecodePool} did so far. */
 export interface DecodePoolStats {
   /** Bodies a worker decoded. */
   readonly worker: number;
-  /** Bodies a worker handed back for the general decoder (shapes or errors the scanners leave to it). */
+  /** Of those, bodies the scanners left to the general decoder (on the worker too). */
   readonly fallback: number;
-  /** Bodies decoded on the calling thread from the start (small, old layout, no workers). */
+  /** Bodies decoded on the calling thread (small plain ones, or without workers). */
   readonly inline: number;
   /** Bodies a worker decoded whose topic table was the key's last one, returned again without a rebuild. */
   readonly reused: number;
 }
 
+/**
+ * What the main thread holds per topic while it rebuilds a table: the config
+ * object, its name and its map entry (measured: ~200 bytes), rounded up.
+ */
+const TOPIC_REBUILD_BYTES = 256;
+/** Spare body memory kept for the next jobs, at most. */
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
+/** The key of bodies decoded without one. */
+const NO_KEY = Object.freeze({});
+
 interface Job {
+  readonly id: number;
   readonly body: Buffer;
   readonly options: PoolDecodeOptions;
+  readonly key: object;
   readonly resolve: (body: MappedRegisterBrokerBody) => void;
   readonly reject: (err: unknown) => void;
-  readonly thread: Thread;
   /** The rebuild of the parts the worker posted so far, if any. */
   stream: UnpackStream | null;
-  /** The pool's memory the worker reads a copy of the body from; null when it reads the caller's shared memory. */
-  readonly shared: SharedArrayBuffer | null;
+  /** The pool's copy of the body, when it is not in shared memory already. */
+  shared: SharedArrayBuffer | null;
   /** The key's table when the job was sent: a `same` answer returns it. */
-  readonly expected: KeyTable | null;
+  expected: KeyTable | null;
+  /** Bytes charged to the budget for the rebuild so far. */
+  charged: number;
 }
 
 /** The last table a worker decoded for a key, and the digest of its bytes. */
@@ -125,42 +136,55 @@ interface KeyTable {
   readonly table: Map<string, TopicConfig>;
 }
 
-/** Spare body memory kept for the next jobs, at most (a few bodies of RocketMQ's largest registrations). */
-const MAX_SPARE_BYTES = 16 * 1024 * 1024;
+/**
+ * What the pool keeps of a key's last table: held weakly, so a table the
+ * registry no longer holds (replaced, expired, never applied) costs nothing;
+ * the registry holds a registered broker's sealed table as long as it is current.
+ */
+interface KeptTable {
+  readonly digest: string;
+  readonly table: WeakRef<Map<string, TopicConfig>>;
+}
 
 interface Thread {
   readonly worker: Worker;
-  inFlight: number;
+  job: Job | null;
+  /** The worker runs (its start takes a few milliseconds; from TypeScript sources, under tests, seconds). */
+  online: boolean;
 }
 
 /**
- * Decodes REGISTER_BROKER bodies on worker threads.
+ * Decodes REGISTER_BROKER bodies on worker threads. A `RemotingServer` owns
+ * one (its `decodeWorkers` option); build one yourself only to decode bodies
+ * outside a server.
  *
  * @example
  * ```ts
  * const pool = new DecodePool();
  * const body = await pool.decode(request.body, { compressed, version: request.version, maxInflatedBytes, key: socket });
- * registry.registerBroker({ ...header, topicConfigWrapper: body.topicConfigSerializeWrapper, filterServerList: body.filterServerList });
  * await pool.close();
  * ```
  */
 export class DecodePool {
   readonly #size: number;
-  readonly #maxQueuedBytes: number;
   readonly #inlineBelowBytes: number;
   readonly #partTopics: number;
+  readonly #maxTopics: number;
+  readonly #budget: MemoryBudget | null;
   readonly #threads: Thread[] = [];
   readonly #jobs = new Map<number, Job>();
+  readonly #queue = new FairQueue<Job>();
+  /** Keys with a body on a worker: their next waits. */
+  readonly #busy = new Set<object>();
   readonly #tails = new WeakMap<object, Promise<unknown>>();
   /** One table per key (connection), collected with it. */
-  readonly #tables = new WeakMap<object, KeyTable>();
+  readonly #tables = new WeakMap<object, KeptTable>();
   /** Topic names decoded before: re-registrations get the same instances back (less garbage, no rehashing). */
   readonly #names = new NameCache();
-  #source: string | null = null;
+  #entry: DecodeWorkerEntry | null = null;
   /** The rebuild running on this thread, if any: the next one starts after it. */
   #lane: Promise<void> = Promise.resolve();
   #nextId = 1;
-  #queuedBytes = 0;
   #closed = false;
   readonly #stats = { worker: 0, fallback: 0, inline: 0, reused: 0 };
   /** Body memory of answered jobs, reused: no new external memory (and GC pressure) per registration. */
@@ -169,34 +193,16 @@ export class DecodePool {
 
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: DecodePoolOptions = {}) {
-    const size = options.size ?? Math.min(2, Math.max(1, availableParallelism() - 1));
-    if (!Number.isInteger(size) || size < 0) throw new InvalidOptionError('options.size', `must be an integer >= 0, got ${String(size)}`);
-    const maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
-    if (typeof maxQueuedBytes !== 'number' || !(maxQueuedBytes >= 0)) {
-      throw new InvalidOptionError('options.maxQueuedBytes', `must be a number >= 0, got ${String(maxQueuedBytes)}`);
-    }
-    const inlineBelowBytes = options.inlineBelowBytes ?? 65_536;
-    if (typeof inlineBelowBytes !== 'number' || !(inlineBelowBytes >= 0)) {
-      throw new InvalidOptionError('options.inlineBelowBytes', `must be a number >= 0, got ${String(inlineBelowBytes)}`);
-    }
-    const partTopics = options.partTopics ?? 1_000;
-    if (!Number.isInteger(partTopics) || partTopics < 0) {
-      throw new InvalidOptionError('options.partTopics', `must be an integer >= 0, got ${String(partTopics)}`);
-    }
-    this.#partTopics = partTopics;
-    this.#size = size;
-    this.#maxQueuedBytes = maxQueuedBytes;
-    this.#inlineBelowBytes = inlineBelowBytes;
+    this.#size = checkCount(options.size ?? Math.min(2, Math.max(1, availableParallelism() - 1)), 'size');
+    this.#inlineBelowBytes = checkCount(options.inlineBelowBytes ?? 65_536, 'inlineBelowBytes');
+    this.#partTopics = checkCount(options.partTopics ?? 1_000, 'partTopics');
+    this.#maxTopics = checkCount(options.maxTopics ?? DEFAULT_MAX_TOPICS_PER_REGISTRATION, 'maxTopics');
+    this.#budget = options.budget ?? null;
   }
 
-  /** Body bytes handed to workers and not answered yet. */
-  get queuedBytes(): number {
-    return this.#queuedBytes;
-  }
-
-  /** Bodies handed to workers and not answered yet. */
+  /** Bodies queued or on a worker, not answered yet. */
   get pending(): number {
-    return this.#jobs.size;
+    return this.#jobs.size + this.#queue.size;
   }
 
   /** Counts of decodes by where they ran. */
@@ -210,21 +216,25 @@ export class DecodePool {
   }
 
   /**
+   * Starts one worker now rather than at the first body (a server calls it
+   * when it starts listening).
+   * @throws `DecodeWorkerMissingError` when the worker's build entry is missing.
+   */
+  start(): void {
+    if (!this.#closed && this.#size > 0 && this.#threads.length === 0) this.#startThread();
+  }
+
+  /**
    * Decodes a REGISTER_BROKER body: the values of
    * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
-   * in body order. With a `key`, the table comes back sealed (read-only: the
-   * next body of the key with the same table bytes gets the same instance
-   * back, and the registry then skips comparing its entries). A body in
-   * shared memory (a remoting server's large frames) is read where it is, so
-   * it must not change until the returned promise settles; any other body is
-   * copied.
-   * @throws `BodyDecodeError` when the body cannot be decoded (or its `bodyCrc32` differs).
-   * @throws {@link DecodeQueueFullError} when the queue has no room for it.
+   * in body order. A body in shared memory (a remoting server's large
+   * frames) is read where it is, so it must not change until the returned
+   * promise settles; any other body is copied.
+   * @throws `BodyDecodeError` when the body cannot be decoded, its `bodyCrc32` differs, or it has more than `maxTopics` topics.
    */
   decode(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
-    const own = this.#decode(body, options);
-    const key = options.key;
-    if (key === undefined) return own;
+    const key = options.key ?? NO_KEY;
+    const own = this.#decode(body, options, key);
     const previous = this.#tails.get(key);
     const ordered = previous === undefined ? own : previous.then(() => own, () => own);
     const tail = ordered.then(() => undefined, () => undefined);
@@ -235,49 +245,92 @@ export class DecodePool {
     return ordered;
   }
 
-  /** Terminates the workers; later calls decode on the calling thread. Jobs still queued are decoded there too. */
+  /** Terminates the workers. Bodies still queued or decoding are refused; later calls decode on the calling thread. */
   async close(): Promise<void> {
     this.#closed = true;
+    const stopped = new BodyDecodeError('the decode pool closed before the body was decoded');
+    for (const job of this.#queue.drain()) job.reject(stopped);
     const threads = this.#threads.splice(0);
+    for (const thread of threads) if (thread.job !== null) this.#fail(thread.job, stopped);
+    this.#jobs.clear();
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
-  #decode(body: Buffer | null, options: PoolDecodeOptions): Promise<MappedRegisterBrokerBody> {
-    if (body === null || body.length < this.#inlineBelowBytes || this.#closed || this.#size === 0
-      || options.version < MQVersion.V3_0_11) {
+  #decode(body: Buffer | null, options: PoolDecodeOptions, key: object): Promise<MappedRegisterBrokerBody> {
+    const compressed = body !== null && isZlibStream(body);
+    // Small bodies do not wait for a worker to start: the first registrations after start are decoded here.
+    const small = body !== null && body.length < this.#inlineBelowBytes && (!compressed || !this.#threads.some((t) => t.online));
+    if (body === null || this.#closed || this.#size === 0 || small) {
       this.#stats.inline++;
-      return decodeInline(body, options, this.#names);
+      return decodeInline(body, { ...options, maxTopics: this.#maxTopics }, this.#names);
     }
-    if (this.#queuedBytes + body.length > this.#maxQueuedBytes) {
-      return Promise.reject(new DecodeQueueFullError(body.length, this.#queuedBytes, this.#maxQueuedBytes));
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        id: this.#nextId++, body, options, key, resolve, reject, stream: null, shared: null, expected: null, charged: 0,
+      };
+      this.#queue.push(key, job);
+      this.#pump();
+    });
+  }
+
+  /** Hands the next keys' bodies to idle workers (starting workers up to the size). */
+  #pump(): void {
+    for (;;) {
+      let thread = this.#threads.find((t) => t.job === null);
+      if (thread === undefined && this.#threads.length < this.#size && this.#queue.size > 0) thread = this.#startThread();
+      if (thread === undefined) return;
+      const next = this.#queue.take((key) => !this.#busy.has(key));
+      if (next === null) return;
+      this.#send(thread, next.item);
     }
-    const thread = this.#pickThread();
-    const id = this.#nextId++;
-    // Shared memory (a remoting server's large frames) is read where it is; any other body is copied to
-    // memory of the pool's own, reused once the worker answered.
-    let shared: SharedArrayBuffer | null = null;
+  }
+
+  #send(thread: Thread, job: Job): void {
+    const { options, body, key } = job;
+    // Its connection closed while it waited: nobody wants the answer, skip the work.
+    if (options.signal?.aborted === true) {
+      job.reject(new BodyDecodeError('connection closed before the body was decoded'));
+      return;
+    }
     let bytes: Uint8Array;
     if (body.buffer instanceof SharedArrayBuffer) {
       bytes = new Uint8Array(body.buffer, body.byteOffset, body.length);
     } else {
-      shared = this.#takeSpare(body.length);
-      bytes = new Uint8Array(shared, 0, body.length);
+      job.shared = this.#takeSpare(body.length);
+      bytes = new Uint8Array(job.shared, 0, body.length);
       bytes.set(body);
     }
-    const key = options.key;
-    const expected = key === undefined ? null : this.#tables.get(key) ?? null;
-    return new Promise((resolve, reject) => {
-      this.#jobs.set(id, { body, options, resolve, reject, thread, stream: null, shared, expected });
-      this.#queuedBytes += body.length;
-      if (thread.inFlight++ === 0) thread.worker.ref();
-      const job: DecodeJob = {
-        // What the bytes are decides, not the header's flag (5.3.3 brokers send zlib with compressed=false).
-        id, bytes, compressed: isZlibStream(body), withMappings: options.version >= MQVersion.V5_0_0,
-        maxInflatedBytes: options.maxInflatedBytes, bodyCrc32: options.bodyCrc32 ?? 0, partTopics: this.#partTopics,
-        digest: key !== undefined, expect: expected?.digest ?? null,
-      };
-      thread.worker.postMessage(job);
-    });
+    job.expected = this.#keptTable(key);
+    thread.job = job;
+    this.#busy.add(key);
+    this.#jobs.set(job.id, job);
+    thread.worker.ref();
+    const message: DecodeJob = {
+      id: job.id, bytes, compressed: isZlibStream(body), declaredCompressed: options.compressed, version: options.version,
+      maxInflatedBytes: options.maxInflatedBytes, maxTopics: this.#maxTopics, bodyCrc32: options.bodyCrc32 ?? 0,
+      partTopics: this.#partTopics, digest: key !== NO_KEY, expect: job.expected?.digest ?? null,
+    };
+    thread.worker.postMessage(message);
+  }
+
+  /** The key's last table, if it is still alive (held strongly by the job from now on). */
+  #keptTable(key: object): KeyTable | null {
+    const kept = this.#tables.get(key);
+    const table = kept?.table.deref();
+    if (kept === undefined || table === undefined) return null;
+    return { digest: kept.digest, table };
+  }
+
+  #startThread(): Thread {
+    this.#entry ??= findDecodeWorker(import.meta.url);
+    const thread: Thread = { worker: startDecodeWorker(this.#entry), job: null, online: false };
+    thread.worker.once('online', () => (thread.online = true));
+    thread.worker.on('message', (answer: DecodeAnswer) => this.#answer(thread, answer));
+    // A worker that fails takes its body with it (refused), not the pool: the next body starts a new one.
+    thread.worker.on('error', () => this.#lose(thread));
+    thread.worker.on('exit', () => this.#lose(thread));
+    this.#threads.push(thread);
+    return thread;
   }
 
   /** Memory for a body of `length` bytes: a spare one large enough, else a new one. */
@@ -293,106 +346,114 @@ export class DecodePool {
     return new SharedArrayBuffer(Math.ceil(Math.max(length, 1) / 262_144) * 262_144);
   }
 
-  #pickThread(): Thread {
-    let best: Thread | null = null;
-    for (const t of this.#threads) if (best === null || t.inFlight < best.inFlight) best = t;
-    if (best !== null && (best.inFlight === 0 || this.#threads.length >= this.#size)) return best;
-    this.#source ??= decodeWorkerSource();
-    const worker = new Worker(this.#source, { eval: true });
-    const thread: Thread = { worker, inFlight: 0 };
-    worker.unref();
-    worker.on('message', (answer: DecodeAnswer) => this.#answer(answer));
-    // A worker that fails takes nothing with it: its jobs decode here.
-    worker.on('error', () => this.#lose(thread));
-    worker.on('exit', () => this.#lose(thread));
-    this.#threads.push(thread);
-    return thread;
-  }
-
-  #settle(id: number): Job | undefined {
-    const job = this.#jobs.get(id);
-    if (job === undefined) return undefined;
-    this.#jobs.delete(id);
-    this.#queuedBytes -= job.body.length;
-    if (--job.thread.inFlight === 0) job.thread.worker.unref();
-    // The worker answered (or is gone): it reads the body's memory no more.
+  /** The worker is done with `job`: free it for the next key's body. */
+  #release(thread: Thread, job: Job): void {
+    this.#jobs.delete(job.id);
+    if (thread.job === job) thread.job = null;
+    this.#busy.delete(job.key);
     if (job.shared !== null && this.#spareBytes + job.shared.byteLength <= MAX_SPARE_BYTES) {
       this.#spare.push(job.shared);
       this.#spareBytes += job.shared.byteLength;
     }
-    return job;
+    job.shared = null;
+    if (this.#threads.every((t) => t.job === null)) for (const t of this.#threads) t.worker.unref();
+    this.#pump();
   }
 
-  #answer(answer: DecodeAnswer): void {
+  #answer(thread: Thread, answer: DecodeAnswer): void {
+    const job = this.#jobs.get(answer.id);
+    if (job === undefined) return;
     if (answer.kind === 'part') {
-      const job = this.#jobs.get(answer.id);
-      if (job === undefined) return;
+      this.#charge(job, answer.scan, null, answer.topics);
       const stream = (job.stream ??= new UnpackStream(this.#names));
-      const { scan, topics } = answer;
       // Parts and bodies share one lane: in the order they came, one slice at a time.
-      this.#lane = this.#lane.then(() => stream.part(scan, topics, job.body)).then(() => undefined, () => undefined);
+      this.#lane = this.#lane.then(() => stream.part(answer.scan, answer.topics, job.body)).then(() => undefined, () => undefined);
       return;
     }
-    const job = this.#settle(answer.id);
-    if (job === undefined) return;
-    // Parts rebuilt so far are void unless the scan completed them.
-    if (answer.kind !== 'scan') job.stream?.void();
+    this.#release(thread, job);
+    this.#stats.worker++;
+    if (answer.kind === 'error') this.#fail(job, new BodyDecodeError(answer.message));
+    else this.#rebuild(job, answer);
+  }
+
+  /** Rebuilds the answered scan on the lane (after the bodies before it), then resolves the job. */
+  #rebuild(job: Job, answer: Extract<DecodeAnswer, { kind: 'scan' | 'same' }>): void {
+    const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
+    const { scan } = answer;
+    this.#charge(job, scan, answer.src, answer.kind === 'scan' ? scan.ints[0] as number : 0);
+    let rebuilt: Promise<MappedRegisterBrokerBody>;
     if (answer.kind === 'same' && job.expected !== null) {
-      this.#stats.worker++;
       this.#stats.reused++;
-      const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
-      const { scan } = answer;
+      job.stream?.void();
       const table = job.expected.table;
-      // After the bodies before it on the lane, and a turn of the event loop: several answers at once are applied
-      // one per turn, with I/O (route requests) in between, not back to back.
-      const reused = this.#lane.then(nextTurn).then(() => unpackWithTable(scan, src, table));
-      this.#lane = reused.then(() => undefined, () => undefined);
-      reused.then(job.resolve, job.reject);
-    } else if (answer.kind === 'scan') {
-      this.#stats.worker++;
-      // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
-      const src = answer.src === null ? job.body : Buffer.from(answer.src.buffer, answer.src.byteOffset, answer.src.length);
-      const scan = answer.scan;
-      const stream = job.stream;
-      const rebuilt = this.#lane.then(() => stream === null
-        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
-        : stream.finish(scan, src));
-      this.#lane = rebuilt.then(() => undefined, () => undefined);
-      const { key } = job.options;
-      const { digest } = answer;
-      rebuilt.then((result) => {
-        // The key's table now: a later body with the same table bytes gets this Map back, sealed so that the
-        // registry may recognize it (and skip comparing its entries).
-        if (key !== undefined && digest !== null) {
-          this.#tables.set(key, { digest, table: sealTopicTable(result.topicConfigSerializeWrapper.topicConfigTable) });
-        }
-        job.resolve(result);
-      }, job.reject);
-    } else if (answer.kind === 'error') {
-      // Refusals are rare: the general decoder words them, so every path refuses a body alike.
-      this.#stats.fallback++;
-      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
-    } else if (answer.kind === 'no-crc') {
-      // Checked here, then decoded here too: this only happens on Node before 20.15.
-      this.#stats.fallback++;
-      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
+      // A turn of the event loop first: several answers at once are applied one per turn, with I/O in between.
+      rebuilt = this.#lane.then(nextTurn).then(() => unpackWithTable(scan, src, table));
     } else {
-      this.#stats.fallback++;
-      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
+      if (answer.kind === 'scan' && answer.fresh) {
+        this.#stats.fallback++;
+        job.stream?.void();
+        job.stream = null;
+      }
+      const stream = job.stream;
+      // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
+      rebuilt = this.#lane.then(() => (stream === null
+        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
+        : stream.finish(scan, src)));
     }
+    this.#lane = rebuilt.then(() => undefined, () => undefined);
+    rebuilt.then((result) => this.#resolve(job, answer, result), (err: unknown) => this.#fail(job, err));
+  }
+
+  #resolve(job: Job, answer: Extract<DecodeAnswer, { kind: 'scan' | 'same' }>, result: MappedRegisterBrokerBody): void {
+    this.#refund(job);
+    const wrapper = result.topicConfigSerializeWrapper;
+    if (answer.kind === 'scan' && answer.mappings !== null) wrapper.topicQueueMappingInfoMap = new Map(answer.mappings);
+    // The key's table now: a later body with the same table bytes gets this Map back, sealed so that the
+    // registry may recognize it (and skip comparing its entries).
+    if (answer.kind === 'scan' && answer.digest !== null) {
+      this.#tables.set(job.key, { digest: answer.digest, table: new WeakRef(sealTopicTable(wrapper.topicConfigTable)) });
+    }
+    job.resolve(result);
+  }
+
+  #fail(job: Job, err: unknown): void {
+    job.stream?.void();
+    this.#refund(job);
+    job.reject(err);
+  }
+
+  /**
+   * Charges what a rebuild holds (the transferred bytes, and the topics it
+   * builds) while the budget has room for it. Never past the limit: that
+   * would stop small requests (route lookups) until the table is built;
+   * rebuilds run one at a time, so what one holds beyond a full budget is one table.
+   */
+  #charge(job: Job, scan: BodyScan, src: Uint8Array | null, topics: number): void {
+    const bytes = scan.ints.byteLength + (src?.byteLength ?? 0) + topics * TOPIC_REBUILD_BYTES;
+    if (this.#budget?.tryReserve(bytes) === true) job.charged += bytes;
+  }
+
+  #refund(job: Job): void {
+    if (job.charged > 0) this.#budget?.release(job.charged);
+    job.charged = 0;
   }
 
   #lose(thread: Thread): void {
     const index = this.#threads.indexOf(thread);
-    if (index >= 0) this.#threads.splice(index, 1);
-    for (const [id, job] of this.#jobs) {
-      if (job.thread !== thread) continue;
-      this.#settle(id);
-      job.stream?.void();
-      this.#stats.fallback++;
-      decodeInline(job.body, job.options, this.#names).then(job.resolve, job.reject);
+    if (index < 0) return;
+    this.#threads.splice(index, 1);
+    const job = thread.job;
+    if (job !== null) {
+      this.#release(thread, job);
+      this.#fail(job, new BodyDecodeError('the decode worker stopped while decoding the body'));
     }
+    this.#pump();
   }
+}
+
+function checkCount(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new InvalidOptionError(`options.${name}`, `must be an integer >= 0, got ${String(value)}`);
+  return value;
 }
 
 function nextTurn(): Promise<void> {
@@ -400,10 +461,12 @@ function nextTurn(): Promise<void> {
 }
 
 /** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
-async function decodeInline(body: Buffer | null, options: PoolDecodeOptions, names: NameCache): Promise<MappedRegisterBrokerBody> {
+async function decodeInline(
+  body: Buffer | null, options: DecodeRegisterBrokerBodyOptions, names: NameCache,
+): Promise<MappedRegisterBrokerBody> {
   checkBodyCrc32(body, options.bodyCrc32);
   if (body !== null && body.length > 0 && !isZlibStream(body) && options.version >= MQVersion.V3_0_11) {
-    const scan = scanPlainRegisterBody(body);
+    const scan = scanPlainRegisterBody(body, null, 0, options.maxTopics);
     if (scan !== null) return unpackRegisterBodySliced(scan, body, UNPACK_SLICE_TOPICS, names);
   }
   // Checked above: not twice.
