@@ -24,6 +24,7 @@ import { budgetedRegisterBodyDecoder } from './register-body-inflater.js';
 import { decodeRegisterBrokerBody } from './codec/register-body.js';
 import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
+import { SlowFrameWatch } from './slow-frames.js';
 import { defaultNamesrvConfiguration } from './server-config.js';
 
 export type { NotifyErrorEvent, ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
@@ -102,7 +103,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       idleTimeoutMillis: o.idleTimeoutMillis,
       metrics: o.metrics,
       budget,
-      maxRequestsInFlight: o.maxRequestsInFlightPerConnection,
+      admission: { budget, maxRequestsInFlight: o.maxRequestsInFlightPerConnection, maxSmallBodyBytes: o.maxSmallBodyBytes },
+      slowFrames: new SlowFrameWatch({ minFrameBytesPerSecond: o.minFrameBytesPerSecond, frameDeadlineMillis: o.frameDeadlineMillis }),
       checkAccess: o.accessControl === null ? null : accessCheck(o.accessControl),
       events: this,
       pending: new PendingRequests(),
@@ -203,6 +205,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     await Promise.all([
       closed, this.#notifier.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
     ]);
+    this.#ctx.slowFrames.close();
     this.#listening = false;
   }
 
