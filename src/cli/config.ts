@@ -76,6 +76,9 @@ export interface ServerSettings {
   readonly maxConnections: number;
   readonly memoryBudgetBytes: number;
   readonly maxRequestsInFlightPerConnection: number;
+  readonly minFrameBytesPerSecond: number;
+  readonly frameDeadlineMillis: number;
+  readonly maxSmallBodyBytes: number;
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
@@ -135,6 +138,9 @@ export function loadSettings(
     maxConnections: cli('maxConnections') as number,
     memoryBudgetBytes: cli('memoryBudgetBytes') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
+    minFrameBytesPerSecond: cli('minFrameBytesPerSecond') as number,
+    frameDeadlineMillis: cli('frameDeadlineMillis') as number,
+    maxSmallBodyBytes: cli('maxSmallBodyBytes') as number,
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {
       port: get('httpPort') === undefined ? null : num('httpPort', 0),

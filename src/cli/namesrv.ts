@@ -102,6 +102,7 @@ async function startParts(
     ...(accessControl === null ? {} : { accessControl }),
     memoryBudgetBytes: settings.memoryBudgetBytes,
     maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
+    minFrameBytesPerSecond: settings.minFrameBytesPerSecond, frameDeadlineMillis: settings.frameDeadlineMillis, maxSmallBodyBytes: settings.maxSmallBodyBytes,
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());
