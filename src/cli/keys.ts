@@ -24,7 +24,7 @@ export const CLI_CONFIG_KEYS: ReadonlyMap<string, ConfigKeySpec> = rows([
   { key: 'maxConnections', type: 'int', default: '10000', min: 1, max: INT_MAX, description: 'open remoting connections at most; more are closed at accept' },
   { key: 'memoryBudgetBytes', type: 'long', default: String(256 * 1024 * 1024), min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, description: 'bytes held at once by all remoting connections (buffered frames and inflated bodies)' },
   { key: 'maxRequestsInFlightPerConnection', type: 'int', default: '16', min: 1, max: 65_535, description: 'requests of one connection decoded but not yet answered' },
-  { key: 'minFrameBytesPerSecond', type: 'int', default: '65536', min: 0, max: INT_MAX, description: 'a remoting frame arriving slower than this (over 2 s) closes its connection; 0 never' },
+  { key: 'minFrameBytesPerSecond', type: 'int', default: '16384', min: 0, max: INT_MAX, description: 'a remoting frame arriving slower than this (over 2 s) closes its connection; 0 never' },
   { key: 'frameDeadlineMillis', type: 'int', default: '60000', min: 0, max: TIMER_MAX, description: 'a remoting frame not complete this long after its first byte closes its connection; 0 never' },
   { key: 'maxSmallBodyBytes', type: 'int', default: '65536', min: 0, max: INT_MAX, description: 'body cap of every request code but REGISTER_BROKER; a larger body is refused unread' },
   { key: 'httpMaxConnections', type: 'int', default: '2048', min: 1, max: INT_MAX, description: 'open HTTP connections at most' },

@@ -2,12 +2,12 @@
  * A budget of bytes the server holds at once: buffered frames and inflated
  * bodies. A reader reserves a frame's full length before buffering it and, when
  * the reservation cannot be had, stops reading its socket until room frees
- * (backpressure). Waiters are served in turn (a connection waits for one frame
- * at a time, so the turn goes round the waiting connections); a waiter that
- * fits may pass one that does not (a broker's 200 KiB registration need not wait
- * for room for someone's 16 MiB frame), but each waiter lets others pass it by
- * at most its own size in all, so a large frame is not starved by a stream of
- * small ones.
+ * (backpressure). Waiters are served in turn, in the order they came: a
+ * connection waits for one frame at a time and, once served, lines up again
+ * behind every other waiting connection, so the turn goes round the waiting
+ * connections (round robin; no peer's backlog sits in front of another's
+ * frame). A large frame is not starved by a stream of small ones: nobody
+ * passes a waiter.
  *
  * Never a deadlock: only whole-frame reservations wait ({@link MemoryBudget.reserve}),
  * and the one waiting holds nothing it needs to release first; work already
@@ -70,14 +70,9 @@ export interface MemoryBudgetStats {
 /** The default of {@link MemoryBudgetOptions.limitBytes}: 256 MiB. */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
 
-/** Waiters a release looks at, at most, for one that fits. */
-const MAX_SCAN = 256;
-
 interface Waiter {
   readonly bytes: number;
   readonly grant: () => void;
-  /** Bytes granted to waiters behind this one while it did not fit: at most `bytes`. */
-  passedBy: number;
 }
 
 /** Counts bytes held at once against a limit; see the module doc. */
@@ -91,7 +86,7 @@ export class MemoryBudget {
   readonly #smallBytes: number;
   /** The most large reservations may hold together (unless alone). */
   readonly #largeLimit: number;
-  // In turn per class; removal of an aborted waiter is O(n), fine for one waiter per connection.
+  // In turn per class (one waiter per connection); removal of an aborted waiter is O(n), fine for one waiter per connection.
   readonly #waiters: Waiter[] = [];
   readonly #smallWaiters: Waiter[] = [];
 
@@ -161,7 +156,6 @@ export class MemoryBudget {
       };
       const waiter: Waiter = {
         bytes,
-        passedBy: 0,
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -170,8 +164,6 @@ export class MemoryBudget {
       queue.push(waiter);
       this.#waitingBytes += bytes;
       signal?.addEventListener('abort', onAbort, { once: true });
-      // It may fit where the waiters ahead do not: it passes them now rather than at the next release.
-      this.#drain();
     });
   }
 
@@ -235,21 +227,13 @@ export class MemoryBudget {
   }
 
   #drainQueue(queue: Waiter[]): void {
-    // Grants, in turn, every waiter that fits; one that does not is passed over only while the
-    // bytes granted past it stay within its own size, then it blocks those behind it until it fits.
-    // The scan stops at the budget's limit or after MAX_SCAN waiters: a release stays cheap.
-    for (let i = 0; i < queue.length && i < MAX_SCAN && this.#held < this.#limit;) {
-      const waiter = queue[i] as Waiter;
-      if (!this.#fits(waiter.bytes)) {
-        if (waiter.passedBy >= waiter.bytes) return;
-        i++;
-        continue;
-      }
-      queue.splice(i, 1);
-      this.#waitingBytes -= waiter.bytes;
-      this.#take(waiter.bytes);
-      for (let k = 0; k < i; k++) (queue[k] as Waiter).passedBy += waiter.bytes;
-      waiter.grant();
+    for (;;) {
+      const head = queue[0];
+      if (head === undefined || !this.#fits(head.bytes)) return;
+      queue.shift();
+      this.#waitingBytes -= head.bytes;
+      this.#take(head.bytes);
+      head.grant();
     }
   }
 }

@@ -80,7 +80,7 @@ export interface RemotingServerOptions {
    * A frame in progress that receives fewer bytes than this per second, over
    * a 2 s window, closes its connection (its memory reservation is freed):
    * a peer cannot hold the budget by trickling a large frame. 0 disables it.
-   * @default 65_536 (64 KiB/s)
+   * @default 16_384 (16 KiB/s)
    */
   readonly minFrameBytesPerSecond?: number;
   /**
@@ -185,7 +185,7 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxConnections: 10_000,
   memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
   maxRequestsInFlightPerConnection: 16,
-  minFrameBytesPerSecond: 65_536,
+  minFrameBytesPerSecond: 16_384,
   frameDeadlineMillis: 60_000,
   maxSmallBodyBytes: 65_536,
 });

@@ -10,8 +10,9 @@
  *
  * Only connections with part of a frame buffered, and being read, are watched
  * (a connection the server itself holds back is not), by one server-wide timer
- * that runs only while there are any. When the event loop was blocked past a
- * tick, the windows start again: bytes the loop could not read are not the peer's fault.
+ * that runs only while there are any. Time the event loop was blocked (ticks
+ * that came late) does not count towards a window: bytes the loop could not
+ * read are not the peer's fault.
  * @internal
  * @module
  */
@@ -21,8 +22,6 @@ import { SlowFrameError } from './errors.js';
 export const RATE_WINDOW_MILLIS = 2_000;
 /** How often watched frames are looked at. */
 const TICK_MILLIS = 250;
-/** A tick this late means the event loop was blocked: measuring restarts. */
-const LAG_MILLIS = 500;
 
 /** What the watch needs of a connection. */
 export interface WatchedConnection {
@@ -46,6 +45,8 @@ interface Progress {
   since: number;
   windowStart: number;
   windowBytes: number;
+  /** The watch's blocked time when the window started. */
+  windowLag: number;
 }
 
 /** See the module doc. */
@@ -55,6 +56,8 @@ export class SlowFrameWatch {
   readonly #watched = new Map<WatchedConnection, Progress>();
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastTick = 0;
+  /** Time the event loop was blocked while frames were watched: how late the ticks came, in all. */
+  #lag = 0;
 
   /** @param now - the clock, in milliseconds. */
   constructor(limits: SlowFrameLimits, now: () => number = () => performance.now()) {
@@ -76,7 +79,9 @@ export class SlowFrameWatch {
   watch(connection: WatchedConnection): void {
     if (!this.enabled || this.#watched.has(connection)) return;
     const now = this.#now();
-    this.#watched.set(connection, { serial: connection.frameSerial, since: now, windowStart: now, windowBytes: connection.bufferedBytes });
+    this.#watched.set(connection, {
+      serial: connection.frameSerial, since: now, windowStart: now, windowBytes: connection.bufferedBytes, windowLag: this.#lag,
+    });
     if (this.#timer === null) {
       this.#lastTick = now;
       this.#timer = setInterval(() => this.check(), TICK_MILLIS);
@@ -93,10 +98,10 @@ export class SlowFrameWatch {
   /** Looks at every watched frame now (the timer's job; public for tests with a fake clock). */
   check(): void {
     const now = this.#now();
-    const lagged = now - this.#lastTick > TICK_MILLIS + LAG_MILLIS;
+    this.#lag += Math.max(0, now - this.#lastTick - TICK_MILLIS);
     this.#lastTick = now;
     for (const [connection, progress] of this.#watched) {
-      const error = this.#judge(connection, progress, now, lagged);
+      const error = this.#judge(connection, progress, now);
       if (error === null) continue;
       this.unwatch(connection);
       connection.abortSlowFrame(error);
@@ -114,28 +119,33 @@ export class SlowFrameWatch {
     this.#timer = null;
   }
 
-  #judge(connection: WatchedConnection, progress: Progress, now: number, lagged: boolean): SlowFrameError | null {
+  #judge(connection: WatchedConnection, progress: Progress, now: number): SlowFrameError | null {
     const received = connection.bufferedBytes;
-    if (connection.frameSerial !== progress.serial || lagged) {
-      // A new frame starts its own clock; after a blocked loop, only the window starts again.
-      if (connection.frameSerial !== progress.serial) progress.since = now;
+    if (connection.frameSerial !== progress.serial) {
+      // A new frame starts its own clock.
+      this.#restartWindow(progress, now, received);
       progress.serial = connection.frameSerial;
-      progress.windowStart = now;
-      progress.windowBytes = received;
+      progress.since = now;
       return null;
     }
     const { minFrameBytesPerSecond, frameDeadlineMillis } = this.#limits;
     if (frameDeadlineMillis > 0 && now - progress.since > frameDeadlineMillis) {
       return new SlowFrameError(`frame not complete within frameDeadlineMillis (${frameDeadlineMillis} ms)`);
     }
-    const window = now - progress.windowStart;
+    // The window's time, less what the event loop spent blocked.
+    const window = now - progress.windowStart - (this.#lag - progress.windowLag);
     if (minFrameBytesPerSecond <= 0 || window < RATE_WINDOW_MILLIS) return null;
     const arrived = received - progress.windowBytes;
     if (arrived * 1000 < minFrameBytesPerSecond * window) {
       return new SlowFrameError(`frame arriving at ${Math.round((arrived * 1000) / window)} bytes/s, under minFrameBytesPerSecond (${minFrameBytesPerSecond})`);
     }
+    this.#restartWindow(progress, now, received);
+    return null;
+  }
+
+  #restartWindow(progress: Progress, now: number, received: number): void {
     progress.windowStart = now;
     progress.windowBytes = received;
-    return null;
+    progress.windowLag = this.#lag;
   }
 }
