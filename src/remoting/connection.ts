@@ -328,7 +328,7 @@ export class Connection implements Peer, WatchedConnection {
     this.#ctx.events.emit('protocolError', { remoteAddress: this.remoteAddress, error });
     this.#draining = true;
     this.#decoder.dispose();
-    if ((request.flag & FLAG_ONEWAY) === 0) this.#gather(request, reply);
+    if ((request.flag & (FLAG_ONEWAY | FLAG_RESPONSE)) === 0) this.#gather(request, reply);
     const socket = this.socket;
     queueMicrotask(() => {
       setTimeout(() => socket.destroy(), REFUSAL_GRACE_MILLIS).unref();

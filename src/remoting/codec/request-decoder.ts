@@ -171,7 +171,14 @@ export class RequestDecoder {
   #contiguous(bytes: number): boolean {
     const inBuf = this.#buf.length - this.#pos;
     if (inBuf >= bytes) return true;
-    if (inBuf + this.#partsBytes < bytes) return false;
+    if (inBuf + this.#partsBytes < bytes) {
+      // All consumed: let go of the last read rather than keep it until the next one.
+      if (inBuf === 0 && this.#partsBytes === 0 && this.#buf !== EMPTY) {
+        this.#buf = EMPTY;
+        this.#pos = 0;
+      }
+      return false;
+    }
     this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), ...this.#parts], inBuf + this.#partsBytes);
     this.#pos = 0;
     this.#parts = [];
