@@ -23,6 +23,7 @@ export {
   FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError,
 } from './errors.js';
 export { TlsConfigError, TlsConnectionError } from './errors.js';
+export { BodyTooLargeError, SlowFrameError } from './errors.js';
 export {
   resolveTlsOptions, tlsOptionsFromProperties, TLS_DEFAULTS, TLS_PROPERTY_KEYS, ROCKETMQ_TLS_CONFIG_FILE,
   generateSelfSignedCertificate, certificateMatchesKey,
