@@ -47,6 +47,8 @@ export class RequestDecoder {
   #filled = 0;
   /** The next frame was admitted. */
   #admitted = false;
+  /** The next frame's length, once read by {@link nextFrameBytes}. */
+  #frameBytes = 0;
   #failed = false;
 
   /** @param allocate - memory for a large frame spanning reads, assembled in place. */
@@ -102,6 +104,7 @@ export class RequestDecoder {
     if (length < 4) this.#fail(new FrameDecodeError(`frame length ${length} is too small`));
     const frameBytes = length + 4;
     if (frameBytes > this.#limits.maxFrameBytes) this.#fail(new FrameTooLargeError(frameBytes, this.#limits.maxFrameBytes));
+    this.#frameBytes = frameBytes;
     return frameBytes;
   }
 
@@ -145,8 +148,9 @@ export class RequestDecoder {
       this.#admitted = false;
       return this.#decode(assembly, 4, assembly.length);
     }
-    const frameBytes = this.#buf.readInt32BE(this.#pos) + 4;
-    if (this.#contiguous(frameBytes)) {
+    const frameBytes = this.#frameBytes;
+    // Usually the whole frame is in the read at hand.
+    if (this.#buf.length - this.#pos >= frameBytes || this.#contiguous(frameBytes)) {
       const start = this.#pos + 4;
       this.#pos += frameBytes;
       this.#admitted = false;
