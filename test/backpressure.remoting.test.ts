@@ -71,7 +71,7 @@ describe('memory budget and requests in flight on the wire', () => {
   });
 
   it('stops reading a connection whose frame does not fit, keeps serving route requests elsewhere, and resumes when memory frees', async () => {
-    const s = await fx.start({ server: { memoryBudgetBytes: 320 * 1024 } });
+    const s = await fx.start({ server: { memoryBudgetBytes: 320 * 1024, maxSmallBodyBytes: 1 << 20 } });
     const a = await fx.peer(s.port);
     const b = await fx.peer(s.port);
     const c = await fx.peer(s.port);
@@ -94,7 +94,7 @@ describe('memory budget and requests in flight on the wire', () => {
   });
 
   it('returns the reservations of connections that close mid-frame or while waiting', async () => {
-    const s = await fx.start({ server: { memoryBudgetBytes: 320 * 1024 } });
+    const s = await fx.start({ server: { memoryBudgetBytes: 320 * 1024, maxSmallBodyBytes: 1 << 20 } });
     const a = await fx.peer(s.port);
     const b = await fx.peer(s.port);
     const frame = bigRouteFrame(1, 200 * 1024);

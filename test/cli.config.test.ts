@@ -56,6 +56,14 @@ describe('parseFlags', () => {
 });
 
 describe('loadSettings', () => {
+  it('passes the slow-frame and small-body limits on: defaults, flags and properties keys', () => {
+    expect(settings([])).toMatchObject({ minFrameBytesPerSecond: 16_384, frameDeadlineMillis: 60_000, maxSmallBodyBytes: 65_536 });
+    const files = { '/srv/namesrv/l.properties': 'frameDeadlineMillis=5000\nmaxSmallBodyBytes=1024' };
+    expect(settings(['-c', 'l.properties', '--min-frame-bytes-per-second', '0'], files))
+      .toMatchObject({ minFrameBytesPerSecond: 0, frameDeadlineMillis: 5_000, maxSmallBodyBytes: 1024 });
+    expect(() => settings(['--frame-deadline-ms', 'soon'])).toThrow(/frameDeadlineMillis/);
+  });
+
   it('has RocketMQ defaults and our limits', () => {
     const s = settings([]);
     expect(s).toMatchObject({

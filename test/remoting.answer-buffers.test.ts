@@ -14,6 +14,7 @@ import { decodeRegisterBrokerBody } from '../src/remoting/codec/register-body.js
 import { RequestCode, ResponseCode } from '../src/remoting/index.js';
 import { Connection, PendingRequests, SpareBuffers, type ConnectionContext } from '../src/remoting/connection.js';
 import { FrameMemory } from '../src/remoting/frame-memory.js';
+import { SlowFrameWatch } from '../src/remoting/slow-frames.js';
 import { MemoryBudget } from '../src/remoting/memory-budget.js';
 import type { RequestContext } from '../src/remoting/request-context.js';
 import { RouteReplyCache } from '../src/remoting/route-reply-cache.js';
@@ -69,13 +70,15 @@ function context(registry: RouteRegistry): ConnectionContext {
   const requests = {
     registry, routeReplies: new RouteReplyCache(registry), decodeRegisterBody: decodeRegisterBrokerBody,
   } as unknown as RequestContext;
+  const budget = new MemoryBudget();
   return {
     requests,
     limits: { maxFrameBytes: 1 << 20, maxHeaderBytes: 1 << 16, maxExtFields: 64 },
     idleTimeoutMillis: 0,
     metrics: null,
-    budget: new MemoryBudget(),
-    maxRequestsInFlight: 64,
+    budget,
+    admission: { budget, maxRequestsInFlight: 64, maxSmallBodyBytes: 1 << 16 },
+    slowFrames: new SlowFrameWatch({ minFrameBytesPerSecond: 0, frameDeadlineMillis: 0 }),
     checkAccess: null,
     events: new EventEmitter(),
     pending: new PendingRequests(),

@@ -80,6 +80,9 @@ export interface ServerSettings {
   /** `trustedProxies`, split at commas (and blanks); checked by the server. */
   readonly trustedProxies: readonly string[];
   readonly maxTopicsPerRegistration: number;
+  readonly minFrameBytesPerSecond: number;
+  readonly frameDeadlineMillis: number;
+  readonly maxSmallBodyBytes: number;
   /** From the `tls.*` keys (file, then `-D` flags). */
   readonly tls: TlsServerOptions;
   readonly http: HttpSettings;
@@ -144,6 +147,9 @@ export function loadSettings(
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
     trustedProxies: (get('trustedProxies') ?? '').split(/[,\s]+/).filter((entry) => entry !== ''),
     maxTopicsPerRegistration: cli('maxTopicsPerRegistration') as number,
+    minFrameBytesPerSecond: cli('minFrameBytesPerSecond') as number,
+    frameDeadlineMillis: cli('frameDeadlineMillis') as number,
+    maxSmallBodyBytes: cli('maxSmallBodyBytes') as number,
     tls: tlsOptionsFromProperties(tlsProperties),
     http: {
       port: get('httpPort') === undefined ? null : num('httpPort', 0),

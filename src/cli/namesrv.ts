@@ -104,6 +104,7 @@ async function startParts(
     maxRequestsInFlightPerConnection: settings.maxRequestsInFlightPerConnection,
     ...(controller === null ? {} : { controller, controllerOnly: controllerMode(settings.namesrvConfig) === 'only' }),
     maxTopicsPerRegistration: settings.maxTopicsPerRegistration,
+    minFrameBytesPerSecond: settings.minFrameBytesPerSecond, frameDeadlineMillis: settings.frameDeadlineMillis, maxSmallBodyBytes: settings.maxSmallBodyBytes,
   });
   logRemotingEvents(remoting, log, limited);
   cleanups.push(() => remoting.close());

@@ -17,18 +17,18 @@ import {
   readBrokerHeartbeatHeader, readQueryDataVersionHeader, readRegisterBrokerHeader, readUnRegisterBrokerHeader,
 } from './headers.js';
 import { fail, json, ok, type Reply } from './reply.js';
-import type { Peer, RequestContext } from './request-context.js';
+import { inOrder, type Ordered, type Peer, type RequestContext } from './request-context.js';
 
 /** A registration whose header and body are decoded, ready to apply. */
 type DecodedRegistration = Omit<RegisterBrokerRequest, 'channel'>;
 
 /**
  * REGISTER_BROKER. The body decodes concurrently with other requests
- * (inflating runs off the event loop); the peer applies its registrations in
- * arrival order.
+ * (inflating runs off the event loop); the connection applies its
+ * registrations in arrival order.
  */
-export function registerBroker(ctx: RequestContext, request: RemotingCommand, peer: Peer): Promise<Reply> {
-  return peer.inOrder(decodeRegistration(ctx, request, peer.signal), (decoded) => (isReply(decoded) ? decoded : applyRegistration(ctx, decoded, peer)));
+export function registerBroker(ctx: RequestContext, request: RemotingCommand, peer: Peer): Ordered {
+  return inOrder(decodeRegistration(ctx, request, peer.signal), (decoded) => (isReply(decoded) ? decoded : applyRegistration(ctx, decoded, peer)));
 }
 
 function isReply(value: DecodedRegistration | Reply): value is Reply {

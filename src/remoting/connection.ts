@@ -1,16 +1,18 @@
 /**
- * One accepted connection, RocketMQ's channel pipeline in one place:
- * admit (memory budget, requests in flight) → decode (limits enforced) →
- * access check → dispatch → gather the answers of one read → write, with
- * backpressure. It also orders the connection's registrations and turns its
- * close into `onChannelDestroy`.
- *
- * Reading stops (socket.pause) while any of these holds, and resumes once none does:
- * - the peer does not read its answers (the socket's write buffer is full);
- * - `maxRequestsInFlight` requests are decoded but unanswered;
- * - the next frame's full length cannot be reserved in the memory budget
- *   (reserved as soon as its length field is read, before the rest is buffered;
- *   released when its answer is produced or the connection closes).
+ * One accepted connection, RocketMQ's channel pipeline in one place. Each read
+ * goes one way, top to bottom:
+ * 1. decode: the read is pushed into the connection's {@link RequestDecoder};
+ * 2. admit: for each frame whose length is known, {@link FrameAdmission}
+ *    decides (requests in flight, the body cap of its request code, its
+ *    reservation in the memory budget); a frame not admitted stays where it
+ *    arrived and reading pauses until it can be;
+ * 3. take: the admitted frame's command, once complete;
+ * 4. access check, then dispatch to its handler; REGISTER_BROKER comes back
+ *    as {@link Ordered} work, applied here in arrival order;
+ * 5. encode: the answers of one read are gathered and written together, with
+ *    backpressure (a peer not reading its answers stops being read).
+ * A frame in progress is watched for its rate and deadline ({@link SlowFrameWatch}).
+ * The connection's close releases what it holds and becomes `onChannelDestroy`.
  *
  * Seams, fields of {@link ConnectionContext}: `checkAccess` (access control,
  * decided before any body is decoded) and `requests.decodeRegisterBody` (how
@@ -20,7 +22,9 @@
 import type { Socket } from 'node:net';
 import type { EventEmitter } from 'eventemitter3';
 import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
-import { CommandDecoder, type FrameLimits } from './codec/frame.js';
+import { FrameAdmission, type AdmissionLimits, type Refusal, type Verdict } from './admission.js';
+import type { FrameLimits } from './codec/frame.js';
+import { RequestDecoder } from './codec/request-decoder.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, RequestCode, ResponseCode } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { dispatch } from './dispatch.js';
@@ -28,9 +32,14 @@ import type { RemotingServerEvents } from './events.js';
 import type { FrameMemory } from './frame-memory.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { fail, type Reply } from './reply.js';
-import type { Peer, RequestContext } from './request-context.js';
+import { Ordered, type Peer, type RequestContext } from './request-context.js';
 import { formatPeer, socketPeer, type PeerIdentity } from './peer-identity.js';
+import type { SlowFrameError } from './errors.js';
+import type { SlowFrameWatch, WatchedConnection } from './slow-frames.js';
 import { encodeResponseInto, ResponseBatch } from './response.js';
+
+/** How long a connection that refused a frame keeps reading (and dropping) before it closes for good. */
+const REFUSAL_GRACE_MILLIS = 1_000;
 
 /** What a request applied after its connection closed answers (nobody reads it). */
 const CONNECTION_CLOSED: Reply = fail(ResponseCode.SYSTEM_ERROR, 'connection closed');
@@ -52,8 +61,10 @@ export interface ConnectionContext {
   readonly metrics: NamesrvMetrics | null;
   /** Bytes held at once by all connections: each frame is reserved here before it is buffered. */
   readonly budget: MemoryBudget;
-  /** Requests of one connection decoded but unanswered before it stops being read. */
-  readonly maxRequestsInFlight: number;
+  /** What each connection's {@link FrameAdmission} enforces (the same budget, requests in flight, body caps). */
+  readonly admission: AdmissionLimits;
+  /** Closes connections whose frame in progress is too slow. */
+  readonly slowFrames: SlowFrameWatch;
   /** Seam: access check before dispatch; null allows everything (and costs nothing). */
   readonly checkAccess: AccessCheck | null;
   /** Where `protocolError` and `requestError` go. */
@@ -135,13 +146,14 @@ export class SpareBuffers {
 }
 
 /** One accepted socket and its request pipeline; the {@link Peer} its handlers see. */
-export class Connection implements Peer {
+export class Connection implements Peer, WatchedConnection {
   readonly socket: Socket;
   /** Who is at the other end: the socket's peer, or the client a trusted PROXY header named. */
   readonly peer: PeerIdentity;
   readonly remoteAddress: string;
   readonly #ctx: ConnectionContext;
-  readonly #decoder: CommandDecoder;
+  readonly #decoder: RequestDecoder;
+  readonly #admission: FrameAdmission;
   /** Answers produced while one read is processed, written together. */
   readonly #batch = new ResponseBatch();
   /**
@@ -154,16 +166,16 @@ export class Connection implements Peer {
   #batching = false;
   /** The socket's write buffer is full: reading waits for 'drain'. */
   #writeBlocked = false;
-  /** Why the decoder holds the next frame back, if it does. */
+  /** Why admission holds the next frame back, if it does. */
   #stalledOn: 'inFlight' | 'budget' | null = null;
   /** Whether socket.pause() is in force. */
   #readPaused = false;
-  /** Requests decoded and not yet answered. */
-  #inFlight = 0;
-  /** Bytes reserved for the next frame, passed to its request once decoded. */
-  #headReserved = 0;
-  /** The server is closing: data is read and dropped. */
+  /** The server is closing, or a frame was refused: data is read and dropped. */
   #draining = false;
+  /** Frames taken so far (the slow-frame watch tells frames apart by it). */
+  #frameSerial = 0;
+  /** Whether the slow-frame watch follows this connection's frame in progress. */
+  #watched = false;
   /** The last registration still being decoded or applied. */
   #registrations: Promise<void> | null = null;
   readonly #closed = new AbortController();
@@ -177,9 +189,8 @@ export class Connection implements Peer {
     this.peer = peer;
     this.remoteAddress = formatPeer(peer);
     this.#ctx = ctx;
-    this.#decoder = new CommandDecoder(
-      ctx.limits, (request) => this.#onRequest(request), (frameBytes) => this.#admitFrame(frameBytes),
-      (frameBytes) => ctx.frameMemory.take(frameBytes));
+    this.#decoder = new RequestDecoder(ctx.limits, (frameBytes) => ctx.frameMemory.take(frameBytes));
+    this.#admission = new FrameAdmission(ctx.admission, this.#closed.signal, () => this.#unstall());
     if (ctx.idleTimeoutMillis > 0) {
       socket.setTimeout(ctx.idleTimeoutMillis);
       // RocketMQ's IdleStateHandler: no read and no write for the period closes the channel.
@@ -195,10 +206,10 @@ export class Connection implements Peer {
     socket.on('error', () => {});
     socket.on('close', () => {
       this.#decoder.dispose();
+      ctx.slowFrames.unwatch(this);
       // A reservation still waiting gives up its place; one granted for a frame never decoded is returned.
       this.#closed.abort(new Error('connection closed'));
-      if (this.#headReserved > 0) ctx.budget.release(this.#headReserved);
-      this.#headReserved = 0;
+      this.#admission.close();
       ctx.requests.registry.onChannelDestroy(socket);
       onClosed(this);
     });
@@ -213,20 +224,20 @@ export class Connection implements Peer {
     return this.#closed.signal;
   }
 
-  inOrder<T>(decoded: Promise<T>, apply: (value: T) => Reply): Promise<Reply> {
-    // Handled below, possibly later: a rejection must not count as unhandled meanwhile.
-    decoded.catch(() => undefined);
-    const previous = this.#registrations;
-    // A registration whose connection closed while it decoded is not applied: the channel was
-    // destroyed already, so the broker would stay live on a dead channel until it expired.
-    const applied = (previous === null ? decoded : previous.then(() => decoded))
-      .then((value) => (this.#closed.signal.aborted ? CONNECTION_CLOSED : apply(value)));
-    const tail = applied.then(() => undefined, () => undefined);
-    this.#registrations = tail;
-    void tail.then(() => {
-      if (this.#registrations === tail) this.#registrations = null;
-    });
-    return applied;
+  /** Bytes of the frame in progress received so far. */
+  get bufferedBytes(): number {
+    return this.#decoder.bufferedBytes;
+  }
+
+  /** Frames taken so far. */
+  get frameSerial(): number {
+    return this.#frameSerial;
+  }
+
+  /** The slow-frame watch's verdict: the peer holds a reservation without sending its frame. */
+  abortSlowFrame(error: SlowFrameError): void {
+    this.#ctx.events.emit('protocolError', { remoteAddress: this.remoteAddress, error });
+    this.socket.destroy();
   }
 
   /** From now on, requests are read and dropped unanswered (the server is closing). */
@@ -258,12 +269,12 @@ export class Connection implements Peer {
     this.#feed(chunk);
   }
 
-  /** Decodes `chunk` (or, without one, what the decoder kept while stalled) and writes the answers together. */
+  /** Decodes `chunk` (or, without one, what was held back), handles its requests and writes the answers together. */
   #feed(chunk: Buffer | null): void {
     this.#batching = true;
     try {
-      if (chunk === null) this.#decoder.resume();
-      else this.#decoder.push(chunk);
+      if (chunk !== null) this.#decoder.push(chunk);
+      this.#readFrames();
     } catch (err) {
       // A decode failure closes the connection, as RocketMQ's NettyDecoder does.
       this.#ctx.events.emit('protocolError', { remoteAddress: this.remoteAddress, error: err as Error });
@@ -281,32 +292,62 @@ export class Connection implements Peer {
     } else if (this.#batch.length > 0) {
       this.#writeBatch();
     }
+    this.#watchProgress();
   }
 
-  /** The decoder's gate: may the next frame, `frameBytes` long, be buffered now? */
-  #admitFrame(frameBytes: number): boolean {
-    if (this.#inFlight >= this.#ctx.maxRequestsInFlight) {
-      this.#stall('inFlight');
-      return false;
-    }
-    if (this.#headReserved > 0) return true; // granted while the decoder waited
-    const budget = this.#ctx.budget;
-    if (budget.tryReserve(frameBytes)) {
-      this.#headReserved = frameBytes;
-      return true;
-    }
-    this.#stall('budget');
-    budget.reserve(frameBytes, this.#closed.signal).then(() => {
-      if (this.#closed.signal.aborted) {
-        budget.release(frameBytes);
-        return;
+  /** Admits, takes and handles frames until the decoder has no complete admitted one. */
+  #readFrames(): void {
+    const decoder = this.#decoder;
+    for (;;) {
+      if (!decoder.admitted) {
+        const frameBytes = decoder.nextFrameBytes();
+        if (frameBytes < 0) return;
+        const verdict = this.#admission.admit(frameBytes, decoder);
+        if (verdict !== 'admitted') {
+          this.#hold(verdict);
+          return;
+        }
+        decoder.admit();
       }
-      this.#headReserved = frameBytes;
-      this.#unstall();
-    }, () => {
-      // The connection closed while waiting: nothing was reserved.
+      const request = decoder.take();
+      if (request === null) return;
+      this.#frameSerial++;
+      this.#handle(request, this.#admission.taken());
+    }
+  }
+
+  /** Acts on a frame admission did not let in. */
+  #hold(verdict: Exclude<Verdict, 'admitted'>): void {
+    if (verdict === 'more') return; // its header is on its way: keep reading
+    if (verdict === 'inFlight' || verdict === 'budget') this.#stall(verdict);
+    else this.#refuse(verdict);
+  }
+
+  /**
+   * Answers a frame refused unread, then closes: its body (perhaps megabytes)
+   * is never buffered; what still arrives is read and dropped until the peer
+   * closes, or for the close grace at most.
+   */
+  #refuse(refusal: Refusal): void {
+    const { request, reply, error } = refusal;
+    this.#ctx.events.emit('protocolError', { remoteAddress: this.remoteAddress, error });
+    this.#draining = true;
+    this.#decoder.dispose();
+    if ((request.flag & (FLAG_ONEWAY | FLAG_RESPONSE)) === 0) this.#gather(request, reply);
+    const socket = this.socket;
+    queueMicrotask(() => {
+      setTimeout(() => socket.destroy(), REFUSAL_GRACE_MILLIS).unref();
+      socket.end();
     });
-    return false;
+  }
+
+  /** Follows the frame in progress for the slow-frame watch while the peer, not the server, decides its pace. */
+  #watchProgress(): void {
+    const watch = this.#decoder.bufferedBytes > 0 && this.#stalledOn === null && !this.#draining && !this.socket.destroyed;
+    if (watch === this.#watched) return;
+    this.#watched = watch;
+    if (watch) this.#ctx.slowFrames.watch(this);
+    else this.#ctx.slowFrames.unwatch(this);
   }
 
   #stall(reason: 'inFlight' | 'budget'): void {
@@ -331,9 +372,8 @@ export class Connection implements Peer {
     else this.socket.resume();
   }
 
-  #onRequest(request: RemotingCommand): void {
-    const reserved = this.#headReserved;
-    this.#headReserved = 0;
+  /** Access check, dispatch, and the answer (now or once the work is done). */
+  #handle(request: RemotingCommand, reserved: number): void {
     // We never send requests, so a response is a confused peer; RocketMQ drops unmatched ones too.
     if ((request.flag & FLAG_RESPONSE) !== 0) {
       this.#release(request, reserved);
@@ -341,13 +381,13 @@ export class Connection implements Peer {
     }
     const ctx = this.#ctx;
     const started = ctx.metrics === null ? 0 : performance.now();
-    this.#inFlight++;
-    let result: Reply | Promise<Reply>;
+    let result: Reply | Promise<Reply> | Ordered;
     try {
       result = (ctx.checkAccess === null ? null : ctx.checkAccess(request, this.peer)) ?? dispatch(ctx.requests, request, this);
     } catch (err) {
       result = this.#failure(request, err);
     }
+    if (result instanceof Ordered) result = this.#applyInOrder(result);
     if (!(result instanceof Promise)) {
       this.#respond(request, result, started, reserved);
       return;
@@ -363,6 +403,27 @@ export class Connection implements Peer {
       .catch((err: unknown) => queueMicrotask(() => {
         throw err;
       }));
+  }
+
+  /**
+   * Applies `work` once it is decoded and every earlier registration of this
+   * connection was applied: decoding runs concurrently, applying in arrival order.
+   */
+  #applyInOrder(work: Ordered): Promise<Reply> {
+    const decoded = work.decoded;
+    // Handled below, possibly later: a rejection must not count as unhandled meanwhile.
+    decoded.catch(() => undefined);
+    const previous = this.#registrations;
+    // A registration whose connection closed while it decoded is not applied: the channel was
+    // destroyed already, so the broker would stay live on a dead channel until it expired.
+    const applied = (previous === null ? decoded : previous.then(() => decoded))
+      .then((value) => (this.#closed.signal.aborted ? CONNECTION_CLOSED : work.apply(value)));
+    const tail = applied.then(() => undefined, () => undefined);
+    this.#registrations = tail;
+    void tail.then(() => {
+      if (this.#registrations === tail) this.#registrations = null;
+    });
+    return applied;
   }
 
   #failure(request: RemotingCommand, err: unknown): Reply {
@@ -384,18 +445,17 @@ export class Connection implements Peer {
       if (!this.#batching) this.#writeOne(request, reply);
       else this.#gather(request, reply);
     }
-    this.#inFlight--;
     this.#release(request, reserved);
     // An asynchronous answer (never inside a read) frees the slot the decoder waits for.
     if (this.#stalledOn === 'inFlight' && !this.#batching) this.#unstall();
   }
 
   /**
-   * The request is done with: its frame's reservation goes back to the budget,
-   * and the memory it was assembled in (if lent) to the next large frame.
+   * The request is done with: its in-flight slot and its frame's reservation
+   * go back, and the memory it was assembled in (if lent) to the next large frame.
    */
   #release(request: RemotingCommand, reserved: number): void {
-    if (reserved > 0) this.#ctx.budget.release(reserved);
+    this.#admission.answered(reserved);
     if (request.body !== null) this.#ctx.frameMemory.giveBack(request.body);
   }
 

@@ -15,7 +15,7 @@ import { getNamesrvConfig, updateNamesrvConfig } from './config-requests.js';
 import { controllerRequest, isControllerRequest } from './controller-requests.js';
 import type { RemotingCommand } from './command.js';
 import { fail, type Reply } from './reply.js';
-import type { Peer, RequestContext } from './request-context.js';
+import type { Ordered, Peer, RequestContext } from './request-context.js';
 import {
   getAllTopicList, getBrokerClusterInfo, getBrokerMemberGroup, getHasUnitSubTopicList, getHasUnitSubUnUnitTopicList, getRouteInfoByTopic,
   getSystemTopicList, getTopicsByCluster, getUnitTopicList,
@@ -23,9 +23,11 @@ import {
 
 /**
  * Answers one request. Returns a promise only for work that is asynchronous
- * (REGISTER_BROKER, KV writes); the route lookup stays synchronous.
+ * (KV writes, UPDATE_NAMESRV_CONFIG, which persists), and {@link Ordered}
+ * work for REGISTER_BROKER, which its connection applies in arrival order;
+ * the route lookup stays synchronous.
  */
-export function dispatch(ctx: RequestContext, request: RemotingCommand, peer: Peer): Reply | Promise<Reply> {
+export function dispatch(ctx: RequestContext, request: RemotingCommand, peer: Peer): Reply | Promise<Reply> | Ordered {
   if (isControllerRequest(ctx, request)) return controllerRequest(ctx, request, peer);
   switch (request.code) {
     case RequestCode.GET_ROUTEINFO_BY_TOPIC: return getRouteInfoByTopic(ctx, request);

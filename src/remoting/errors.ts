@@ -126,3 +126,37 @@ export class ProxyProtocolError extends NamesrvError {
     this.reason = reason;
   }
 }
+
+/**
+ * A request's body is over the cap of its request code (`maxSmallBodyBytes`:
+ * every code but REGISTER_BROKER carries a small body by nature). It was
+ * answered with SYSTEM_ERROR without being read, and its connection closed.
+ */
+export class BodyTooLargeError extends NamesrvError {
+  declare readonly code: 'ERR_BODY_TOO_LARGE';
+  readonly requestCode: number;
+  readonly bodyBytes: number;
+  readonly maxBodyBytes: number;
+
+  constructor(requestCode: number, bodyBytes: number, maxBodyBytes: number) {
+    super(`request code ${requestCode} carries a body of ${bodyBytes} bytes, over maxSmallBodyBytes (${maxBodyBytes})`, 'ERR_BODY_TOO_LARGE');
+    this.name = 'BodyTooLargeError';
+    this.requestCode = requestCode;
+    this.bodyBytes = bodyBytes;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+}
+
+/**
+ * A frame arrived too slowly (below `minFrameBytesPerSecond`) or did not
+ * complete within `frameDeadlineMillis` of being admitted: its connection was
+ * closed and its memory reservation freed.
+ */
+export class SlowFrameError extends NamesrvError {
+  declare readonly code: 'ERR_SLOW_FRAME';
+
+  constructor(message: string) {
+    super(message, 'ERR_SLOW_FRAME');
+    this.name = 'SlowFrameError';
+  }
+}

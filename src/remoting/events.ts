@@ -3,7 +3,10 @@
  * @module
  */
 
-/** Payload of `protocolError`: a connection sent bytes that are not frames (or failed the TLS checks: `TlsConnectionError`) and was closed. */
+/**
+ * Payload of `protocolError`: a connection sent bytes that are not frames (or failed the TLS checks: `TlsConnectionError`;
+ * sent a frame too slowly: `SlowFrameError`; a body over its request code's cap: `BodyTooLargeError`) and was closed.
+ */
 export interface ProtocolErrorEvent {
   readonly remoteAddress: string;
   readonly error: Error;

@@ -25,6 +25,6 @@ export {
 export type { SerializeTypeValue } from './codes.js';
 export {
   FrameDecodeError, FrameTooLargeError, BodyDecodeError, RemotingTimeoutError, RemotingConnectionError, TlsConfigError, TlsConnectionError,
-  ProxyProtocolError,
+  ProxyProtocolError, BodyTooLargeError, SlowFrameError,
 } from './errors.js';
 export { AccessPolicyError } from './access/index.js';

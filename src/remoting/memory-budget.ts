@@ -2,8 +2,12 @@
  * A budget of bytes the server holds at once: buffered frames and inflated
  * bodies. A reader reserves a frame's full length before buffering it and, when
  * the reservation cannot be had, stops reading its socket until room frees
- * (backpressure). Waiters are served strictly first come, first served, so a
- * large frame is not starved by a stream of small ones.
+ * (backpressure). Waiters are served in turn, in the order they came: a
+ * connection waits for one frame at a time and, once served, lines up again
+ * behind every other waiting connection, so the turn goes round the waiting
+ * connections (round robin; no peer's backlog sits in front of another's
+ * frame). A large frame is not starved by a stream of small ones: nobody
+ * passes a waiter.
  *
  * Never a deadlock: only whole-frame reservations wait ({@link MemoryBudget.reserve}),
  * and the one waiting holds nothing it needs to release first; work already
@@ -18,7 +22,7 @@
  * large ones, and large ones together may use at most the limit minus
  * {@link MemoryBudgetOptions.headroomBytes}. So peers holding large frames
  * (say, sending 16 MiB frames very slowly) cannot stop small requests from
- * other peers. Each class is served first come, first served.
+ * other peers. Each class is served in turn, as above.
  * @module
  */
 import { InvalidOptionError } from '../core/errors.js';
@@ -82,7 +86,7 @@ export class MemoryBudget {
   readonly #smallBytes: number;
   /** The most large reservations may hold together (unless alone). */
   readonly #largeLimit: number;
-  // FIFO per class; removal of an aborted waiter is O(n), fine for one waiter per connection.
+  // In turn per class (one waiter per connection); removal of an aborted waiter is O(n), fine for one waiter per connection.
   readonly #waiters: Waiter[] = [];
   readonly #smallWaiters: Waiter[] = [];
 

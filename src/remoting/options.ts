@@ -75,11 +75,32 @@ export interface RemotingServerOptions {
    * Bytes all connections may hold at once: buffered frames plus inflated
    * bodies. A frame's full length is reserved before it is buffered; a
    * connection whose frame does not fit stops being read until memory frees
-   * (first come, first served). A frame larger than the whole budget is
+   * (waiting connections served in turn). A frame larger than the whole budget is
    * admitted alone.
    * @default 268_435_456 (256 MiB)
    */
   readonly memoryBudgetBytes?: number;
+  /**
+   * A frame in progress that receives fewer bytes than this per second, over
+   * a 2 s window, closes its connection (its memory reservation is freed):
+   * a peer cannot hold the budget by trickling a large frame. 0 disables it.
+   * @default 16_384 (16 KiB/s)
+   */
+  readonly minFrameBytesPerSecond?: number;
+  /**
+   * A frame not complete this long after its first byte was read closes its
+   * connection (its memory reservation is freed). 0 disables it.
+   * @default 60_000
+   */
+  readonly frameDeadlineMillis?: number;
+  /**
+   * The body cap of every request code but REGISTER_BROKER (their bodies are
+   * small by nature: a data version, a few properties, a topic's route). A
+   * frame over it is answered SYSTEM_ERROR from its header alone, without its
+   * body being buffered or parsed, and its connection is closed.
+   * @default 65_536 (64 KiB)
+   */
+  readonly maxSmallBodyBytes?: number;
   /**
    * Requests of one connection decoded but not yet answered; past this, the
    * connection is not read until one is answered (backpressure, not an error).
@@ -190,6 +211,9 @@ export interface ResolvedRemotingServerOptions {
   readonly idleTimeoutMillis: number;
   readonly maxConnections: number;
   readonly memoryBudgetBytes: number;
+  readonly minFrameBytesPerSecond: number;
+  readonly frameDeadlineMillis: number;
+  readonly maxSmallBodyBytes: number;
   readonly maxRequestsInFlightPerConnection: number;
   readonly accessControl: AccessControl | null;
   /** null: follow the registry's option. */
@@ -218,6 +242,9 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxRequestsInFlightPerConnection: 16,
   decodeWorkers: Math.min(2, Math.max(1, availableParallelism() - 1)),
   maxTopicsPerRegistration: DEFAULT_MAX_TOPICS_PER_REGISTRATION,
+  minFrameBytesPerSecond: 16_384,
+  frameDeadlineMillis: 60_000,
+  maxSmallBodyBytes: 65_536,
 });
 
 /** The smallest frame limit that still admits ordinary requests. */
@@ -230,7 +257,7 @@ const REMOTING_SERVER_OPTION_KEYS: ReadonlySet<string> = new Set([
   'port', 'host', 'kvConfig', 'maxFrameBytes', 'maxHeaderBytes', 'maxExtFields', 'idleTimeoutMillis', 'maxConnections',
   'returnOrderTopicConfigToBroker', 'metrics', 'tls', 'decodeRegisterBody', 'namesrvConfig', 'memoryBudgetBytes',
   'maxRequestsInFlightPerConnection', 'accessControl', 'decodeWorkers', 'maxTopicsPerRegistration',
-  'controller', 'controllerOnly', 'trustedProxies',
+  'minFrameBytesPerSecond', 'frameDeadlineMillis', 'maxSmallBodyBytes', 'controller', 'controllerOnly', 'trustedProxies',
 ]);
 
 /** Applies defaults and validates; throws {@link InvalidOptionError}. */
@@ -258,6 +285,9 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     memoryBudgetBytes: checkPositiveInteger(o.memoryBudgetBytes, d.memoryBudgetBytes, 'memoryBudgetBytes'),
     maxRequestsInFlightPerConnection: checkPositiveInteger(
       o.maxRequestsInFlightPerConnection, d.maxRequestsInFlightPerConnection, 'maxRequestsInFlightPerConnection'),
+    minFrameBytesPerSecond: checkNumber(o.minFrameBytesPerSecond, d.minFrameBytesPerSecond, 'minFrameBytesPerSecond', { integer: true, min: 0 }),
+    frameDeadlineMillis: checkNumber(o.frameDeadlineMillis, d.frameDeadlineMillis, 'frameDeadlineMillis', { min: 0, max: 0x7fffffff }),
+    maxSmallBodyBytes: checkNumber(o.maxSmallBodyBytes, d.maxSmallBodyBytes, 'maxSmallBodyBytes', { integer: true, min: 0, max: MAX_FRAME_BYTES }),
     accessControl: accessControlOf(o.accessControl),
     namesrvConfig: checkInstance(o.namesrvConfig, 'namesrvConfig', 'NamesrvConfiguration', ['update', 'formatAll', 'get', 'set']),
     controller: checkInstance(o.controller, 'controller', 'Controller', ['electMaster', 'brokerHeartbeat', 'metadata']),

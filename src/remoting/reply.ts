@@ -1,6 +1,6 @@
 /**
  * What a request handler answers ({@link Reply}), and its common forms. The
- * connection adds the opaque, flag and version when it encodes the answer.
+ * encoder (response.ts) adds the opaque, flag and version; handlers never see frames.
  * @internal
  */
 import { ResponseCode } from './codes.js';
@@ -11,8 +11,6 @@ export interface Reply {
   remark: string | null;
   extFields: Record<string, string> | null;
   body: Buffer | null;
-  /** For JSON requests: the whole response frame, opaque left blank (see `buildTemplate` in response.ts). */
-  template?: Buffer;
 }
 
 const SUCCESS_EMPTY: Readonly<Reply> = Object.freeze({ code: ResponseCode.SUCCESS, remark: null, extFields: null, body: null });

@@ -52,10 +52,33 @@ export interface Peer {
   readonly remoteAddress: string;
   /** Aborted once the connection closed: work for its answers may stop. */
   readonly signal: AbortSignal;
-  /**
-   * Applies `decoded`'s value once it and every earlier call's work on this
-   * connection are done: decoding runs concurrently, applying in arrival
-   * order, so a broker's newer topic table is never overwritten by an older one.
-   */
-  inOrder<T>(decoded: Promise<T>, apply: (value: T) => Reply): Promise<Reply>;
+}
+
+/**
+ * A handler's answer in two steps, for requests a connection must apply in
+ * arrival order (REGISTER_BROKER): `decoded` runs concurrently with other
+ * requests; the connection calls `apply` with its value once every earlier
+ * ordered request of the connection was applied (and not at all once the
+ * connection closed), so a broker's newer topic table is never overwritten
+ * by an older one. Built with {@link inOrder}.
+ */
+export class Ordered {
+  readonly decoded: Promise<unknown>;
+  readonly apply: (value: unknown) => Reply;
+
+  private constructor(decoded: Promise<unknown>, apply: (value: unknown) => Reply) {
+    this.decoded = decoded;
+    this.apply = apply;
+  }
+
+  /** @internal see {@link inOrder}. */
+  static of<T>(decoded: Promise<T>, apply: (value: T) => Reply): Ordered {
+    // `apply` only ever receives what `decoded` resolved to.
+    return new Ordered(decoded, apply as (value: unknown) => Reply);
+  }
+}
+
+/** `apply(await decoded)`, in the connection's arrival order; see {@link Ordered}. */
+export function inOrder<T>(decoded: Promise<T>, apply: (value: T) => Reply): Ordered {
+  return Ordered.of(decoded, apply);
 }

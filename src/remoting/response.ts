@@ -10,7 +10,7 @@
  * {@link encodeResponseInto} writes its answer into a reusable buffer.
  * @internal
  */
-import { FLAG_RESPONSE, LanguageCode, MQVersion, SerializeType } from './codes.js';
+import { FLAG_RESPONSE, LanguageCode, MQVersion, ResponseCode, SerializeType } from './codes.js';
 import type { RemotingCommand } from './command.js';
 import { encodeFrame } from './codec/frame.js';
 import type { Reply } from './reply.js';
@@ -107,7 +107,7 @@ const OPAQUE_WIDTH = 11;
 const TEMPLATE_OPAQUE_AT = 8 + prefixOf(0).length;
 
 /** A whole SUCCESS response frame (JSON header) with room for the opaque; see {@link writeTemplate}. */
-export function buildTemplate(body: Buffer): Buffer {
+function buildTemplate(body: Buffer): Buffer {
   const prefix = prefixOf(0);
   const headerBytes = prefix.length + OPAQUE_WIDTH + SUFFIX.length;
   const out = Buffer.allocUnsafe(8 + headerBytes + body.length);
@@ -118,6 +118,31 @@ export function buildTemplate(body: Buffer): Buffer {
   out.set(SUFFIX, TEMPLATE_OPAQUE_AT + OPAQUE_WIDTH);
   out.set(body, TEMPLATE_OPAQUE_AT + OPAQUE_WIDTH + SUFFIX.length);
   return out;
+}
+
+/** A SUCCESS reply that answers many requests, its frame encoded once (for JSON requests). */
+class EncodedReply implements Reply {
+  readonly code = ResponseCode.SUCCESS;
+  readonly remark = null;
+  readonly extFields = null;
+  readonly body: Buffer;
+  /** The whole response frame, opaque left blank. */
+  readonly template: Buffer;
+
+  constructor(body: Buffer) {
+    this.body = body;
+    this.template = buildTemplate(body);
+    Object.freeze(this);
+  }
+}
+
+/**
+ * A SUCCESS reply with `body` for answering many requests (a cached route):
+ * the encoder keeps its whole frame, so answering a JSON request is one copy
+ * plus writing the opaque. Frozen.
+ */
+export function reusableReply(body: Buffer): Reply {
+  return new EncodedReply(body);
 }
 
 /** Copies a template frame to `out` at `o` with its opaque filled in; returns the offset after it. */
@@ -135,18 +160,13 @@ function writeTemplate(out: Buffer, o: number, template: Buffer, opaque: number)
   return o + template.length;
 }
 
-/** One buffer holding the whole response frame. */
-export function encodeResponse(request: RemotingCommand, reply: Reply): Buffer {
-  return encodeResponseInto(request, reply, null);
-}
-
 /**
- * {@link encodeResponse}, written into `into` when it is large enough (the
- * result is then a view of it): a connection answering one request per read
- * reuses one buffer instead of taking fresh memory for every answer.
+ * The whole response frame, written into `into` when it is large enough (the
+ * result is then a view of it; null: fresh memory): a connection answering
+ * one request per read reuses one buffer instead of taking fresh memory for every answer.
  */
 export function encodeResponseInto(request: RemotingCommand, reply: Reply, into: Buffer | null): Buffer {
-  if (reply.template !== undefined && request.serializeType === SerializeType.JSON) {
+  if (reply instanceof EncodedReply && request.serializeType === SerializeType.JSON) {
     const out = outputOf(into, reply.template.length);
     writeTemplate(out, 0, reply.template, request.opaque);
     return out;
@@ -184,7 +204,7 @@ export class ResponseBatch {
   }
 
   add(request: RemotingCommand, reply: Reply): void {
-    if (reply.template !== undefined && request.serializeType === SerializeType.JSON) {
+    if (reply instanceof EncodedReply && request.serializeType === SerializeType.JSON) {
       this.#frames.push(reply.template);
       this.#codes.push(-2);
       this.#opaques.push(request.opaque);

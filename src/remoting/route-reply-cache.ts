@@ -7,9 +7,8 @@
 import type { RouteRegistry } from '../core/registry.js';
 import type { TopicRouteData } from '../core/types.js';
 import { encodeTopicRouteData } from './codec/fastjson.js';
-import { ResponseCode } from './codes.js';
 import { json, type Reply } from './reply.js';
-import { buildTemplate } from './response.js';
+import { reusableReply } from './response.js';
 
 /** One flavour's cache: per route snapshot, and per topic name for the current route epoch. */
 interface Flavour {
@@ -39,8 +38,8 @@ export class RouteReplyCache {
   }
 
   /**
-   * The SUCCESS answer with `topic`'s route (frozen, carrying a whole-frame
-   * template), or null when the topic has no route.
+   * The SUCCESS answer with `topic`'s route (a frozen reusable reply), or
+   * null when the topic has no route.
    */
   get(topic: string, standard: boolean): Reply | null {
     const epoch = this.#registry.routeEpoch;
@@ -56,9 +55,8 @@ export class RouteReplyCache {
     if (route === null) return null;
     let reply = flavour.byRoute.get(route);
     if (reply === undefined) {
-      const body = json(encodeTopicRouteData(route, standard));
-      // Frozen: the same reply answers every request for this route snapshot.
-      reply = Object.freeze({ code: ResponseCode.SUCCESS, remark: null, extFields: null, body, template: buildTemplate(body) });
+      // Frozen, its frame encoded once: the same reply answers every request for this route snapshot.
+      reply = reusableReply(json(encodeTopicRouteData(route, standard)));
       flavour.byRoute.set(route, reply);
     }
     // Only existing topics: unknown names must not grow the map.

@@ -26,6 +26,7 @@ import type { Reply } from './reply.js';
 import { RouteReplyCache } from './route-reply-cache.js';
 import { RoleChangeNotifier } from './role-change-notifier.js';
 import { advertisedAddress } from './controller-address.js';
+import { SlowFrameWatch } from './slow-frames.js';
 import { defaultNamesrvConfiguration } from './server-config.js';
 
 export type { NotifyErrorEvent, ProtocolErrorEvent, RemotingServerEvents, RequestErrorEvent } from './events.js';
@@ -114,7 +115,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       idleTimeoutMillis: o.idleTimeoutMillis,
       metrics: o.metrics,
       budget,
-      maxRequestsInFlight: o.maxRequestsInFlightPerConnection,
+      admission: { budget, maxRequestsInFlight: o.maxRequestsInFlightPerConnection, maxSmallBodyBytes: o.maxSmallBodyBytes },
+      slowFrames: new SlowFrameWatch({ minFrameBytesPerSecond: o.minFrameBytesPerSecond, frameDeadlineMillis: o.frameDeadlineMillis }),
       checkAccess: o.accessControl === null ? null : accessCheck(o.accessControl),
       events: this,
       pending: new PendingRequests(),
@@ -237,6 +239,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       closed, this.#notifier.close(), this.#roleNotifier?.close(), ...[...this.#connections].map((connection) => connection.close(CLOSE_GRACE_MILLIS)),
     ]);
     await this.#decodePool?.close();
+    this.#ctx.slowFrames.close();
     this.#listening = false;
   }
 

@@ -1,26 +1,28 @@
 /**
- * What the attack tests share: a name server with default options in a child
- * process (`attack-server.ts`) whose resident memory is sampled, route
- * probes on a connection of their own, raw attacking peers, and a run that
- * ends at once (killing the child) when memory passes its bound.
+ * The harness of the attack tests: a name server in a child process (its
+ * resident memory sampled from /proc), a real broker registered on it, route
+ * probes on their own connection, and raw attacking peers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RemotingClient, RequestCode, ResponseCode } from '../../src/remoting/index.js';
-import { bodyCrc32, encodeFrame, FrameDecoder } from '../../src/remoting/codec/index.js';
+import { expect } from 'vitest';
+import { RemotingClient, RequestCode, ResponseCode, type RemotingCommand } from '../../src/remoting/index.js';
+import { bodyCrc32, decodeFrameAt, encodeFrame, FrameDecoder } from '../../src/remoting/codec/index.js';
 import { registerBroker } from './loopback.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVER = join(ROOT, 'test', 'helpers', 'attack-server.ts');
 export const MiB = 1024 * 1024;
+const PHASE_TIMEOUT_MS = 90_000;
 
 /** Resident memory of a process in bytes (Linux /proc). */
 export function rssOf(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status);
   if (kb === null) throw new Error(`no VmRSS for ${pid}`);
   return Number(kb[1]) * 1024;
 }
@@ -34,7 +36,7 @@ export function sampleRss(pid: number, limit: number, onExceed: (rss: number) =>
     try {
       rss = rssOf(pid);
     } catch {
-      return; // the child has gone; the run notices by itself
+      return; // the child has gone; the phase notices by itself
     }
     peak = Math.max(peak, rss);
     if (rss > limit && !exceeded) {
@@ -45,21 +47,15 @@ export function sampleRss(pid: number, limit: number, onExceed: (rss: number) =>
   return { peak: () => peak, stop: () => clearInterval(timer) };
 }
 
-/**
- * How long a route probe may wait at most: far below the minutes a blocked
- * event loop costs, far above what a loaded shared machine adds.
- */
-export const PROBE_TIMEOUT_MS = 10_000;
-
-/** Asks for a route every 100 ms on its own connection; records the slowest answer and any failure. */
+/** Sends a route request every 100 ms on its own connection; records the slowest answer. */
 export function routeProbe(client: RemotingClient): { stop: () => Promise<number> } {
   let slowest = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       const started = performance.now();
-      const res = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, null, { timeoutMillis: PROBE_TIMEOUT_MS });
-      if (res.code !== ResponseCode.SUCCESS) throw new Error(`route probe answered ${res.code}`);
+      const res = await client.invoke(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, null, { timeoutMillis: 2_000 });
+      expect(res.code).toBe(ResponseCode.SUCCESS);
       slowest = Math.max(slowest, performance.now() - started);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -74,25 +70,18 @@ export function routeProbe(client: RemotingClient): { stop: () => Promise<number
   };
 }
 
-/** A raw socket and a counter of the response frames it got. */
-export interface RawAttacker {
-  readonly socket: Socket;
-  responses(): number;
-  readonly closed: Promise<unknown>;
-}
-
-export async function rawPeer(port: number): Promise<RawAttacker> {
+/** Opens a raw socket; resolves with it, a counter of response frames and the responses. */
+export async function rawPeer(port: number): Promise<{ socket: Socket; responses: () => number; answers: RemotingCommand[]; closed: Promise<unknown> }> {
   const socket = connect({ port, host: '127.0.0.1' });
   await once(socket, 'connect');
-  let count = 0;
-  const decoder = new FrameDecoder(64 * MiB, () => count++);
+  const answers: RemotingCommand[] = [];
+  const decoder = new FrameDecoder(64 * MiB, (buf, start, end) => answers.push(decodeFrameAt(buf, start, end)));
   socket.on('data', (c: Buffer) => decoder.push(c));
   socket.on('error', () => {});
-  return { socket, responses: () => count, closed: once(socket, 'close') };
+  return { socket, responses: () => answers.length, answers, closed: once(socket, 'close') };
 }
 
-/** A REGISTER_BROKER frame with a correct `bodyCrc32`. */
-export function attackFrame(opaque: number, brokerName: string, body: Buffer, compressed: boolean): Buffer {
+export function registerFrame(opaque: number, brokerName: string, body: Buffer, compressed: boolean): Buffer {
   return encodeFrame({
     code: RequestCode.REGISTER_BROKER, language: 0, version: 479, opaque, flag: 0, remark: null,
     extFields: {
@@ -115,80 +104,72 @@ export async function until(done: () => boolean, ms: number, abort: Promise<neve
   await Promise.race([poll, abort]);
 }
 
-/** A server child with a route to probe. */
 export interface Target {
-  readonly child: ChildProcess;
-  readonly port: number;
-  /** A client on its own connection, with a route (TopicA) to ask for. */
-  readonly probeClient: RemotingClient;
+  child: ChildProcess;
+  port: number;
+  /** A client on its own connection, with a route to ask for. */
+  probeClient: RemotingClient;
 }
 
-/** Starts server children and closes them and their clients afterwards. */
-export class Targets {
-  readonly #children = new Set<ChildProcess>();
-  readonly #clients = new Set<RemotingClient>();
-
-  /** Starts a server child, registers a real broker (so routes exist) and connects a probe client. */
-  async start(): Promise<Target> {
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVER], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#children.add(child);
-    child.once('exit', () => this.#children.delete(child));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /port (\d+)/.exec(out);
-        if (m !== null) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`server exited early (${String(code)})`)));
+/** Starts a server child (default options, plus `options`; `scan`: silent brokers expire), registers a real broker (so routes exist) and connects a probe client. */
+export async function startTarget(options: Record<string, unknown> = {}, scan = false): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ATTACK_SERVER_OPTIONS: JSON.stringify(options), ATTACK_SERVER_SCAN: scan ? '1' : '0' },
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m !== null) resolve(Number(m[1]));
     });
-    const probeClient = await this.client(port);
-    // A first registration with exactly one topic is refused (as in RocketMQ): register two.
-    const reg = await registerBroker(probeClient, { brokerName: 'broker-real', brokerAddr: '127.0.0.1:10911', topics: ['TopicA', 'TopicB'] });
-    if (reg.code !== ResponseCode.SUCCESS) throw new Error(`the first registration was refused: ${reg.code}`);
-    return { child, port, probeClient };
-  }
-
-  async client(port: number): Promise<RemotingClient> {
-    const client = await RemotingClient.connect(port, '127.0.0.1');
-    this.#clients.add(client);
-    return client;
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.#clients].map((c) => c.close()));
-    this.#clients.clear();
-    await Promise.all([...this.#children].map((child) => {
-      child.kill('SIGKILL');
-      return once(child, 'exit');
-    }));
-  }
+    child.once('exit', (code) => reject(new Error(`server exited early (${String(code)})`)));
+  });
+  const probeClient = await RemotingClient.connect(port, '127.0.0.1');
+  clients.add(probeClient);
+  // A first registration with exactly one topic is refused (as in RocketMQ): register two.
+  const reg = await registerBroker(probeClient, { brokerName: 'broker-real', brokerAddr: '127.0.0.1:10911', topics: ['TopicA', 'TopicB'] });
+  expect(reg.code).toBe(ResponseCode.SUCCESS);
+  return { child, port, probeClient };
 }
 
 /**
- * Runs an attack while sampling the child's RSS and probing routes: `send`
- * starts it and returns when it is over. A sample over `limit` kills the
- * child and fails at once.
+ * Runs an attack while sampling the child's RSS and probing routes. A sample
+ * over `limit` kills the child and fails at once.
  */
-export async function underAttack(
-  target: Target, limit: number, timeoutMs: number, send: () => Promise<() => boolean>,
-): Promise<{ peak: number; slowest: number }> {
+export async function attack(target: Target, limit: number, send: () => Promise<() => boolean>): Promise<{ peak: number; slowest: number }> {
   const { child } = target;
   let failExceeded: (err: Error) => void = () => {};
   const exceeded = new Promise<never>((_, reject) => (failExceeded = reject));
   exceeded.catch(() => {});
-  const sampler = sampleRss(child.pid as number, limit, (rss) => {
+  const sampler = sampleRss(child.pid!, limit, (rss) => {
     child.kill('SIGKILL');
     failExceeded(new Error(`RSS reached ${Math.round(rss / MiB)} MiB (limit ${limit / MiB} MiB)`));
   });
   const probe = routeProbe(target.probeClient);
   try {
-    const done = await Promise.race([send(), exceeded]);
-    await until(done, timeoutMs, exceeded);
+    const done = await send();
+    await until(done, PHASE_TIMEOUT_MS, exceeded);
     const slowest = await Promise.race([probe.stop(), exceeded]);
     return { peak: sampler.peak(), slowest };
   } finally {
     sampler.stop();
     await probe.stop().catch(() => {});
   }
+}
+
+export const running = new Set<ChildProcess>();
+export const clients = new Set<RemotingClient>();
+
+/** Closes the clients and kills the server children of a test (its afterEach). */
+export async function cleanUpTargets(): Promise<void> {
+  await Promise.all([...clients].map((c) => c.close()));
+  clients.clear();
+  await Promise.all([...running].map((child) => {
+    child.kill('SIGKILL');
+    return once(child, 'exit');
+  }));
 }

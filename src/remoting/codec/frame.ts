@@ -261,7 +261,7 @@ export class FrameDecoder {
   }
 }
 
-/** Limits a {@link CommandDecoder} enforces; a frame beyond one fails the stream. */
+/** Limits a connection's `RequestDecoder` enforces; a frame beyond one fails the stream. */
 export interface FrameLimits {
   /** Largest frame, its length field included. */
   readonly maxFrameBytes: number;
@@ -269,76 +269,4 @@ export interface FrameLimits {
   readonly maxHeaderBytes: number;
   /** Most `extFields` entries in one header. */
   readonly maxExtFields: number;
-}
-
-/**
- * A connection's decoder (RocketMQ's `NettyDecoder`): splits the stream into
- * frames, enforces the {@link FrameLimits} and decodes each frame into a
- * command. It remembers the peer's last JSON header layout, which makes
- * reading the next one cheap. Any failure throws out of {@link push} and the
- * decoder then refuses further input: the connection must be closed.
- * @internal
- */
-export class CommandDecoder {
-  readonly #limits: FrameLimits;
-  readonly #onCommand: (command: RemotingCommand, frameBytes: number) => void;
-  readonly #frames: FrameDecoder;
-  /** The layout of this peer's last JSON header: its next one is usually read by comparison. */
-  readonly #shape = new JsonHeaderShape();
-
-  /**
-   * @param onCommand - receives each command and its frame's size (length field included). Its body is a view
-   *   into the read, not a copy.
-   */
-  constructor(
-    limits: FrameLimits, onCommand: (command: RemotingCommand, frameBytes: number) => void, gate: FrameGate | null = null,
-    allocate?: FrameAllocator,
-  ) {
-    this.#limits = limits;
-    this.#onCommand = onCommand;
-    this.#frames = new FrameDecoder(limits.maxFrameBytes, (buf, start, end) => this.#decode(buf, start, end), gate, allocate);
-  }
-
-  /** Bytes received but not yet decoded. */
-  get bufferedBytes(): number {
-    return this.#frames.bufferedBytes;
-  }
-
-  /**
-   * Feeds a read; commands are handed out synchronously, in order.
-   * @throws {@link FrameTooLargeError} or {@link FrameDecodeError}, also when a limit is exceeded.
-   */
-  push(chunk: Buffer): void {
-    this.#frames.push(chunk);
-  }
-
-  /** See {@link FrameDecoder.resume}: decodes what was kept while the gate held the next frame back. */
-  resume(): void {
-    this.#frames.resume();
-  }
-
-  /** Drops buffered bytes and refuses further input. */
-  dispose(): void {
-    this.#frames.dispose();
-  }
-
-  #decode(buf: Buffer, start: number, end: number): void {
-    const { maxHeaderBytes, maxExtFields } = this.#limits;
-    const headerBytes = end - start >= 4 ? buf.readUInt32BE(start) & MAX_HEADER_BYTES : 0;
-    if (headerBytes > maxHeaderBytes) {
-      throw new FrameDecodeError(`header of ${headerBytes} bytes is over maxHeaderBytes (${maxHeaderBytes})`);
-    }
-    const command = decodeFrameWithShape(buf, start, end, this.#shape);
-    // Each entry takes at least 6 header bytes (`"k":"",`): only a long header can hold too many.
-    if (headerBytes > 6 * maxExtFields && countKeys(command.extFields) > maxExtFields) {
-      throw new FrameDecodeError(`request has more than maxExtFields (${maxExtFields}) extFields`);
-    }
-    this.#onCommand(command, end - start + 4);
-  }
-}
-
-function countKeys(record: Record<string, string>): number {
-  let n = 0;
-  for (const key in record) if (Object.hasOwn(record, key)) n++;
-  return n;
 }
