@@ -14,6 +14,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from './codec/frame.js';
 import type { NamesrvMetrics } from '../core/metrics.js';
 import { AccessControl } from './access/access-control.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
+import { FALLBACK_MAX_CONNECTIONS, defaultMaxConnections } from './fd-limit.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
 import type { RegisterBodyDecoder } from './request-context.js';
 
@@ -64,7 +65,7 @@ export interface RemotingServerOptions {
   readonly idleTimeoutMillis?: number;
   /**
    * Connections beyond this many are closed at accept (`Infinity` for no cap).
-   * @default 10_000
+   * @default the process's open-files limit less headroom (see {@link defaultMaxConnections}); 10_000 where it cannot be read
    */
   readonly maxConnections?: number;
   /**
@@ -158,7 +159,8 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxHeaderBytes: 65_536,
   maxExtFields: 256,
   idleTimeoutMillis: 120_000,
-  maxConnections: 10_000,
+  /** Where the open-files limit cannot be read; elsewhere the default follows it ({@link defaultMaxConnections}). */
+  maxConnections: FALLBACK_MAX_CONNECTIONS,
   memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
   maxRequestsInFlightPerConnection: 16,
 });
@@ -188,7 +190,8 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     maxExtFields: checkPositiveInteger(o.maxExtFields, d.maxExtFields, 'maxExtFields'),
     // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
     idleTimeoutMillis: checkNumber(o.idleTimeoutMillis, d.idleTimeoutMillis, 'idleTimeoutMillis', { min: 0, max: 0x7fffffff }),
-    maxConnections: checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
+    maxConnections: o.maxConnections === undefined ? defaultMaxConnections()
+      : checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
     // Unset: follow the registry's option, read at each registration (318 can change it).
     returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker === undefined
       ? null : checkFlag(o.returnOrderTopicConfigToBroker, true, 'returnOrderTopicConfigToBroker'),
