@@ -127,10 +127,10 @@ function record(list, kind, sentAt, latency, code) {
 }
 
 /** One broker: registers at t0 + phase, then every interval; a new data version at its first and every 10th registration. */
-function broker(shape, g, sock, o, t0) {
+function broker(shape, g, sock, o, t0, first) {
   const ch = channel(sock, 'register');
-  const dataVersion = { counter: 1, timestamp: 1_700_000_000_000 + g };
-  let current = registerBody(shape, g, brokerTopics(shape, g), dataVersion);
+  const { dataVersion } = first;
+  let current = first;
   let n = 0;
   state.firstPending++;
   const phase = (g / shape.brokers) * o.spreadMillis;
@@ -179,12 +179,19 @@ function client(shape, k, sock, o, t0) {
   at(t0 + phase, tick);
 }
 
+/** Broker g's first body (data version 1), built before the run so the start costs the generator nothing. */
+function firstBody(shape, g) {
+  const dataVersion = { counter: 1, timestamp: 1_700_000_000_000 + g };
+  return { ...registerBody(shape, g, brokerTopics(shape, g), dataVersion), dataVersion };
+}
+
 async function prepare(o) {
   const shape = fleetShape(o.brokers, o.topicsPerBroker);
+  const bodies = o.brokerIds.map((g) => firstBody(shape, g));
   const brokerSockets = await connectAll(o.port, o.brokerIds.length);
   const clientSockets = await connectAll(o.port, o.clientIds.length);
   return (t0) => {
-    o.brokerIds.forEach((g, i) => broker(shape, g, brokerSockets[i], o, t0));
+    o.brokerIds.forEach((g, i) => broker(shape, g, brokerSockets[i], o, t0, bodies[i]));
     o.clientIds.forEach((k, i) => client(shape, k, clientSockets[i], o, t0));
     if (o.brokerIds.length === 0) process.send({ type: 'firstDone' });
   };
@@ -209,6 +216,9 @@ async function stop() {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }
+
+// The runner gone (killed, crashed): so is its load.
+process.on('disconnect', () => process.exit(0));
 
 let begin = null;
 process.on('message', async (msg) => {

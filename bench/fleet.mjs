@@ -12,7 +12,7 @@
 // Server CPU and RSS are read from /proc (Linux; elsewhere they are not reported).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ function spawnNode(args, { ipc = false, env = process.env } = {}) {
 }
 
 /** The CLI with default options on `port`, HOME in a scratch folder so its KV file is its own; resolves once it boots. */
-async function startServer(port, { cpuProfDir, serverArgs }) {
+async function startServer(port, { cpuProfDir, serverArgs, serverLog }) {
   const home = mkdtempSync(join(os.tmpdir(), 'fleet-namesrv-'));
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
   const child = spawnNode([...nodeArgs, 'bin/rocketmq-namesrv.mjs', '--port', String(port), '--host', '127.0.0.1', ...serverArgs], {
@@ -76,14 +76,28 @@ async function startServer(port, { cpuProfDir, serverArgs }) {
     };
     child.stdout.on('data', onLine);
     child.stderr.on('data', onLine);
+    if (serverLog !== null) {
+      const file = createWriteStream(serverLog);
+      child.stdout.pipe(file);
+      child.stderr.pipe(file);
+    }
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it booted:\n${lines.join('\n')}`)));
   });
   await booted;
+  let exit = null;
+  child.once('exit', (code, signal) => {
+    exit = `the server exited (${signal ?? code}) during the run; its last lines:\n${lines.slice(-30).join('\n')}`;
+  });
   return {
     pid: child.pid,
     startLine,
     lines,
+    /** Throws when the server is gone: the figures of a run it did not survive mean nothing. */
+    check() {
+      if (exit !== null) throw new Error(exit);
+    },
     async stop() {
+      if (exit !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -171,9 +185,9 @@ async function startGenerators(port, o) {
         g.child.send({ type: 'stop' });
         return s;
       }));
-      for (const g of generators) g.child.kill();
       return stats.map((m) => m.stats);
     },
+    kill: () => generators.forEach((g) => g.child.kill()),
   };
 }
 
@@ -193,19 +207,30 @@ function summary(lists) {
  * routesPerPoll (10), cpuProfDir (null), serverArgs ([]), log (stderr lines).
  */
 export async function fleet(options) {
-  const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], ...options };
+  const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], serverLog: null, ...options };
   const log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
   const port = await freePort();
   const server = await startServer(port, o);
-  log(`  server: ${server.startLine.replace(/^\S+\s+/, '')}`);
-  const gens = await startGenerators(port, {
-    brokers: o.brokers, clients: o.clients, topicsPerBroker: o.topicsPerBroker, intervalMillis: o.intervalMillis,
-    spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll,
-  });
-  log(`  ${o.brokers} brokers and ${o.clients} clients connected; first registrations over ${o.spreadMillis / 1000} s`);
-  const started = performance.now();
-  await gens.start();
-  log(`  every broker registered after ${((performance.now() - started) / 1000).toFixed(1)} s; measuring ${o.seconds} s`);
+  let gens = null;
+  try {
+    log(`  server: ${server.startLine.replace(/^\S+\s+/, '')}`);
+    gens = await startGenerators(port, {
+      brokers: o.brokers, clients: o.clients, topicsPerBroker: o.topicsPerBroker, intervalMillis: o.intervalMillis,
+      spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll,
+    });
+    log(`  ${o.brokers} brokers and ${o.clients} clients connected; first registrations over ${o.spreadMillis / 1000} s`);
+    const started = performance.now();
+    await gens.start();
+    log(`  every broker registered after ${((performance.now() - started) / 1000).toFixed(1)} s; measuring ${o.seconds} s`);
+    return await measure(o, port, server, gens);
+  } finally {
+    gens?.kill();
+    await server.stop();
+  }
+}
+
+/** The window: server CPU and RSS from /proc, the generators' latencies, brokers in 106 at its end. */
+async function measure(o, port, server, gens) {
   gens.window();
   const cpuStart = cpuSeconds(server.pid);
   let rssWindowMax = 0;
@@ -215,11 +240,12 @@ export async function fleet(options) {
   await new Promise((resolve) => setTimeout(resolve, o.seconds * 1_000));
   const cpuEnd = cpuSeconds(server.pid);
   clearInterval(sampler);
+  server.check();
   // Asked before the generators stop: a broker's closed connection unregisters it, as in RocketMQ.
   const brokersListed = await brokersInClusterInfo(port);
   const stats = await gens.stop();
   const rssPeak = statusMiB(server.pid, 'VmHWM');
-  await server.stop();
+  server.check();
   const errors = {};
   for (const s of stats) for (const [kind, n] of Object.entries(s.errors)) errors[kind] = (errors[kind] ?? 0) + n;
   return {
@@ -307,7 +333,7 @@ async function main() {
     options: {
       brokers: { type: 'string' }, clients: { type: 'string' }, seconds: { type: 'string' }, quick: { type: 'boolean' },
       rounds: { type: 'string' }, 'topics-per-broker': { type: 'string' }, 'cpu-prof': { type: 'string' },
-      'server-arg': { type: 'string', multiple: true }, 'no-write': { type: 'boolean' }, 'interval-seconds': { type: 'string' },
+      'server-arg': { type: 'string', multiple: true }, 'server-log': { type: 'string' }, 'no-write': { type: 'boolean' }, 'interval-seconds': { type: 'string' },
     },
   });
   const size = values.quick ? FLEET_SIZES.quick : FLEET_SIZES.default;
@@ -318,6 +344,7 @@ async function main() {
     topicsPerBroker: Number(values['topics-per-broker'] ?? 1_000),
     cpuProfDir: values['cpu-prof'] ?? null,
     serverArgs: values['server-arg'] ?? [],
+    serverLog: values['server-log'] ?? null,
     // Not R5 (which is 30 s): a shorter period to try the bench out quickly.
     intervalMillis: Number(values['interval-seconds'] ?? 30) * 1_000,
   };
