@@ -116,9 +116,9 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** CPU seconds (user + system, all threads) of a process so far; null without /proc. */
-function cpuSeconds(pid) {
-  const path = `/proc/${pid}/stat`;
+/** CPU seconds (user + system) of a process so far, all threads, or of one thread (its main thread: tid = pid); null without /proc. */
+function cpuSeconds(pid, tid = null) {
+  const path = tid === null ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
   if (!existsSync(path)) return null;
   const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -233,12 +233,15 @@ export async function fleet(options) {
 async function measure(o, port, server, gens) {
   gens.window();
   const cpuStart = cpuSeconds(server.pid);
+  // The event loop's thread alone: how close it runs to a whole core (everything on it waits behind everything else).
+  const loopCpuStart = cpuSeconds(server.pid, server.pid);
   let rssWindowMax = 0;
   const sampler = setInterval(() => {
     rssWindowMax = Math.max(rssWindowMax, statusMiB(server.pid, 'VmRSS') ?? 0);
   }, 1_000);
   await new Promise((resolve) => setTimeout(resolve, o.seconds * 1_000));
   const cpuEnd = cpuSeconds(server.pid);
+  const loopCpuEnd = cpuSeconds(server.pid, server.pid);
   clearInterval(sampler);
   server.check();
   // Asked before the generators stop: a broker's closed connection unregisters it, as in RocketMQ.
@@ -253,6 +256,7 @@ async function measure(o, port, server, gens) {
     routes: summary(stats.map((s) => s.routes)),
     registrations: summary(stats.map((s) => s.registrations)),
     cpuSeconds: cpuStart === null ? null : cpuEnd - cpuStart,
+    loopCpuSeconds: loopCpuStart === null ? null : loopCpuEnd - loopCpuStart,
     rssPeakMiB: rssPeak,
     rssWindowMaxMiB: rssWindowMax || null,
     errors,
@@ -279,6 +283,7 @@ export function fleetRows(f) {
     ['registration max', f.registrations.max, 'ms'],
     ['server CPU', f.cpuSeconds, `s per ${f.seconds} s`, atDefault ? `<= ${cpuTarget.toFixed(1)} s (0.6x Java)` : undefined,
       atDefault && f.cpuSeconds !== null ? f.cpuSeconds <= cpuTarget : undefined],
+    ['server event-loop thread CPU', f.loopCpuSeconds, `s per ${f.seconds} s`],
     ['server RSS peak', f.rssPeakMiB, 'MiB', atDefault ? `<= ${0.6 * JAVA.rssMiB} MiB (0.6x Java)` : undefined,
       atDefault && f.rssPeakMiB !== null ? f.rssPeakMiB <= 0.6 * JAVA.rssMiB : undefined],
     ['errors', f.errorCount, '', '0', f.errorCount === 0],
