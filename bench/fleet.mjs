@@ -7,6 +7,13 @@
 //   npm run bench:fleet -- --brokers 2000 --clients 10000 --seconds 90
 //   npm run bench:fleet -- --quick            (200 brokers, 1 000 clients, 15 s)
 //   npm run bench:fleet -- --brokers 1000 --clients 5000 --seconds 60 --cpu-prof /tmp/prof
+//   npm run bench:fleet -- --brokers 500 --clients 2500 --seconds 60 --compare
+//
+// --compare runs bench/fleet-raw-server.mjs (prebuilt answers, no work) under
+// the same fleet before each run of ours: the floor of a shared machine at
+// that moment. --rounds N repeats; --server-arg passes a flag to the CLI;
+// --server-log FILE keeps its log; --interval-seconds shortens the 30 s period
+// to try the bench out (not R5).
 //
 // Prints one table and merges the figures into bench/results.json under R5 keys.
 // Server CPU and RSS are read from /proc (Linux; elsewhere they are not reported).
@@ -23,6 +30,7 @@ import { GET_BROKER_CLUSTER_INFO, onFrames, requestHead } from './fleet-topology
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GENERATOR = fileURLToPath(new URL('./fleet-generator.mjs', import.meta.url));
+const RAW_SERVER = fileURLToPath(new URL('./fleet-raw-server.mjs', import.meta.url));
 /** File descriptors the server and generators may open: 12 000 sockets at the default size, with room. */
 const FD_LIMIT = 20_000;
 
@@ -54,10 +62,11 @@ function spawnNode(args, { ipc = false, env = process.env } = {}) {
 }
 
 /** The CLI with default options on `port`, HOME in a scratch folder so its KV file is its own; resolves once it boots. */
-async function startServer(port, { cpuProfDir, serverArgs, serverLog }) {
+async function startServer(port, { cpuProfDir, serverArgs, serverLog, raw }) {
   const home = mkdtempSync(join(os.tmpdir(), 'fleet-namesrv-'));
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
-  const child = spawnNode([...nodeArgs, 'bin/rocketmq-namesrv.mjs', '--port', String(port), '--host', '127.0.0.1', ...serverArgs], {
+  const main = raw ? [RAW_SERVER] : ['bin/rocketmq-namesrv.mjs', ...serverArgs];
+  const child = spawnNode([...nodeArgs, ...main, '--port', String(port), '--host', '127.0.0.1'], {
     env: { ...process.env, HOME: home },
   });
   const lines = [];
@@ -207,7 +216,7 @@ function summary(lists) {
  * routesPerPoll (10), cpuProfDir (null), serverArgs ([]), log (stderr lines).
  */
 export async function fleet(options) {
-  const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], serverLog: null, ...options };
+  const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], serverLog: null, raw: false, ...options };
   const log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
   const port = await freePort();
   const server = await startServer(port, o);
@@ -245,14 +254,14 @@ async function measure(o, port, server, gens) {
   clearInterval(sampler);
   server.check();
   // Asked before the generators stop: a broker's closed connection unregisters it, as in RocketMQ.
-  const brokersListed = await brokersInClusterInfo(port);
+  const brokersListed = o.raw ? null : await brokersInClusterInfo(port);
   const stats = await gens.stop();
   const rssPeak = statusMiB(server.pid, 'VmHWM');
   server.check();
   const errors = {};
   for (const s of stats) for (const [kind, n] of Object.entries(s.errors)) errors[kind] = (errors[kind] ?? 0) + n;
   return {
-    brokers: o.brokers, clients: o.clients, seconds: o.seconds,
+    brokers: o.brokers, clients: o.clients, seconds: o.seconds, raw: o.raw,
     routes: summary(stats.map((s) => s.routes)),
     registrations: summary(stats.map((s) => s.registrations)),
     cpuSeconds: cpuStart === null ? null : cpuEnd - cpuStart,
@@ -294,17 +303,17 @@ export function fleetRows(f) {
 }
 
 /** The results.json key of a row: R5, the size, the figure. */
-export const fleetKey = (f, name) => `R5 ${f.brokers} brokers ${f.clients} clients: ${name}`;
+export const fleetKey = (f, name) => `R5 ${f.brokers} brokers ${f.clients} clients${f.raw ? ' raw comparator' : ''}: ${name}`;
 
 const fmt = (x) => (x === null || Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 
-function printTable(runs) {
+function printTable(runs, raws) {
   const f = runs[0];
-  const header = ['figure', ...runs.map((_, i) => (runs.length === 1 ? 'value' : `run ${i + 1}`)), 'unit', 'target', ''];
+  const header = ['figure', ...runs.map((_, i) => (runs.length === 1 ? 'value' : `run ${i + 1}`)), ...raws.map((_, i) => `raw ${i + 1}`), 'unit', 'target', ''];
   const rows = fleetRows(f).map((row, r) => {
     const values = runs.map((run) => fleetRows(run)[r]);
     const met = values.every((v) => v.met === undefined) ? '' : values.every((v) => v.met) ? 'PASS' : 'FAIL';
-    return [row.name, ...values.map((v) => fmt(v.value)), row.unit, row.targetText ?? '', met];
+    return [row.name, ...values.map((v) => fmt(v.value)), ...raws.map((raw) => fmt(fleetRows(raw)[r].value)), row.unit, row.targetText ?? '', met];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -312,7 +321,12 @@ function printTable(runs) {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
-  for (const [i, run] of runs.entries()) {
+  if (raws.length > 0) {
+    const ratio = (key) => runs.map((run, i) => fmt(run[key].p99 / raws[i][key].p99)).join(', ');
+    console.log(`raw: a bare node:net server answering prebuilt bytes under the same fleet, alternating with ours (the floor this machine gives now); `
+      + `p99 ours/raw: route ${ratio('routes')}, registration ${ratio('registrations')}`);
+  }
+  for (const [i, run] of [...runs, ...raws].entries()) {
     const errors = Object.entries(run.errors).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none';
     console.log(`run ${i + 1}: ${run.routes.count} routes, ${run.registrations.count} registrations measured; errors: ${errors}; `
       + `route misses before the window: ${run.earlyRouteMisses}; RSS max in the window ${fmt(run.rssWindowMaxMiB)} MiB; `
@@ -338,7 +352,7 @@ async function main() {
     options: {
       brokers: { type: 'string' }, clients: { type: 'string' }, seconds: { type: 'string' }, quick: { type: 'boolean' },
       rounds: { type: 'string' }, 'topics-per-broker': { type: 'string' }, 'cpu-prof': { type: 'string' },
-      'server-arg': { type: 'string', multiple: true }, 'server-log': { type: 'string' }, 'no-write': { type: 'boolean' }, 'interval-seconds': { type: 'string' },
+      'server-arg': { type: 'string', multiple: true }, 'server-log': { type: 'string' }, raw: { type: 'boolean' }, compare: { type: 'boolean' }, 'no-write': { type: 'boolean' }, 'interval-seconds': { type: 'string' },
     },
   });
   const size = values.quick ? FLEET_SIZES.quick : FLEET_SIZES.default;
@@ -350,17 +364,26 @@ async function main() {
     cpuProfDir: values['cpu-prof'] ?? null,
     serverArgs: values['server-arg'] ?? [],
     serverLog: values['server-log'] ?? null,
+    raw: values.raw === true,
     // Not R5 (which is 30 s): a shorter period to try the bench out quickly.
     intervalMillis: Number(values['interval-seconds'] ?? 30) * 1_000,
   };
   o.spreadMillis = o.intervalMillis;
   const runs = [];
+  const raws = [];
   for (let i = 0; i < Number(values.rounds ?? 1); i++) {
-    console.error(`R5 fleet run ${i + 1}: ${o.brokers} brokers, ${o.clients} clients, ${o.seconds} s`);
+    if (values.compare) {
+      console.error(`R5 fleet raw comparator run ${i + 1}: ${o.brokers} brokers, ${o.clients} clients, ${o.seconds} s`);
+      raws.push(await fleet({ ...o, raw: true }));
+    }
+    console.error(`R5 fleet run ${i + 1}${o.raw ? ' (raw comparator)' : ''}: ${o.brokers} brokers, ${o.clients} clients, ${o.seconds} s`);
     runs.push(await fleet(o));
   }
-  printTable(runs);
-  if (!values['no-write']) writeFleetResults(runs);
+  printTable(runs, raws);
+  if (!values['no-write']) {
+    writeFleetResults(runs);
+    if (raws.length > 0) writeFleetResults(raws);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
