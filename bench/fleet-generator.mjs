@@ -27,6 +27,8 @@ const state = {
   errors: {},
   /** Route answers other than 0 before the window (topics not registered yet): expected, counted apart. */
   earlyRouteMisses: 0,
+  /** Brokers of this generator without a successful registration when the window opened (it opens anyway after a while). */
+  unregisteredAtWindow: 0,
   inFlight: 0,
   firstPending: 0,
   timers: new Set(),
@@ -132,15 +134,18 @@ function broker(shape, g, sock, o, t0, first) {
   const { dataVersion } = first;
   let current = first;
   let n = 0;
+  // Registered once a registration was answered with success (a refused or timed-out first one does not count).
+  let registered = false;
   state.firstPending++;
   const phase = (g / shape.brokers) * o.spreadMillis;
   const register = () => {
     const sentAt = performance.now();
     const { body, crc } = current;
-    const first = n === 0;
     ch.request((id) => [requestHead(REGISTER_BROKER, id, registerFields(shape, g, crc), body.length), body], (latency, code) => {
       record(state.registrations, 'register', sentAt, latency, code);
-      if (first && --state.firstPending === 0) process.send({ type: 'firstDone' });
+      if (registered || latency === null || code !== 0) return;
+      registered = true;
+      if (--state.firstPending === 0) process.send({ type: 'firstDone' });
     });
     n++;
     at(t0 + phase + n * o.intervalMillis, register);
@@ -211,6 +216,7 @@ async function stop() {
     registrations: state.registrations,
     errors: state.errors,
     earlyRouteMisses: state.earlyRouteMisses,
+    unregisteredAtWindow: state.unregisteredAtWindow,
     loopP99Millis: Math.max(0, state.loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MILLIS),
     loopMaxMillis: Math.max(0, state.loop.max / 1e6 - LOOP_RESOLUTION_MILLIS),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -228,6 +234,7 @@ process.on('message', async (msg) => {
   } else if (msg.type === 'start') {
     begin(msg.t0);
   } else if (msg.type === 'window') {
+    state.unregisteredAtWindow = state.firstPending;
     state.windowStart = performance.now();
     state.cpuAtWindow = process.cpuUsage();
     state.loop.reset();
