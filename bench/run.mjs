@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { w1, w2, w3, w4a, w4b, w5 } from './workloads.mjs';
 import { r1, r2 } from './remoting.mjs';
 import { r2w, r3, r4, w5r } from './scale.mjs';
+import { FLEET_SIZES, fleet, fleetKey, fleetRows, generatorKeptUp } from './fleet.mjs';
 
 const quick = process.argv.includes('--quick');
 // `--only=R3,W5r` runs just those workloads (ids as in BENCH.md) and merges them into results.json.
@@ -117,6 +118,18 @@ if (want('W5r')) {
   console.error('W5r T(10000) from decoded bodies, every route looked up');
   record('W5r heap, decodeRegisterBrokerBody', 'MiB', await w5r(false), { java: 5.5, targetText: '<= 4.4 MiB (0.8x)', target: (m) => m <= 4.4 });
   record('W5r heap, decode pool', 'MiB', await w5r(true), { java: 5.5, targetText: '<= 4.4 MiB (0.8x)', target: (m) => m <= 4.4 });
+}
+
+if (want('R5')) {
+  // At the quick size (about a minute: 30 s of first registrations, then the window); `npm run bench:fleet` runs BENCH.md's size.
+  const size = FLEET_SIZES.quick;
+  console.error(`R5 fleet: ${size.brokers} brokers, ${size.clients} clients, ${size.seconds} s (npm run bench:fleet for the full size)`);
+  const f = await fleet(size);
+  if (!generatorKeptUp(f)) console.error(`  R5: WARNING: a generator's event-loop p99 was ${fmt(f.generatorLoopP99Millis)} ms: the machine, not the server, set these figures`);
+  for (const row of fleetRows(f)) {
+    if (row.value === null) continue;
+    record(fleetKey(f, row.name), row.unit, [row.value], { targetText: row.targetText, target: row.met === undefined ? undefined : () => row.met });
+  }
 }
 
 // One table.

@@ -51,7 +51,7 @@ describe('parseFlags', () => {
       expect(USAGE).toContain(flag);
     }
     expect(USAGE).toMatch(/--memory-budget-bytes.*\[268435456\]/);
-    expect(USAGE).toMatch(/--max-connections.*\[10000\]/);
+    expect(USAGE).toMatch(/--max-connections.*\[open-files limit/);
   });
 });
 

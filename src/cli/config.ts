@@ -17,6 +17,7 @@ import { REMOTING_SERVER_DEFAULTS } from '../remoting/options.js';
 import { TLS_PROPERTY_KEYS, tlsOptionsFromProperties, type TlsServerOptions } from '../remoting/tls/config.js';
 import type { CliFlags } from './flags.js';
 import { CLI_CONFIG_KEYS } from './keys.js';
+import { defaultMaxConnections, openFilesLimit } from '../remoting/fd-limit.js';
 
 export { CliUsageError } from './flags.js';
 
@@ -72,7 +73,10 @@ export interface ServerSettings {
   readonly maxFrameBytes: number;
   /** From `serverChannelMaxIdleTimeSeconds`. */
   readonly idleTimeoutMillis: number;
+  /** `maxConnections`, or when unset {@link defaultMaxConnections} of {@link ServerSettings.openFilesLimit}. */
   readonly maxConnections: number;
+  /** The process's open-files limit (null where it cannot be read): the start line says it. */
+  readonly openFilesLimit: number | null;
   readonly memoryBudgetBytes: number;
   /** The registry's `maxRouteEntries`. */
   readonly maxRouteEntries: number;
@@ -131,6 +135,7 @@ export function loadSettings(
   };
   const path = (text: string | undefined): string | null => (text === undefined || text === '' ? null : resolve(env.cwd(), expandHome(text, env)));
   const host = get('bindAddress') ?? REMOTING_SERVER_DEFAULTS.host;
+  const openFiles = openFilesLimit(() => env.readFile('/proc/self/limits'));
   const tlsProperties = new Map([...namesrvConfig.entries()].filter(([key]) => key.startsWith('tls.')));
   return {
     namesrvConfig,
@@ -141,7 +146,10 @@ export function loadSettings(
     accessFile: path(get('accessConfigFile')),
     maxFrameBytes: num('maxFrameBytes', REMOTING_SERVER_DEFAULTS.maxFrameBytes),
     idleTimeoutMillis: num('serverChannelMaxIdleTimeSeconds', REMOTING_SERVER_DEFAULTS.idleTimeoutMillis / 1000) * 1000,
-    maxConnections: cli('maxConnections') as number,
+    // Unset: what the process may open, less headroom and less the HTTP API's own cap when HTTP is on.
+    maxConnections: get('maxConnections') !== undefined ? cli('maxConnections') as number
+      : defaultMaxConnections(openFiles, get('httpPort') === undefined ? 0 : cli('httpMaxConnections') as number),
+    openFilesLimit: openFiles,
     memoryBudgetBytes: cli('memoryBudgetBytes') as number,
     maxRouteEntries: cli('maxRouteEntries') as number,
     maxRequestsInFlightPerConnection: cli('maxRequestsInFlightPerConnection') as number,
@@ -195,6 +203,7 @@ export function extensionSettings(settings: ServerSettings): Array<[string, stri
     ['httpPort', settings.http.port === null ? '' : String(settings.http.port)],
     ['httpHost', settings.http.host],
     ['maxFrameBytes', String(settings.maxFrameBytes)],
+    ['maxConnections', String(settings.maxConnections)],
     ['accessConfigFile', settings.accessFile ?? ''],
     ['tls.server.mode', settings.tls.mode ?? 'permissive'],
     ['tls.test.mode.enable', String(settings.tls.testMode ?? true)],

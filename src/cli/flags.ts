@@ -65,7 +65,7 @@ export const KEY_FLAGS: readonly KeyFlag[] = Object.freeze([
   { flag: 'no-console', key: 'httpConsole', sets: 'false', help: 'do not serve the operator console at GET /' },
   { flag: 'ns-addrs', key: 'nsAddrs', arg: '<list>', help: 'host:port;host:port answered at GET /rocketmq/nsaddr [off]' },
   { flag: 'trusted-proxies', key: 'trustedProxies', arg: '<list>', help: 'IPs/CIDRs (a,b) allowed to send a PROXY protocol header [none; any without an access file]' },
-  { flag: 'max-connections', key: 'maxConnections', arg: '<n>', help: `remoting connections at most [${cliDefault('maxConnections')}]` },
+  { flag: 'max-connections', key: 'maxConnections', arg: '<n>', help: 'remoting connections at most [open-files limit less 10 % + 256, and less the HTTP cap when HTTP is on]' },
   { flag: 'idle-timeout-seconds', key: 'serverChannelMaxIdleTimeSeconds', arg: '<s>', help: `close idle remoting connections, 0 never [${R.idleTimeoutMillis / 1000}]` },
   { flag: 'max-frame-bytes', key: 'maxFrameBytes', arg: '<n>', help: `largest remoting frame [${R.maxFrameBytes}]` },
   { flag: 'memory-budget-bytes', key: 'memoryBudgetBytes', arg: '<n>', help: `bytes held at once by remoting frames and bodies [${cliDefault('memoryBudgetBytes')}]` },

@@ -21,7 +21,7 @@ function rows(list: readonly Row[]): ReadonlyMap<string, ConfigKeySpec> {
 
 /** The CLI's own keys, with the defaults the CLI passes when a key is unset. */
 export const CLI_CONFIG_KEYS: ReadonlyMap<string, ConfigKeySpec> = rows([
-  { key: 'maxConnections', type: 'int', default: '10000', min: 1, max: INT_MAX, description: 'open remoting connections at most; more are closed at accept' },
+  { key: 'maxConnections', type: 'int', default: null, min: 1, max: INT_MAX, description: 'open remoting connections at most; more are closed at accept (unset: the open-files limit less headroom)' },
   { key: 'memoryBudgetBytes', type: 'long', default: String(256 * 1024 * 1024), min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, description: 'bytes held at once by all remoting connections (buffered frames and inflated bodies)' },
   { key: 'maxRouteEntries', type: 'long', default: '4000000', min: 1, max: Number.MAX_SAFE_INTEGER, description: 'route entries the registry holds in all (topic × broker queue entries plus live brokers); registrations past it are refused' },
   { key: 'maxRequestsInFlightPerConnection', type: 'int', default: '16', min: 1, max: 65_535, description: 'requests of one connection decoded but not yet answered' },

@@ -174,6 +174,9 @@ export function logBoot(namesrv: RunningNamesrv, settings: ServerSettings, log: 
   const { address, httpAddress } = namesrv;
   log.info(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`, {
     tls: settings.tls.mode ?? 'permissive', access: settings.accessFile ?? 'open',
+    // The cap on connections and the open-files limit it follows when unset (ulimit -n raises it). As text, like the
+    // fields before them: scripts read the boot line for `address host:port`, and a JSON `"key":digits` would look like one.
+    maxConnections: String(settings.maxConnections), openFiles: String(settings.openFilesLimit ?? 'unknown'),
   });
   if (httpAddress !== null) {
     log.info(`HTTP API on http://${hostForUrl(httpAddress.address)}:${httpAddress.port}`, {

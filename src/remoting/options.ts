@@ -18,6 +18,7 @@ import type { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { AccessControl } from './access/access-control.js';
 import { parseAddressRange, type AddressRange } from './access/address.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './memory-budget.js';
+import { FALLBACK_MAX_CONNECTIONS, defaultMaxConnections } from './fd-limit.js';
 import { resolveTlsOptions, type ResolvedTlsOptions, type TlsServerOptions } from './tls/config.js';
 import type { RegisterBodyDecoder } from './request-context.js';
 
@@ -68,7 +69,7 @@ export interface RemotingServerOptions {
   readonly idleTimeoutMillis?: number;
   /**
    * Connections beyond this many are closed at accept (`Infinity` for no cap).
-   * @default 10_000
+   * @default the process's open-files limit less headroom (see {@link defaultMaxConnections}); 10_000 where it cannot be read
    */
   readonly maxConnections?: number;
   /**
@@ -237,7 +238,8 @@ export const REMOTING_SERVER_DEFAULTS = Object.freeze({
   maxHeaderBytes: 65_536,
   maxExtFields: 256,
   idleTimeoutMillis: 120_000,
-  maxConnections: 10_000,
+  /** Where the open-files limit cannot be read; elsewhere the default follows it ({@link defaultMaxConnections}). */
+  maxConnections: FALLBACK_MAX_CONNECTIONS,
   memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
   maxRequestsInFlightPerConnection: 16,
   decodeWorkers: Math.min(2, Math.max(1, availableParallelism() - 1)),
@@ -273,7 +275,8 @@ export function resolveRemotingServerOptions(options?: RemotingServerOptions): R
     maxExtFields: checkPositiveInteger(o.maxExtFields, d.maxExtFields, 'maxExtFields'),
     // Node's timers hold at most 2^31 - 1 ms (and silently use 1 ms beyond).
     idleTimeoutMillis: checkNumber(o.idleTimeoutMillis, d.idleTimeoutMillis, 'idleTimeoutMillis', { min: 0, max: 0x7fffffff }),
-    maxConnections: checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
+    maxConnections: o.maxConnections === undefined ? defaultMaxConnections()
+      : checkNumber(o.maxConnections, d.maxConnections, 'maxConnections', { integer: true, min: 1, infinity: true }),
     // Unset: follow the registry's option, read at each registration (318 can change it).
     returnOrderTopicConfigToBroker: o.returnOrderTopicConfigToBroker === undefined
       ? null : checkFlag(o.returnOrderTopicConfigToBroker, true, 'returnOrderTopicConfigToBroker'),
