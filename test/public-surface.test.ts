@@ -25,10 +25,10 @@ async function names(path: string): Promise<string[]> {
 
 it('/remoting exports the server, the client, codes and errors, nothing of access control, TLS or decoding internals', async () => {
   expect(await names(ENTRIES['rocketmq-namesrv/remoting'])).toEqual([
-    'AccessControl', 'AccessPolicyError', 'BodyDecodeError', 'FLAG_ONEWAY', 'FLAG_RESPONSE', 'FrameDecodeError', 'FrameTooLargeError',
-    'InflateDataError', 'InflateLimitError', 'LanguageCode', 'MQVersion', 'REMOTING_SERVER_DEFAULTS', 'RemotingClient',
+    'AccessControl', 'AccessPolicyError', 'BodyDecodeError', 'BodyTooLargeError', 'FLAG_ONEWAY', 'FLAG_RESPONSE', 'FrameDecodeError',
+    'FrameTooLargeError', 'LanguageCode', 'MQVersion', 'ProxyProtocolError', 'REMOTING_SERVER_DEFAULTS', 'RemotingClient',
     'RemotingConnectionError', 'RemotingServer', 'RemotingTimeoutError', 'RequestCode', 'ResponseCode', 'SerializeType',
-    'TlsConfigError', 'TlsConnectionError', 'languageCode', 'languageName',
+    'SlowFrameError', 'TlsConfigError', 'TlsConnectionError', 'languageCode', 'languageName',
   ]);
 });
 

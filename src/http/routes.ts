@@ -63,19 +63,32 @@ function objectBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Builds the router of every endpoint. */
-export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
-  const { registry, options, streams } = deps;
-  const { metrics, maxBodyBytes, bodyMemory } = options;
-  const body = (call: Call): Promise<unknown> => readJsonBody(call.req, maxBodyBytes, bodyMemory);
-  const read = { mutating: false, access: 'client' } as const;
-  // Probes (kubelet, load balancers) and Java's address lookup send no credentials.
-  const open = { mutating: false, access: 'public' } as const;
-  const write = { mutating: true, access: 'admin' } as const;
-  const brokerWrite = { mutating: true, access: 'broker' } as const;
-  const router = new Router<RouteHandler>();
+/** Who may call a route: reads need `client`, probes nothing, writes `admin` (brokers' own writes `broker`). */
+const READ = { mutating: false, access: 'client' } as const;
+// Probes (kubelet, load balancers) and Java's address lookup send no credentials.
+const OPEN = { mutating: false, access: 'public' } as const;
+const WRITE = { mutating: true, access: 'admin' } as const;
+const BROKER_WRITE = { mutating: true, access: 'broker' } as const;
 
-  router.add('GET', '/health', open, () => {
+/** A route's JSON body, read within the body limits and memory charge. */
+type BodyReader = (call: Call) => Promise<unknown>;
+
+/** Builds the router of every endpoint, group by group. */
+export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
+  const { maxBodyBytes, bodyMemory } = deps.options;
+  const body: BodyReader = (call) => readJsonBody(call.req, maxBodyBytes, bodyMemory);
+  const router = new Router<RouteHandler>();
+  addProbeRoutes(router, deps);
+  addRouteQueries(router, deps);
+  addBrokerRoutes(router, deps, body);
+  addKvRoutes(router, deps, body);
+  return router;
+}
+
+/** Health, readiness, the address server and metrics. */
+function addProbeRoutes(router: Router<RouteHandler>, deps: RouteDeps): void {
+  const { registry, options, streams } = deps;
+  router.add('GET', '/health', OPEN, () => {
     const serving = deps.isOpen();
     return {
       status: serving ? 200 : 503,
@@ -91,37 +104,41 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
   });
 
   // Liveness: answering at all is the proof.
-  router.add('GET', '/health/live', open, () => ok({ status: 'ok' }));
+  router.add('GET', '/health/live', OPEN, () => ok({ status: 'ok' }));
 
-  router.add('GET', '/health/ready', open, () => {
+  router.add('GET', '/health/ready', OPEN, () => {
     const status = !deps.isOpen() ? 'closing' : options.ready() ? 'ready' : 'not-ready';
     return { status: status === 'ready' ? 200 : 503, json: JSON.stringify({ status }) };
   });
 
-  router.add('GET', '/rocketmq/nsaddr', open, () => {
+  router.add('GET', '/rocketmq/nsaddr', OPEN, () => {
     if (options.nsAddrs === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'no name server addresses are configured');
     return { status: 200, text: options.nsAddrs, contentType: 'text/plain; charset=utf-8' };
   });
 
-  router.add('GET', '/metrics', read, async () => {
-    if (metrics === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'metrics are turned off');
-    return { status: 200, text: await metrics.toPrometheus(), contentType: PROMETHEUS_CONTENT_TYPE };
+  router.add('GET', '/metrics', READ, async () => {
+    if (options.metrics === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'metrics are turned off');
+    return { status: 200, text: await options.metrics.toPrometheus(), contentType: PROMETHEUS_CONTENT_TYPE };
   });
+}
 
-  router.add('GET', '/cluster', read, () => ok(registry.getAllClusterInfo()));
+/** Cluster, controller, topics, routes and the event streams. */
+function addRouteQueries(router: Router<RouteHandler>, deps: RouteDeps): void {
+  const { registry, options, streams } = deps;
+  router.add('GET', '/cluster', READ, () => ok(registry.getAllClusterInfo()));
 
   // The RocketMQ 5 controller's groups: master, epochs, sync-state set, inactive replicas.
-  router.add('GET', '/controller', read, () => {
+  router.add('GET', '/controller', READ, () => {
     if (options.controller === null) throw new HttpError(404, 'ERR_NOT_FOUND', 'no controller runs here (enableControllerInNamesrv)');
     return ok(options.controller.view());
   });
 
-  router.add('GET', '/topics', read, () => ok({ topicList: registry.getAllTopicList() }));
+  router.add('GET', '/topics', READ, () => ok({ topicList: registry.getAllTopicList() }));
 
-  router.add('GET', '/clusters/:cluster/topics', read, ({ params }) =>
+  router.add('GET', '/clusters/:cluster/topics', READ, ({ params }) =>
     ok({ topicList: registry.getTopicsByCluster(params.get('cluster')) }));
 
-  router.add('GET', '/topics/:topic/route', read, ({ req, res, params, query }) => {
+  router.add('GET', '/topics/:topic/route', READ, ({ req, res, params, query }) => {
     const topic = params.get('topic');
     const wantsStream = queryFlag(query, 'watch') || (req.headers.accept ?? '').includes('text/event-stream');
     if (wantsStream && req.method === 'GET') {
@@ -129,7 +146,7 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
       return null;
     }
     const route = registry.getRouteInfoByTopic(topic);
-    metrics?.observeRouteLookup('http', route !== null);
+    options.metrics?.observeRouteLookup('http', route !== null);
     deps.history?.routeRequested(topic, req.socket.remoteAddress ?? 'unknown', route !== null);
     if (route === null) {
       // RocketMQ's remark for TOPIC_NOT_EXIST.
@@ -138,24 +155,28 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return ok(route);
   });
 
-  router.add('DELETE', '/topics/:topic', write, ({ params, query }) => {
+  router.add('DELETE', '/topics/:topic', WRITE, ({ params, query }) => {
     registry.deleteTopic(params.get('topic'), query.get('cluster'));
     return NO_CONTENT;
   });
 
-  router.add('GET', '/events', read, ({ req, res, query }) => {
+  router.add('GET', '/events', READ, ({ req, res, query }) => {
     const lastEventId = req.headers['last-event-id'];
     streams.watchEvents(res, queryFlag(query, 'routes'), typeof lastEventId === 'string' ? lastEventId : undefined);
     return null;
   });
+}
 
-  router.add('GET', '/brokers', read, ({ res }) => {
+/** Live brokers, registration, unregistration, heartbeats and write permissions. */
+function addBrokerRoutes(router: Router<RouteHandler>, deps: RouteDeps, body: BodyReader): void {
+  const { registry } = deps;
+  router.add('GET', '/brokers', READ, ({ res }) => {
     // The registry's clock, so a page can show heartbeat ages even when it is not wall time.
     res.setHeader('X-Namesrv-Now', String(registry.options.now()));
     return ok(registry.getLiveBrokers());
   });
 
-  router.add('POST', '/brokers', brokerWrite, async (call) => {
+  router.add('POST', '/brokers', BROKER_WRITE, async (call) => {
     // The channel is the remoting adapter's connection handle; HTTP brokers live by heartbeats alone.
     const req = { ...objectBody(await body(call)), channel: undefined } as unknown as RegisterBrokerRequest;
     const status: RegisterBrokerStatus = {};
@@ -165,14 +186,14 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
   });
 
   // Unregistering is an operator's write over HTTP (`admin`), not a broker's heartbeat.
-  router.add('DELETE', '/brokers', write, async (call) => {
+  router.add('DELETE', '/brokers', WRITE, async (call) => {
     const payload = await body(call);
     if (Array.isArray(payload)) registry.unregisterBrokers(payload as UnregisterBrokerRequest[]);
     else registry.unregisterBroker(objectBody(payload) as unknown as UnregisterBrokerRequest);
     return NO_CONTENT;
   });
 
-  router.add('POST', '/brokers/heartbeat', brokerWrite, async (call) => {
+  router.add('POST', '/brokers/heartbeat', BROKER_WRITE, async (call) => {
     const { clusterName, brokerAddr } = objectBody(await body(call));
     // Validates both names; a broker that is not live must register again, so say so.
     if (!registry.updateBrokerInfoUpdateTimestamp(clusterName as string, brokerAddr as string)) {
@@ -181,28 +202,32 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return NO_CONTENT;
   });
 
-  router.add('POST', '/brokers/:brokerName/wipe-write-perm', write, ({ params }) =>
+  router.add('POST', '/brokers/:brokerName/wipe-write-perm', WRITE, ({ params }) =>
     ok({ wipeTopicCount: registry.wipeWritePermOfBroker(params.get('brokerName')) }));
 
-  router.add('POST', '/brokers/:brokerName/add-write-perm', write, ({ params }) =>
+  router.add('POST', '/brokers/:brokerName/add-write-perm', WRITE, ({ params }) =>
     ok({ addTopicCount: registry.addWritePermOfBroker(params.get('brokerName')) }));
+}
 
+/** The KV store (501 without one). */
+function addKvRoutes(router: Router<RouteHandler>, deps: RouteDeps, body: BodyReader): void {
+  const { options } = deps;
   const kv = (): NonNullable<ResolvedHttpHandlerOptions['kvConfig']> => {
     if (options.kvConfig === null) throw new HttpError(501, 'ERR_KV_DISABLED', 'no KV config store is configured');
     return options.kvConfig;
   };
 
   // No store: no namespaces (the per-namespace and per-key routes answer 501).
-  router.add('GET', '/kv', read, () => ok({ namespaces: options.kvConfig === null ? [] : options.kvConfig.namespaces() }));
+  router.add('GET', '/kv', READ, () => ok({ namespaces: options.kvConfig === null ? [] : options.kvConfig.namespaces() }));
 
-  router.add('GET', '/kv/:namespace', read, ({ params }) => {
+  router.add('GET', '/kv/:namespace', READ, ({ params }) => {
     const namespace = params.get('namespace');
     const list = kv().getKVListByNamespace(namespace);
     if (list === null) throw new HttpError(404, 'ERR_KV_NOT_FOUND', `no KV entries in namespace ${namespace}`);
     return ok(list);
   });
 
-  router.add('GET', '/kv/:namespace/:key', read, ({ params }) => {
+  router.add('GET', '/kv/:namespace/:key', READ, ({ params }) => {
     const namespace = params.get('namespace');
     const key = params.get('key');
     const value = kv().get(namespace, key);
@@ -210,7 +235,7 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return ok({ value });
   });
 
-  router.add('PUT', '/kv/:namespace/:key', write, async (call) => {
+  router.add('PUT', '/kv/:namespace/:key', WRITE, async (call) => {
     const store = kv();
     const { value } = objectBody(await body(call));
     store.put(call.params.get('namespace'), call.params.get('key'), value as string);
@@ -219,12 +244,10 @@ export function buildRouter(deps: RouteDeps): Router<RouteHandler> {
     return NO_CONTENT;
   });
 
-  router.add('DELETE', '/kv/:namespace/:key', write, async ({ params }) => {
+  router.add('DELETE', '/kv/:namespace/:key', WRITE, async ({ params }) => {
     const store = kv();
     store.delete(params.get('namespace'), params.get('key'));
     await store.flush();
     return NO_CONTENT;
   });
-
-  return router;
 }
