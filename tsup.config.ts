@@ -24,9 +24,9 @@ const library = defineConfig({
   shims: true,
 });
 
-/** The bin: one ESM file (nothing imports it, so no CJS twin and no types). */
+/** The bin: one ESM file (nothing imports it, so no CJS twin and no types), and its decode worker beside it. */
 const bin = defineConfig({
-  entry: { main: 'src/cli/main.ts' },
+  entry: { main: 'src/cli/main.ts', 'decode-worker': 'src/remoting/decode/decode-worker.ts' },
   outDir: 'dist/cli',
   format: ['esm'],
   dts: false,

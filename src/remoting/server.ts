@@ -180,7 +180,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         const config = this.#ctx.requests.namesrvConfig;
         if (config.get('listenPort') !== String(address.port)) config.set('listenPort', address.port);
         this.#registry.on('minBrokerIdChanged', this.#onMinBrokerIdChanged);
-        this.#decodePool?.start();
+        // A missing worker entry (a broken install) is said, not thrown: large registrations are refused with it.
+        const failed = this.#decodePool?.tryStart() ?? null;
+        if (failed !== null) this.emit('error', failed);
         resolve(address);
       });
     });
