@@ -49,7 +49,7 @@ const library = defineConfig({
   shims: true,
 });
 
-/** The bin: one ESM file (nothing imports it, so no CJS twin and no types), and the decode worker it starts. */
+/** The bin: one ESM file (nothing imports it, so no CJS twin and no types), and its decode worker beside it. */
 const bin = defineConfig({
   entry: { main: 'src/cli/main.ts', 'decode-worker': 'src/remoting/decode/decode-worker.ts' },
   outDir: 'dist/cli',

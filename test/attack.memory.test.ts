@@ -43,8 +43,10 @@ describe('memory under hostile input (child process, RSS sampled)', () => {
     // Just under the 16 MiB default maxFrameBytes: a legal frame, a JSON body padded to size.
     const pad = 'x'.repeat(16 * MiB - 64 * 1024);
     const body = Buffer.from(JSON.stringify({ topicConfigSerializeWrapper: { topicConfigTable: {} }, filterServerList: [], pad }));
+    // Encoded before the probes start: 30 × 16 MiB of CRC and copies would hold this process's own event loop.
+    const frames = peers.map((_, i) => registerFrame(i + 1, `big-${i}`, body, false));
     const { peak, slowest } = await attack(target, 768 * MiB, async () => {
-      peers.forEach((p, i) => p.socket.write(registerFrame(i + 1, `big-${i}`, body, false)));
+      peers.forEach((p, i) => p.socket.write(frames[i] as Buffer));
       return () => peers.every((p) => p.responses() >= 1 || p.socket.destroyed);
     });
     for (const p of peers) p.socket.destroy();

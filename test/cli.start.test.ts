@@ -25,7 +25,7 @@ beforeAll(async () => {
   pkg = await mkdtemp(join(scratchParent, 'cli-start-'));
   await build({
     config: false,
-    entry: { main: join(root, 'src/cli/main.ts') },
+    entry: { main: join(root, 'src/cli/main.ts'), 'decode-worker': join(root, 'src/remoting/decode/decode-worker.ts') },
     format: ['esm'],
     outDir: join(pkg, 'dist', 'cli'),
     target: 'node20',

@@ -90,7 +90,7 @@ describe('DecodePool and the memory budget', () => {
 
   it('charges a compressed body\'s rebuild (inflated bytes and topics) while it is built, and refunds it', async () => {
     const budget = new MemoryBudget({ limitBytes: 256 << 20 });
-    const pool = new DecodePool({ size: 1, budget });
+    const pool = new DecodePool({ size: 1, budget, inlineBelowBytes: 0 });
     try {
       const names = Array.from({ length: 20_000 }, (_, t) => `topic-${t}`);
       const body = encodeRegisterBrokerBody({
@@ -112,7 +112,7 @@ describe('DecodePool and the memory budget', () => {
 
   it('refuses zlib bombs on the worker (zeros: from their first inflated bytes; others: at the cap) with nothing held', async () => {
     const budget = new MemoryBudget({ limitBytes: 256 << 20 });
-    const pool = new DecodePool({ size: 1, budget });
+    const pool = new DecodePool({ size: 1, budget, inlineBelowBytes: 0 });
     try {
       const zeros = await zlibBomb(64 << 20);
       await expect(pool.decode(zeros, options)).rejects.toThrow(/compressed RegisterBrokerBody/);

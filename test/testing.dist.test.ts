@@ -28,8 +28,11 @@ beforeAll(async () => {
       'remoting/index': join(root, 'src/remoting/index.ts'),
       'http/index': join(root, 'src/http/index.ts'),
       'testing/index': join(root, 'src/testing/index.ts'),
+      // The remoting server's decode workers start from this entry, as in tsup.config.ts.
+      'decode-worker': join(root, 'src/remoting/decode/decode-worker.ts'),
     },
     format: ['esm', 'cjs'],
+    shims: true,
     outDir: join(pkg, 'dist'),
     target: 'node20',
     platform: 'node',

@@ -204,7 +204,9 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         if (this.#options.controller !== null && this.#options.controller.metadata().controllerLeaderAddress === null) {
           this.#options.controller.setAdvertisedAddress(advertisedAddress(this.#options.host, address.port));
         }
-        this.#decodePool?.start();
+        // A missing worker entry (a broken install) is said, not thrown: large registrations are refused with it.
+        const failed = this.#decodePool?.tryStart() ?? null;
+        if (failed !== null) this.emit('error', failed);
         resolve(address);
       });
     });

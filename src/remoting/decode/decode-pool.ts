@@ -224,6 +224,16 @@ export class DecodePool {
     if (!this.#closed && this.#size > 0 && this.#threads.length === 0) this.#startThread();
   }
 
+  /** {@link start}, or the reason it could not (then each body needing a worker is refused with it). */
+  tryStart(): Error | null {
+    try {
+      this.start();
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
   /**
    * Decodes a REGISTER_BROKER body: the values of
    * `decodeRegisterBrokerBody(body, options)`, its topic table as a `Map`
@@ -277,7 +287,14 @@ export class DecodePool {
   #pump(): void {
     for (;;) {
       let thread = this.#threads.find((t) => t.job === null);
-      if (thread === undefined && this.#threads.length < this.#size && this.#queue.size > 0) thread = this.#startThread();
+      if (thread === undefined && this.#threads.length < this.#size && this.#queue.size > 0) {
+        const started = this.#tryStartThread();
+        if (started instanceof Error) {
+          for (const job of this.#queue.drain()) job.reject(started);
+          return;
+        }
+        thread = started;
+      }
       if (thread === undefined) return;
       const next = this.#queue.take((key) => !this.#busy.has(key));
       if (next === null) return;
@@ -319,6 +336,14 @@ export class DecodePool {
     const table = kept?.table.deref();
     if (kept === undefined || table === undefined) return null;
     return { digest: kept.digest, table };
+  }
+
+  #tryStartThread(): Thread | Error {
+    try {
+      return this.#startThread();
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   #startThread(): Thread {
