@@ -411,8 +411,9 @@ export class DecodePool {
       this.#stats.reused++;
       job.stream?.void();
       const table = job.expected.table;
-      // A turn of the event loop first: several answers at once are applied one per turn, with I/O in between.
-      rebuilt = this.#lane.then(nextTurn).then(() => unpackWithTable(scan, src, table));
+      // Outside the lane: an unchanged table costs a few microseconds to hand back, and waiting for the
+      // rebuilds queued before it (a turn of the event loop each) would bound heartbeats by the loop's turns.
+      rebuilt = Promise.resolve().then(() => unpackWithTable(scan, src, table));
     } else {
       if (answer.kind === 'scan' && answer.fresh) {
         this.#stats.fallback++;
@@ -479,10 +480,6 @@ export class DecodePool {
 function checkCount(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0) throw new InvalidOptionError(`options.${name}`, `must be an integer >= 0, got ${String(value)}`);
   return value;
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
