@@ -50,6 +50,16 @@ function parse(text: string): Map<string, number> {
 }
 
 describe('NamesrvMetrics', () => {
+  it('counts route lookups per adapter, found or not, for the console route graph', () => {
+    const metrics = new NamesrvMetrics();
+    expect(metrics.routeLookups('remoting')).toBe(0);
+    metrics.observeRouteLookup('remoting', true);
+    metrics.observeRouteLookup('remoting', false);
+    metrics.observeRouteLookup('http', true);
+    expect(metrics.routeLookups('remoting')).toBe(2);
+    expect(metrics.routeLookups('http')).toBe(1);
+  });
+
   it('counts registrations and unregistrations by reason, and reads live brokers and topics', async () => {
     const clock = new FakeClock();
     const registry = new RouteRegistry({ now: clock.now });

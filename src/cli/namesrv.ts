@@ -160,7 +160,11 @@ async function startHttp(
     maxConnections: h.maxConnections,
     onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
     // The console's memory graph shows the remoting memory budget.
-    consoleHistory: { memoryStats: () => remoting.memoryStats() },
+    // Route requests over TCP too (the HTTP ones the console counts itself).
+    consoleHistory: {
+      memoryStats: () => remoting.memoryStats(),
+      ...(metrics === undefined ? {} : { routeRequests: () => metrics.routeLookups('remoting') }),
+    },
   };
   const server = createHttpServer(registry, options);
   cleanups.push(() => closeHttp(server));

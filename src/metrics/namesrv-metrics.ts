@@ -95,6 +95,8 @@ interface AdapterSeries {
   other: RequestSeries | null;
   readonly found: Counter.Internal;
   readonly notFound: Counter.Internal;
+  /** Route lookups so far, found or not: what the console's route graph reads. */
+  lookups: number;
 }
 
 interface Attachment {
@@ -243,6 +245,12 @@ export class NamesrvMetrics {
   observeRouteLookup(adapter: MetricsAdapter, found: boolean): void {
     const a = this.#adapters.get(adapter) ?? this.#addAdapter(adapter);
     (found ? a.found : a.notFound).inc();
+    a.lookups++;
+  }
+
+  /** Route lookups recorded so far for `adapter` (found or not); 0 for an adapter never seen. */
+  routeLookups(adapter: MetricsAdapter): number {
+    return this.#adapters.get(adapter)?.lookups ?? 0;
   }
 
   /** The Content-Type of {@link toPrometheus}'s text. */
@@ -300,7 +308,7 @@ export class NamesrvMetrics {
     const { lookups } = this.#families;
     const a: AdapterSeries = {
       adapter: name, byName: new Map(), byCode: new Map(), other: null,
-      found: lookups.labels({ adapter: name, result: 'found' }), notFound: lookups.labels({ adapter: name, result: 'not_found' }),
+      found: lookups.labels({ adapter: name, result: 'found' }), notFound: lookups.labels({ adapter: name, result: 'not_found' }), lookups: 0,
     };
     a.found.inc(0);
     a.notFound.inc(0);
