@@ -8,7 +8,7 @@
 // throughput is 1000 / turn-ms bodies/s, whatever the CPU left.
 //   npm run build && node scripts/decode-lane-probe.mjs [--keys 200] [--turn-ms 0,5,20,50]
 import { parseArgs } from 'node:util';
-import { DecodePool } from '../dist/remoting/index.js';
+import { DecodePool } from '../dist/experimental/codec.js';
 import { brokerTopics, fleetShape, registerBody } from '../bench/fleet-topology.mjs';
 
 const { values } = parseArgs({ options: { keys: { type: 'string' }, 'turn-ms': { type: 'string' } } });
