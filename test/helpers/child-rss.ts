@@ -4,39 +4,13 @@
  * from source with its ports read from the boot lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
-/** Resident memory of a process in bytes. */
-export function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status);
-  if (kb === null) throw new Error(`no VmRSS for ${pid}`);
-  return Number(kb[1]) * 1024;
-}
-
-/** Samples RSS every 10 ms; calls `onExceed` once when it passes `limit`. */
-export function sampleRss(pid: number, limit: number, onExceed: (rss: number) => void): { peak: () => number; stop: () => void } {
-  let peak = 0;
-  let exceeded = false;
-  const timer = setInterval(() => {
-    let rss: number;
-    try {
-      rss = rssOf(pid);
-    } catch {
-      return; // the child has gone; the test notices by itself
-    }
-    peak = Math.max(peak, rss);
-    if (rss > limit && !exceeded) {
-      exceeded = true;
-      onExceed(rss);
-    }
-  }, 10);
-  return { peak: () => peak, stop: () => clearInterval(timer) };
-}
+// Resident memory sampling is the attack harness's (one sampler for every attack test).
+export { rssOf, sampleRss } from './attack-harness.js';
 
 /** A CLI child with its ports and what it wrote. */
 export interface CliChild {
