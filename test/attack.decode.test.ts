@@ -19,8 +19,7 @@ import { createDeflate } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../src/remoting/index.js';
 import { FrameDecoder, decodeFrame } from '../src/remoting/codec/index.js';
-import { MiB, rawPeer, registerFrame as attackFrame } from './helpers/attack-harness.js';
-import { Targets, underAttack } from './helpers/attack-targets.js';
+import { MiB, Targets, rawPeer, registerFrame as attackFrame, underAttack } from './helpers/attack-harness.js';
 import { int32, registerRequest } from './helpers/loopback.js';
 
 const CONTRACT_BOUND = 768 * MiB;

@@ -14,12 +14,13 @@
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RemotingClient, RequestCode, ResponseCode } from '../src/remoting/index.js';
+import { RequestCode, ResponseCode } from '../src/remoting/index.js';
 import { encodeFrame } from '../src/remoting/codec/index.js';
-import { cleanUpTargets, clients, MiB, rawPeer, sampleRss, startTarget } from './helpers/attack-harness.js';
+import { MiB, rawPeer, sampleRss, Targets } from './helpers/attack-harness.js';
 import { registerRequest } from './helpers/loopback.js';
 
-afterEach(cleanUpTargets);
+const targets = new Targets();
+afterEach(() => targets.closeAll());
 
 /** Resolves once `done()` holds; rejects after `ms`. */
 async function until(done: () => boolean, ms: number): Promise<void> {
@@ -87,9 +88,8 @@ function bigRegistration(round: number, compressed: boolean): { ext: Record<stri
 
 describe('starvation under hostile input (child process)', () => {
   it('16 connections trickling 16 MiB frames at 5 KB/s: a broker keeps ≥ 80 % of its > 64 KiB registrations answered within 5 s and its route', async () => {
-    const target = await startTarget({}, true);
-    const broker = await RemotingClient.connect(target.port, '127.0.0.1');
-    clients.add(broker);
+    const target = await targets.start({}, true);
+    const broker = await targets.client(target.port);
     const first = bigRegistration(0, false);
     expect(first.body.length).toBeGreaterThan(64 * 1024);
     expect(bigRegistration(0, true).body.length).toBeGreaterThan(64 * 1024);
@@ -132,7 +132,7 @@ describe('starvation under hostile input (child process)', () => {
   }, 90_000);
 
   it('322 and 318 frames with 15 MB bodies are refused unread; routes elsewhere stay fast', async () => {
-    const target = await startTarget();
+    const target = await targets.start();
     // A deeply nested JSON body and a properties body of a million keys: costly to parse, if parsed.
     const nested = Buffer.from('['.repeat(7_500_000) + ']'.repeat(7_500_000));
     const properties = Buffer.from(Array.from({ length: 1_500_000 }, (_, i) => `k${i}=v`).join('\n'));
@@ -183,8 +183,7 @@ describe('starvation under hostile input (child process)', () => {
     // Buffering six 15 MB bodies (or the parse trees of one) would take far more.
     expect(sampler.peak()).toBeLessThan(200 * MiB);
     // The server still answers: a small 322 on a fresh connection is served.
-    const fresh = await RemotingClient.connect(target.port, '127.0.0.1');
-    clients.add(fresh);
+    const fresh = await targets.client(target.port);
     const res = await fresh.invoke(RequestCode.QUERY_DATA_VERSION, attacks[0]!.extFields, Buffer.from('{"counter":1,"timestamp":1}'));
     expect(res.code).toBe(ResponseCode.SUCCESS);
   }, 90_000);

@@ -17,7 +17,8 @@ import { registerBroker } from './loopback.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVER = join(ROOT, 'test', 'helpers', 'attack-server.ts');
 export const MiB = 1024 * 1024;
-const PHASE_TIMEOUT_MS = 90_000;
+/** How long one attack phase may take before the test fails. */
+export const PHASE_TIMEOUT_MS = 90_000;
 
 /** Resident memory of a process in bytes (Linux /proc). */
 export function rssOf(pid: number): number {
@@ -104,72 +105,87 @@ export async function until(done: () => boolean, ms: number, abort: Promise<neve
   await Promise.race([poll, abort]);
 }
 
+/** A server child with a route to probe. */
 export interface Target {
-  child: ChildProcess;
-  port: number;
-  /** A client on its own connection, with a route to ask for. */
-  probeClient: RemotingClient;
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** A client on its own connection, with a route (TopicA) to ask for. */
+  readonly probeClient: RemotingClient;
 }
 
-/** Starts a server child (default options, plus `options`; `scan`: silent brokers expire), registers a real broker (so routes exist) and connects a probe client. */
-export async function startTarget(options: Record<string, unknown> = {}, scan = false): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ATTACK_SERVER_OPTIONS: JSON.stringify(options), ATTACK_SERVER_SCAN: scan ? '1' : '0' },
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m !== null) resolve(Number(m[1]));
+/** Starts server children for one test file and closes them and their clients after each test (`closeAll`). */
+export class Targets {
+  readonly #children = new Set<ChildProcess>();
+  readonly #clients = new Set<RemotingClient>();
+
+  /**
+   * Starts a server child (default options, plus `options`; `scan`: silent brokers expire), registers a
+   * real broker (so routes exist) and connects a probe client.
+   */
+  async start(options: Record<string, unknown> = {}, scan = false): Promise<Target> {
+    const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ATTACK_SERVER_OPTIONS: JSON.stringify(options), ATTACK_SERVER_SCAN: scan ? '1' : '0' },
     });
-    child.once('exit', (code) => reject(new Error(`server exited early (${String(code)})`)));
-  });
-  const probeClient = await RemotingClient.connect(port, '127.0.0.1');
-  clients.add(probeClient);
-  // A first registration with exactly one topic is refused (as in RocketMQ): register two.
-  const reg = await registerBroker(probeClient, { brokerName: 'broker-real', brokerAddr: '127.0.0.1:10911', topics: ['TopicA', 'TopicB'] });
-  expect(reg.code).toBe(ResponseCode.SUCCESS);
-  return { child, port, probeClient };
+    this.#children.add(child);
+    child.once('exit', () => this.#children.delete(child));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /port (\d+)/.exec(out);
+        if (m !== null) resolve(Number(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`server exited early (${String(code)})`)));
+    });
+    const probeClient = await this.client(port);
+    // A first registration with exactly one topic is refused (as in RocketMQ): register two.
+    const reg = await registerBroker(probeClient, { brokerName: 'broker-real', brokerAddr: '127.0.0.1:10911', topics: ['TopicA', 'TopicB'] });
+    expect(reg.code).toBe(ResponseCode.SUCCESS);
+    return { child, port, probeClient };
+  }
+
+  /** A client of a target, closed by {@link closeAll}. */
+  async client(port: number): Promise<RemotingClient> {
+    const client = await RemotingClient.connect(port, '127.0.0.1');
+    this.#clients.add(client);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#clients].map((c) => c.close()));
+    this.#clients.clear();
+    await Promise.all([...this.#children].map((child) => {
+      child.kill('SIGKILL');
+      return once(child, 'exit');
+    }));
+  }
 }
 
 /**
- * Runs an attack while sampling the child's RSS and probing routes. A sample
- * over `limit` kills the child and fails at once.
+ * Runs an attack while sampling the child's RSS and probing routes: `send`
+ * starts it and returns when it is over. A sample over `limit` kills the
+ * child and fails at once.
  */
-export async function attack(target: Target, limit: number, send: () => Promise<() => boolean>): Promise<{ peak: number; slowest: number }> {
+export async function underAttack(
+  target: Target, limit: number, timeoutMs: number, send: () => Promise<() => boolean>,
+): Promise<{ peak: number; slowest: number }> {
   const { child } = target;
   let failExceeded: (err: Error) => void = () => {};
   const exceeded = new Promise<never>((_, reject) => (failExceeded = reject));
   exceeded.catch(() => {});
-  const sampler = sampleRss(child.pid!, limit, (rss) => {
+  const sampler = sampleRss(child.pid as number, limit, (rss) => {
     child.kill('SIGKILL');
     failExceeded(new Error(`RSS reached ${Math.round(rss / MiB)} MiB (limit ${limit / MiB} MiB)`));
   });
   const probe = routeProbe(target.probeClient);
   try {
-    const done = await send();
-    await until(done, PHASE_TIMEOUT_MS, exceeded);
+    const done = await Promise.race([send(), exceeded]);
+    await until(done, timeoutMs, exceeded);
     const slowest = await Promise.race([probe.stop(), exceeded]);
     return { peak: sampler.peak(), slowest };
   } finally {
     sampler.stop();
     await probe.stop().catch(() => {});
   }
-}
-
-export const running = new Set<ChildProcess>();
-export const clients = new Set<RemotingClient>();
-
-/** Closes the clients and kills the server children of a test (its afterEach). */
-export async function cleanUpTargets(): Promise<void> {
-  await Promise.all([...clients].map((c) => c.close()));
-  clients.clear();
-  await Promise.all([...running].map((child) => {
-    child.kill('SIGKILL');
-    return once(child, 'exit');
-  }));
 }
