@@ -16,32 +16,8 @@ function bigRouteFrame(opaque: number, bodyBytes: number): Buffer {
   return requestFrame(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, opaque, Buffer.alloc(bodyBytes, 0x20));
 }
 
-describe('FrameDecoder gate', () => {
-  it('asks once per frame before buffering it, keeps input while refused, and hands out every frame in order after resume()', () => {
-    const frames = [1, 2, 3, 4].map((i) => encodeFrame({
-      code: 105, language: 0, version: 0, opaque: i, flag: 0, remark: null, extFields: { topic: `T${i}` },
-    }, Buffer.alloc(i * 40_000, i)));
-    const stream = Buffer.concat(frames);
-    const asked: number[] = [];
-    const got: number[] = [];
-    let open = false;
-    const decoder = new FrameDecoder(1 << 20, (_buf, start, end) => got.push(end - start + 4), (bytes) => {
-      asked.push(bytes);
-      return open;
-    });
-    // Byte by byte, then in odd slices: framing must not depend on how reads are cut.
-    for (let at = 0; at < 7; at++) decoder.push(stream.subarray(at, at + 1));
-    expect(decoder.stalled).toBe(true);
-    expect(asked).toEqual([frames[0]!.length]);
-    for (let at = 7; at < stream.length; at += 9_999) decoder.push(stream.subarray(at, Math.min(at + 9_999, stream.length)));
-    expect(got).toEqual([]);
-    open = true;
-    decoder.resume();
-    expect(got).toEqual(frames.map((f) => f.length));
-    expect(asked).toEqual([frames[0]!.length, ...frames.map((f) => f.length)]);
-    expect(decoder.bufferedBytes).toBe(0);
-  });
-
+// Admission before buffering (the gate the server's frames pass) is RequestDecoder's: test/remoting.admission.test.ts.
+describe('FrameDecoder', () => {
   it('assembles a large frame spread over reads in place', () => {
     const frame = encodeFrame({ code: 105, language: 0, version: 0, opaque: 1, flag: 0, remark: null, extFields: {} }, Buffer.alloc(300_000, 7));
     const bodies: Buffer[] = [];

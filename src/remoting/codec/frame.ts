@@ -83,20 +83,13 @@ export function decodeFrameWithShape(buf: Buffer, start: number, end: number, sh
   return cmd;
 }
 
-/**
- * Asked once per frame, as soon as its length is known and before the rest of
- * it is buffered: true lets the frame in; false stalls the decoder, which then
- * keeps what it has (reading should stop) until {@link FrameDecoder.resume}.
- * When resumed, the same frame is asked about again.
- */
-export type FrameGate = (frameBytes: number) => boolean;
-
 /** Memory for one frame of `frameBytes` (length field included), whose every byte the decoder then writes. */
 export type FrameAllocator = (frameBytes: number) => Buffer;
 
 /**
  * Splits a byte stream into frames, whatever way reads cut or coalesce
- * them. Complete frames inside one read are handed out as views without
+ * them: what clients and tools read answers with (the server reads requests
+ * through `RequestDecoder`, which admits each frame first). Complete frames inside one read are handed out as views without
  * copying; a frame spread over reads is copied once: a large one into a
  * buffer of its exact size as its bytes arrive, a small one when it is complete.
  */
@@ -105,18 +98,12 @@ export class FrameDecoder {
   static readonly ASSEMBLE_BYTES = 64 * 1024;
   readonly #maxFrameBytes: number;
   readonly #onFrame: (buf: Buffer, start: number, end: number) => void;
-  readonly #gate: FrameGate | null;
-  readonly #allocate: FrameAllocator;
   /** Bytes of an incomplete frame, in arrival order. */
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   /** How many bytes #pending must hold before it is worth joining. */
   #needed = 0;
   #failed = false;
-  /** The next frame passed the gate (its rest may still be on its way). */
-  #headAdmitted = false;
-  /** The gate refused the next frame: input is kept, not decoded, until resume(). */
-  #stalled = false;
   /** A large frame being assembled (length field included), and how much of it has arrived. */
   #assembly: Buffer | null = null;
   #filled = 0;
@@ -124,19 +111,11 @@ export class FrameDecoder {
   /**
    * @param maxFrameBytes - largest accepted frame, its length field included (Netty's `maxFrameLength`).
    * @param onFrame - receives each frame, without its length field, as `buf[start, end)` (no slice is
-   *   made per frame). The decoder never reuses or writes `buf`, so views of it may be kept (a buffer from
-   *   `allocate` for as long as its owner says).
-   * @param gate - admits each frame before it is buffered; none admits every frame.
-   * @param allocate - memory for a large frame spanning reads, assembled in place.
+   *   made per frame). The decoder never reuses or writes `buf`, so views of it may be kept.
    */
-  constructor(
-    maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void, gate: FrameGate | null = null,
-    allocate: FrameAllocator = (frameBytes) => Buffer.allocUnsafeSlow(frameBytes),
-  ) {
+  constructor(maxFrameBytes: number, onFrame: (buf: Buffer, start: number, end: number) => void) {
     this.#maxFrameBytes = maxFrameBytes;
     this.#onFrame = onFrame;
-    this.#gate = gate;
-    this.#allocate = allocate;
   }
 
   /** Bytes received but not yet handed out. */
@@ -144,15 +123,9 @@ export class FrameDecoder {
     return this.#pendingBytes + this.#filled;
   }
 
-  /** True while the gate holds the next frame back. */
-  get stalled(): boolean {
-    return this.#stalled;
-  }
-
   /**
    * Feeds a read. Throws on the first malformed or oversized length; the
    * decoder then refuses further input, since the stream has lost its framing.
-   * While stalled, the read is kept for {@link resume}.
    * @throws {@link FrameTooLargeError} or {@link FrameDecodeError}.
    */
   push(chunk: Buffer): void {
@@ -166,28 +139,17 @@ export class FrameDecoder {
       if (this.#filled < assembly.length) return;
       this.#assembly = null;
       this.#filled = 0;
-      this.#headAdmitted = false;
       this.#emit(assembly, 4, assembly.length);
       if (this.#failed || take === input.length) return;
       input = input.subarray(take);
     }
-    if (this.#stalled || this.#pendingBytes > 0) {
+    if (this.#pendingBytes > 0) {
       this.#pending.push(input);
       this.#pendingBytes += input.length;
-      if (this.#stalled || this.#pendingBytes < this.#needed) return;
+      if (this.#pendingBytes < this.#needed) return;
       input = this.#takePending();
     }
     this.#process(input);
-  }
-
-  /**
-   * The gate may now admit the next frame: decodes what was kept (the gate is
-   * asked again). Same throws as {@link push}.
-   */
-  resume(): void {
-    if (!this.#stalled || this.#failed) return;
-    this.#stalled = false;
-    if (this.#pendingBytes > 0) this.#process(this.#takePending());
   }
 
   /** Drops buffered bytes and refuses further input (the connection is going away). */
@@ -220,17 +182,10 @@ export class FrameDecoder {
         this.#failed = true;
         throw new FrameTooLargeError(frameBytes, this.#maxFrameBytes);
       }
-      if (!this.#headAdmitted) {
-        if (this.#gate !== null && !this.#gate(frameBytes)) {
-          this.#stalled = true;
-          break;
-        }
-        this.#headAdmitted = true;
-      }
       if (end - offset < frameBytes) {
         if (frameBytes >= FrameDecoder.ASSEMBLE_BYTES) {
-          // Admitted, so its memory is accounted for: hold it once, in a buffer of its size.
-          const assembly = this.#allocate(frameBytes);
+          // Held once, in a buffer of its size, rather than gathered in pieces and joined.
+          const assembly = Buffer.allocUnsafeSlow(frameBytes);
           this.#filled = buf.copy(assembly, 0, offset, end);
           this.#assembly = assembly;
           return;
@@ -240,7 +195,6 @@ export class FrameDecoder {
       }
       const start = offset + 4;
       offset += frameBytes;
-      this.#headAdmitted = false;
       this.#emit(buf, start, offset);
       if (this.#failed) return;
     }
