@@ -65,7 +65,7 @@ describe.skipIf(!browserAvailable)('the CLI console in Chromium', { timeout: 90_
     await expect.poll(() => page.locator('#topic-rows').textContent(), UI_WAIT).toContain('TopicB');
     // The graphs follow it too; the memory graph shows the remoting memory budget.
     await expect.poll(() => page.locator('#graph-brokers').getAttribute('data-last'), UI_WAIT).toBe('1');
-    expect(await page.locator('#graph-memory figcaption').textContent()).toBe('Memory budget in use (MiB)');
+    expect(await page.locator('#graph-memory figcaption').textContent()).toBe('Memory budget (MiB)');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('cli-console.png', ARTIFACTS).pathname });
 

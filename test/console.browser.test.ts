@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { KvConfigStore, RouteRegistry } from '../src/index.js';
 import { createHttpServer, type HttpServerOptions, type NamesrvHttpServer } from '../src/http/index.js';
 import { browserAvailable, openConsole as openBrowserConsole } from './helpers/browser.js';
-import { FakeClock, defaultBroker, registration, slaveBroker, unregistration, type BrokerInfo } from './helpers/registry.js';
+import { FakeClock, defaultBroker, registration, slaveBroker, topicConfig, unregistration, type BrokerInfo } from './helpers/registry.js';
 
 const ARTIFACTS = new URL('../.ci/artifacts/', import.meta.url);
 /** Bounded wait for the page to catch up with the registry (loopback, no real timers involved). */
@@ -172,33 +172,40 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', BROWSER_TEST,
     await page.screenshot({ path: screenshotPath('console-large.png') });
     expect(errors).toEqual([]);
   });
-  it('draws five live graphs that move while brokers register and clients ask for routes', async () => {
+  it('draws six live graphs that move while brokers register and clients ask for routes', async () => {
     const registry = new RouteRegistry();
     const url = await serve(registry, { consoleHistory: { intervalMillis: 250 } });
     const { page, errors } = await openConsole(url);
     const graphs = page.locator('#graphs figure.graph');
-    await expect.poll(() => graphs.count(), UI_WAIT).toBe(5);
-    for (const id of ['routes', 'registrations', 'brokers', 'loop', 'memory']) {
+    await expect.poll(() => graphs.count(), UI_WAIT).toBe(6);
+    for (const id of ['routes', 'registrations', 'refused', 'brokers', 'loop', 'memory']) {
       expect(await page.locator(`#graph-${id} canvas`).count(), id).toBeGreaterThan(0);
     }
     const at = (id: string) => page.locator(`#graph-${id}`).getAttribute('data-at').then(Number);
     const firstAt = await expect.poll(() => at('brokers'), UI_WAIT).toBeGreaterThan(0).then(() => at('brokers'));
     // Brokers join one by one while a client asks for a route: the graphs follow.
     const last = async (id: string): Promise<number> => Number(await page.locator(`#graph-${id}`).getAttribute('data-last'));
-    const seen = { routes: 0, registrations: 0 };
+    const seen = { routes: 0, registrations: 0, refused: 0 };
     for (let i = 0; i < 12; i++) {
       registry.registerBroker(registration(defaultBroker({ clusterName: 'G', brokerName: `g-${i}`, brokerAddr: `10.9.0.${i}:10911` }), ['Busy']));
+      // RocketMQ refuses a first registration carrying exactly one topic: the refused graph counts it.
+      const refused = defaultBroker({ clusterName: 'G', brokerName: `r-${i}`, brokerAddr: `10.9.1.${i}:10911` });
+      expect(registry.registerBroker(registration(refused, [], { topicConfigWrapper: {
+        topicConfigTable: { Lonely: topicConfig('Lonely') }, dataVersion: refused.dataVersion } }))).toBeNull();
       await fetch(`${url}/topics/Busy/route`);
       await new Promise((resolve) => setTimeout(resolve, 150));
       // Rates are per sample and fall back to 0: what counts is that they were seen above it.
       seen.routes = Math.max(seen.routes, await last('routes'));
       seen.registrations = Math.max(seen.registrations, await last('registrations'));
+      seen.refused = Math.max(seen.refused, await last('refused'));
     }
     await expect.poll(() => last('brokers'), UI_WAIT).toBe(12);
     await expect.poll(() => at('brokers'), UI_WAIT).toBeGreaterThan(firstAt);
     expect(Number(await page.locator('#graph-brokers').getAttribute('data-points'))).toBeGreaterThan(2);
     expect(seen.routes).toBeGreaterThan(0);
     expect(seen.registrations).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(await page.locator('#graph-refused .legend').textContent()).toMatch(/refused.*ignored/);
     const legend = await page.locator('#graph-registrations .legend').textContent();
     expect(legend).toMatch(/new.*heartbeat.*changed.*left/);
     expect(await page.locator('#graph-memory figcaption').textContent()).toMatch(/in use/);

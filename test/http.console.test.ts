@@ -13,7 +13,7 @@ import { ConsoleHistory } from '../src/http/console/history.js';
 import { RecentRequesters } from '../src/http/console/requesters.js';
 import { BrokerTimelines } from '../src/http/console/timeline.js';
 import { httpFixtures } from './helpers/http.js';
-import { FakeClock, defaultBroker, nextVersion, registration, slaveBroker, unregistration } from './helpers/registry.js';
+import { FakeClock, defaultBroker, nextVersion, registration, slaveBroker, topicConfig, unregistration } from './helpers/registry.js';
 
 const { start, call } = httpFixtures();
 
@@ -170,6 +170,38 @@ describe('the sampler', () => {
     } finally {
       history.close();
     }
+  });
+
+  it('counts registrations refused and ignored, and puts them with their reason on the address\'s timeline', () => {
+    const clock = new FakeClock();
+    const registry = new RouteRegistry({ now: clock.now });
+    const history = manualHistory(registry);
+    try {
+      history.sample();
+      registry.registerBroker(registration(brokerA, ['T1', 'T2']));
+      // RocketMQ refuses a first registration that carries exactly one topic.
+      const oneTopic = registration(brokerB, [], { topicConfigWrapper: { topicConfigTable: { T3: topicConfig('T3') }, dataVersion: brokerB.dataVersion } });
+      expect(registry.registerBroker(oneTopic)).toBeNull();
+      expect(registry.registerBroker(oneTopic)).toBeNull();
+      // A newer stateVersion holds id 0 of broker-a: another address claiming it with an older one is ignored.
+      const newer = { ...brokerA, dataVersion: { ...brokerA.dataVersion, stateVersion: 5, counter: brokerA.dataVersion.counter + 1 } };
+      registry.registerBroker(registration(newer, ['T1', 'T2']));
+      const stale = { ...brokerA, brokerAddr: '10.0.0.9:10911' };
+      expect(registry.registerBroker(registration(stale, ['T1', 'T2']))).not.toBeNull();
+      clock.advance(2_000);
+      expect(history.sample()).toMatchObject({ registered: 0.5, refused: 1, ignored: 0.5 });
+      clock.advance(2_000);
+      expect(history.sample()).toMatchObject({ refused: 0, ignored: 0 });
+      const refused = history.timelines.of(brokerB.brokerAddr, 'C1')[0]?.entries ?? [];
+      expect(refused.map((e) => e.kind)).toEqual(['refused', 'refused']);
+      expect(refused[0]).toMatchObject({ brokerId: 0, reason: expect.stringMatching(/exactly one topic/) });
+      expect(history.timelines.of(stale.brokerAddr, 'C1')[0]?.entries).toEqual([
+        { kind: 'ignored', at: clock.now() - 4_000, brokerId: 0, reason: expect.stringMatching(/stateVersion 5/) },
+      ]);
+    } finally {
+      history.close();
+    }
+    expect(registry.listenerCount('registrationRefused') + registry.listenerCount('registrationIgnored')).toBe(0);
   });
 
   it('stops listening to the registry on close', () => {

@@ -4,7 +4,8 @@
  * event-loop delay, memory) into one sample, kept in a bounded ring for the
  * graphs; plus the broker timelines and recent route requesters it feeds.
  *
- * It listens to `brokerRegistered` and `brokerUnregistered` only (never
+ * It listens to `brokerRegistered`, `brokerUnregistered`, `registrationRefused`
+ * and `registrationIgnored` only (never
  * `topicRouteChanged`, which would make the registry track changed topics).
  * Heartbeats and data version changes are not events: the sampler sees them
  * as a live broker's `lastUpdateTimestamp` or data version moving between two
@@ -14,7 +15,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { RouteRegistry } from '../../core/registry.js';
-import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, LiveBrokerInfo } from '../../core/types.js';
+import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, LiveBrokerInfo, RegistrationNotAppliedEvent } from '../../core/types.js';
 import type { ConsoleMemoryStats, ResolvedConsoleHistoryOptions } from './history-options.js';
 import { RecentRequesters } from './requesters.js';
 import { BrokerTimelines } from './timeline.js';
@@ -30,6 +31,9 @@ export interface ConsoleSample {
   readonly heartbeats: number;
   readonly updated: number;
   readonly left: number;
+  /** Registrations the registry did not apply: refused (RocketMQ's rules or a limit) and ignored (a newer `stateVersion` holds the id). */
+  readonly refused: number;
+  readonly ignored: number;
   readonly liveBrokers: number;
   /** Event-loop delay over the interval (p99 and max), milliseconds. */
   readonly loopDelayP99Millis: number;
@@ -52,6 +56,8 @@ interface Counts {
   http: number;
   registered: number;
   left: number;
+  refused: number;
+  ignored: number;
 }
 
 /** The last data a live broker was seen with. */
@@ -67,7 +73,7 @@ export class ConsoleHistory {
   readonly #registry: RouteRegistry;
   readonly #o: ResolvedConsoleHistoryOptions;
   readonly #ring: ConsoleSample[] = [];
-  readonly #counts: Counts = { http: 0, registered: 0, left: 0 };
+  readonly #counts: Counts = { http: 0, registered: 0, left: 0, refused: 0, ignored: 0 };
   readonly #seen = new Map<string, Seen>();
   readonly #loop: IntervalHistogram;
   readonly #timer: ReturnType<typeof setInterval>;
@@ -86,6 +92,16 @@ export class ConsoleHistory {
     this.timelines.add(e, { kind: 'left', at: this.#registry.options.now(), reason: e.reason });
   };
 
+  readonly #onRefused = (e: RegistrationNotAppliedEvent): void => {
+    this.#counts.refused++;
+    this.timelines.add(e, { kind: 'refused', at: this.#registry.options.now(), brokerId: e.brokerId, reason: e.reason });
+  };
+
+  readonly #onIgnored = (e: RegistrationNotAppliedEvent): void => {
+    this.#counts.ignored++;
+    this.timelines.add(e, { kind: 'ignored', at: this.#registry.options.now(), brokerId: e.brokerId, reason: e.reason });
+  };
+
   constructor(registry: RouteRegistry, options: ResolvedConsoleHistoryOptions) {
     this.#registry = registry;
     this.#o = options;
@@ -95,6 +111,8 @@ export class ConsoleHistory {
     this.#lastAt = registry.options.now();
     registry.on('brokerRegistered', this.#onRegistered);
     registry.on('brokerUnregistered', this.#onUnregistered);
+    registry.on('registrationRefused', this.#onRefused);
+    registry.on('registrationIgnored', this.#onIgnored);
     this.#loop = monitorEventLoopDelay({ resolution: 10 });
     this.#loop.enable();
     this.#timer = setInterval(() => this.sample(), options.intervalMillis);
@@ -141,15 +159,15 @@ export class ConsoleHistory {
       heartbeats: rate(beats.heartbeats),
       updated: rate(beats.updated),
       left: rate(this.#counts.left),
+      refused: rate(this.#counts.refused),
+      ignored: rate(this.#counts.ignored),
       liveBrokers: this.#registry.liveBrokerCount,
       loopDelayP99Millis: Math.round(p99 * 100) / 100,
       loopDelayMaxMillis: Math.round(max * 100) / 100,
       memoryUsedBytes: memory.heldBytes,
       memoryLimitBytes: memory.limitBytes,
     };
-    this.#counts.http = 0;
-    this.#counts.registered = 0;
-    this.#counts.left = 0;
+    Object.assign(this.#counts, { http: 0, registered: 0, left: 0, refused: 0, ignored: 0 });
     this.#ring.push(sample);
     if (this.#ring.length > this.#o.samples) this.#ring.shift();
     return sample;
@@ -161,6 +179,8 @@ export class ConsoleHistory {
     this.#loop.disable();
     this.#registry.off('brokerRegistered', this.#onRegistered);
     this.#registry.off('brokerUnregistered', this.#onUnregistered);
+    this.#registry.off('registrationRefused', this.#onRefused);
+    this.#registry.off('registrationIgnored', this.#onIgnored);
   }
 
   /** Heartbeats and data version changes since the last scan, read off the live brokers (O(live brokers)). */

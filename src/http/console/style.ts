@@ -32,15 +32,15 @@ main#overview{flex:1;min-height:0;display:grid;gap:12px;padding:12px 16px;grid-t
 grid-template-rows:minmax(0,1fr) minmax(0,1.25fr);grid-template-areas:"clusters brokers" "kv topics"}
 #clusters{grid-area:clusters}#brokers{grid-area:brokers}#kv{grid-area:kv}#topics{grid-area:topics}
 @media (max-width:900px){main#overview{display:flex;flex-direction:column}.card{min-height:260px}}
-.graphs{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;padding:12px 16px 0}
+.graphs{display:grid;grid-template-columns:repeat(6,minmax(0,1fr));gap:12px;padding:12px 16px 0}
 @media (max-width:900px){.graphs{grid-template-columns:repeat(2,minmax(0,1fr))}}
-.graph{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:6px 8px 2px;min-width:0}
+.graph{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:6px 8px 2px;min-width:0;display:flex;flex-direction:column}
 .graph figcaption{font-size:12px;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .graph .legend{display:flex;flex-wrap:wrap;gap:0 10px;font-size:11px;line-height:15px;color:var(--muted);min-height:30px;align-content:flex-start}
 .graph .legend b{color:var(--fg);font-weight:600;font-variant-numeric:tabular-nums}
 .graph .swatch{display:inline-block;width:12px;height:0;border-top:2px solid;margin-right:4px;vertical-align:middle}
 .graph .swatch.dashed{border-top-style:dashed}
-.graph .plot{min-width:0;overflow:hidden}
+.graph .plot{min-width:0;overflow:hidden;margin-top:auto}
 .u-wrap{position:relative;user-select:none}.u-over,.u-under{position:absolute}.u-under{overflow:hidden}
 .uplot canvas{display:block;position:relative;width:100%;height:100%}.u-axis{position:absolute}
 .u-select,.u-cursor-x,.u-cursor-y,.u-cursor-pt{display:none}
@@ -57,6 +57,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .topic-links{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}
 .timeline td:first-child{font-family:var(--mono);font-size:12px;white-space:nowrap}
 tr.tl-left td{color:var(--bad)}tr.tl-registered td{color:var(--ok)}
+tr.tl-refused td,tr.tl-ignored td{color:var(--warn)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;display:flex;flex-direction:column;min-height:0;overflow:hidden}
 .card h2{font-size:13px;margin:0;padding:8px 12px;border-bottom:1px solid var(--line);display:flex;align-items:center;gap:8px;font-weight:600}
 .card h2 .count{color:var(--muted);font-weight:400}

@@ -1,6 +1,7 @@
 /**
  * Each broker address's recent history for the console's broker page:
- * registered, heartbeats, data version changes, left (and why). Bounded per
+ * registered, heartbeats, data version changes, registrations refused or
+ * ignored (and why), left (and why). Bounded per
  * address and in addresses.
  * @internal
  */
@@ -12,7 +13,9 @@ export type TimelineEntry =
   /** Heartbeats in a row: how many were seen, the first and the last. */
   | { readonly kind: 'heartbeats'; readonly at: number; until: number; count: number }
   | { readonly kind: 'updated'; readonly at: number; readonly counter: number }
-  | { readonly kind: 'left'; readonly at: number; readonly reason: BrokerUnregisterReason };
+  | { readonly kind: 'left'; readonly at: number; readonly reason: BrokerUnregisterReason }
+  /** A registration the registry did not apply, with the registry's reason. */
+  | { readonly kind: 'refused' | 'ignored'; readonly at: number; readonly brokerId: number; readonly reason: string };
 
 /** The timeline of one address in one cluster. */
 export interface BrokerTimeline {

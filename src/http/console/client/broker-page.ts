@@ -13,6 +13,8 @@ function entryText(e: TimelineEntry): string {
     case 'registered': return `registered (group ${e.brokerName}, id ${e.brokerId})`;
     case 'heartbeats': return e.count === 1 ? 'heartbeat' : `${fmt(e.count)} heartbeats, the last at ${clockTime(e.until)}`;
     case 'updated': return `topic config changed (data version ${fmt(e.counter)})`;
+    case 'refused': return `registration refused (id ${e.brokerId}): ${e.reason}`;
+    case 'ignored': return `registration ignored (id ${e.brokerId}): ${e.reason}`;
     case 'left': return `left: ${Object.prototype.hasOwnProperty.call(REASON, e.reason) ? REASON[e.reason] : e.reason}`;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Live graphs of the last 15 minutes (uPlot): route requests/s,
- * registrations/s by outcome, live brokers, event-loop delay, memory in use.
+ * registrations/s by outcome, registrations refused or ignored/s, live
+ * brokers, event-loop delay, memory in use.
  * Samples come from `GET /stats/history?after=SEQ`, polled once per sample
  * interval; each graph names its series and current values in text.
  */
@@ -40,12 +41,23 @@ const GRAPHS: readonly GraphDef[] = [
   { id: 'routes', title: () => 'Route requests/s', series: [{ label: 'requests/s', color: BLUE, value: (s) => s.routeRequests }], text: (v) => short(v) },
   {
     id: 'registrations',
-    title: () => 'Registrations/s by outcome',
+    // Short enough for six graphs across 1280 px; the legend names the outcomes.
+    title: () => 'Registrations/s',
     series: [
       { label: 'new', color: GREEN, value: (s) => s.registered },
       { label: 'heartbeat (30 s mean)', color: BLUE, value: (s) => s.heartbeats, meanSeconds: 30 },
       { label: 'changed', color: PURPLE, value: (s) => s.updated },
       { label: 'left', color: RED, value: (s) => s.left },
+    ],
+    text: (v) => short(v),
+  },
+  {
+    // Registrations the registry did not apply: a broker misconfigured, past a limit, or a stale replica still heartbeating.
+    id: 'refused',
+    title: () => 'Registrations refused/s',
+    series: [
+      { label: 'refused', color: RED, value: (s) => s.refused },
+      { label: 'ignored', color: AMBER, value: (s) => s.ignored },
     ],
     text: (v) => short(v),
   },
@@ -61,7 +73,7 @@ const GRAPHS: readonly GraphDef[] = [
   },
   {
     id: 'memory',
-    title: (m) => (m === 'budget' ? 'Memory budget in use (MiB)' : 'Heap in use (MiB)'),
+    title: (m) => (m === 'budget' ? 'Memory budget (MiB)' : 'Heap in use (MiB)'),
     series: [{ label: 'in use', color: PURPLE, value: (s) => s.memoryUsedBytes / MIB }],
     text: (_v, s) => `${bytes(s.memoryUsedBytes)} of ${bytes(s.memoryLimitBytes)}`,
   },

@@ -68,6 +68,8 @@ export interface Sample {
   readonly heartbeats: number;
   readonly updated: number;
   readonly left: number;
+  readonly refused: number;
+  readonly ignored: number;
   readonly liveBrokers: number;
   readonly loopDelayP99Millis: number;
   readonly loopDelayMaxMillis: number;
@@ -86,7 +88,8 @@ export type TimelineEntry =
   | { readonly kind: 'registered'; readonly at: number; readonly brokerName: string; readonly brokerId: number }
   | { readonly kind: 'heartbeats'; readonly at: number; readonly until: number; readonly count: number }
   | { readonly kind: 'updated'; readonly at: number; readonly counter: number }
-  | { readonly kind: 'left'; readonly at: number; readonly reason: string };
+  | { readonly kind: 'left'; readonly at: number; readonly reason: string }
+  | { readonly kind: 'refused' | 'ignored'; readonly at: number; readonly brokerId: number; readonly reason: string };
 
 export interface BrokerTimeline {
   readonly clusterName: string;
