@@ -6,6 +6,7 @@
  * injected clock and is driven by hand, so nothing waits for real time.
  */
 import { describe, expect, it } from 'vitest';
+import { Controller } from '../src/controller/controller.js';
 import { RouteRegistry } from '../src/index.js';
 import { CONSOLE_HISTORY_DEFAULTS } from '../src/http/index.js';
 import { resolveConsoleHistoryOptions } from '../src/http/console/history-options.js';
@@ -44,6 +45,16 @@ describe('console script and page', () => {
     expect(script.text).toMatch(/^\/\*! uPlot/);
     expect(script.text).toContain('stats/history');
     expect(script.text.length).toBeGreaterThan(20_000);
+  });
+
+  it('tells the page whether a controller is attached (its link and page show only then)', async () => {
+    await start(new RouteRegistry());
+    expect((await call('GET', '/')).text).toContain('<meta name="namesrv-controller" content="0">');
+    const controller = new Controller();
+    await start(new RouteRegistry(), { controller });
+    expect((await call('GET', '/')).text).toContain('<meta name="namesrv-controller" content="1">');
+    expect((await call('GET', '/console.js')).text).toContain('Controller not enabled');
+    await controller.close();
   });
 
   it('with console: false serves neither the page, its script nor (unless asked) the history', async () => {

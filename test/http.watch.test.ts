@@ -2,6 +2,7 @@
 import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Controller } from '../src/controller/controller.js';
 import { RouteRegistry } from '../src/index.js';
 import { createHttpHandler, createHttpServer, type HttpHandler, type HttpHandlerOptions } from '../src/http/index.js';
 import { FakeClock, defaultBroker, registration, unregistration } from './helpers/registry.js';
@@ -257,6 +258,37 @@ describe('global events (GET /events)', () => {
     all.close();
     await until(() => handler?.streamCount === 0);
     expect(registry.eventNames()).toEqual([]);
+  });
+
+  it('with a controller: its elections, sync-state set changes and inactive brokers too, listened to only while streamed', async () => {
+    const registry = new RouteRegistry();
+    const controller = new Controller({ scanNotActiveBrokerInterval: 3_600_000, scanInactiveMasterInterval: 3_600_000 });
+    await controller.start();
+    try {
+      const port = await start(registry, { metrics: false, consoleHistory: false, controller });
+      expect(controller.eventNames()).toEqual([]);
+      const events = await open(port, '/events');
+      await events.until(() => events.comments.includes('ready'));
+      expect(controller.eventNames().sort()).toEqual(['brokerInactive', 'masterElected', 'syncStateSetChanged']);
+      const group = { clusterName: 'c', brokerName: 'b' };
+      await controller.applyBrokerId({ ...group, appliedBrokerId: 1, registerCheckCode: 'a:1;1' });
+      const channel = {};
+      controller.brokerHeartbeat({ ...group, brokerAddr: 'a:1', brokerId: 1, heartbeatTimeoutMillis: 60_000,
+        epoch: null, maxOffset: null, confirmOffset: null, electionPriority: null, channel });
+      await controller.electMaster({ ...group, brokerId: 1, designateElect: false });
+      controller.onChannelClose(channel);
+      await events.until(() => events.events.length === 3);
+      expect(events.events.map((e) => [e.event, JSON.parse(e.data) as unknown])).toEqual([
+        ['masterElected', { ...group, masterBrokerId: 1, masterAddress: 'a:1', masterEpoch: 1, syncStateSetEpoch: 1, syncStateSet: [1], trigger: 'broker' }],
+        ['syncStateSetChanged', { ...group, syncStateSet: [1], syncStateSetEpoch: 1 }],
+        ['brokerInactive', { ...group, brokerId: 1, brokerAddr: 'a:1', reason: 'channelClosed' }],
+      ]);
+      events.close();
+      await until(() => handler?.streamCount === 0);
+      expect(controller.eventNames()).toEqual([]);
+    } finally {
+      await controller.close();
+    }
   });
 });
 

@@ -77,6 +77,7 @@ export function createHttpHandler(registry: RouteRegistry, options?: HttpHandler
     maxBufferBytes: o.maxStreamBufferBytes,
     replayLength: o.eventReplayLength,
     kvConfig: o.kvConfig,
+    controller: o.controller,
   });
   let open = true;
   const history = o.consoleHistory === null ? null : new ConsoleHistory(registry, o.consoleHistory);

@@ -14,6 +14,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { BrokerInactiveEvent, MasterElectedEvent, SyncStateSetChangedEvent } from '../controller/controller-events.js';
+import type { Controller } from '../controller/controller.js';
 import type { KvConfigChangeEvent, KvConfigStore } from '../core/kv-config.js';
 import type { RouteRegistry } from '../core/registry.js';
 import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, TopicRouteChangedEvent } from '../core/types.js';
@@ -29,6 +31,8 @@ export interface StreamHubOptions {
   readonly replayLength: number;
   /** Its changes become `kvChanged` events. */
   readonly kvConfig: KvConfigStore | null;
+  /** Its elections, sync-state set changes and inactive brokers become events too. */
+  readonly controller: Controller | null;
 }
 
 /** The least time between two `/events` batches: at most one write per stream per this many ms. */
@@ -200,6 +204,24 @@ export class StreamHub {
     this.#broadcast('kvChanged', JSON.stringify({ namespace: event.namespace, key: event.key }));
   };
 
+  // The controller's events, as plain JSON (a MasterElectedEvent's maps and notify targets stay out).
+  readonly #onMasterElected = (e: MasterElectedEvent): void => {
+    this.#broadcast('masterElected', JSON.stringify({
+      clusterName: e.clusterName, brokerName: e.brokerName, masterBrokerId: e.masterBrokerId, masterAddress: e.masterAddress,
+      masterEpoch: e.masterEpoch, syncStateSetEpoch: e.syncStateSetEpoch, syncStateSet: e.syncStateSet, trigger: e.trigger,
+    }));
+  };
+
+  readonly #onSyncStateSetChanged = (e: SyncStateSetChangedEvent): void => {
+    this.#broadcast('syncStateSetChanged', JSON.stringify(e));
+  };
+
+  readonly #onBrokerInactive = (e: BrokerInactiveEvent): void => {
+    this.#broadcast('brokerInactive', JSON.stringify({
+      clusterName: e.clusterName, brokerName: e.brokerName, brokerId: e.brokerId, brokerAddr: e.brokerAddr, reason: e.reason,
+    }));
+  };
+
   constructor(registry: RouteRegistry, options: StreamHubOptions) {
     this.#registry = registry;
     this.#options = options;
@@ -301,6 +323,21 @@ export class StreamHub {
       this.#registry.off('brokerRegistered', this.#onRegistered);
       this.#registry.off('brokerUnregistered', this.#onUnregistered);
       this.#options.kvConfig?.off('change', this.#onKvChanged);
+    }
+    this.#listenToController(on);
+  }
+
+  #listenToController(on: boolean): void {
+    const c = this.#options.controller;
+    if (c === null) return;
+    if (on) {
+      c.on('masterElected', this.#onMasterElected);
+      c.on('syncStateSetChanged', this.#onSyncStateSetChanged);
+      c.on('brokerInactive', this.#onBrokerInactive);
+    } else {
+      c.off('masterElected', this.#onMasterElected);
+      c.off('syncStateSetChanged', this.#onSyncStateSetChanged);
+      c.off('brokerInactive', this.#onBrokerInactive);
     }
   }
 

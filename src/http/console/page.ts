@@ -24,6 +24,7 @@ const BODY = `<header>
 <span class="pill warn" id="conn" title="Following the name server's events">connecting</span>
 <span class="stats"><span><b id="stat-clusters">0</b> <span id="stat-clusters-unit">clusters</span></span><span><b id="stat-groups">0</b> <span id="stat-groups-unit">broker groups</span></span>
 <span><b id="stat-brokers">0</b> <span id="stat-brokers-unit">live brokers</span></span><span><b id="stat-topics">0</b> <span id="stat-topics-unit">topics</span></span></span>
+<a id="controller-link" class="tab" href="#/controller" hidden title="The RocketMQ 5 controller: masters, epochs, sync-state sets">Controller</a>
 <span class="spacer"></span>
 <form class="token" id="token-form" hidden><label for="token">Bearer token</label>
 <input id="token" type="password" autocomplete="off" size="24"><button type="submit">Use</button></form>
@@ -54,12 +55,20 @@ function attr(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** What the page shows besides the registry. */
+export interface ConsolePageFeatures {
+  readonly kvConfig: boolean;
+  /** A controller is attached: the page links to its view. */
+  readonly controller: boolean;
+}
+
 /** The page for a handler under `basePath`, with the headers it must be served with. */
-export function consolePage(basePath: string, hasKvConfig: boolean): { html: string; headers: Readonly<Record<string, string>> } {
+export function consolePage(basePath: string, features: ConsolePageFeatures): { html: string; headers: Readonly<Record<string, string>> } {
   const html = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
     + '<meta name="viewport" content="width=device-width, initial-scale=1">'
     + `<meta name="namesrv-base" content="${attr(basePath)}">`
-    + `<meta name="namesrv-kv" content="${hasKvConfig ? '1' : '0'}">`
+    + `<meta name="namesrv-kv" content="${features.kvConfig ? '1' : '0'}">`
+    + `<meta name="namesrv-controller" content="${features.controller ? '1' : '0'}">`
     + '<link rel="icon" href="data:,"><title>RocketMQ NameServer</title>'
     + `<style>${CONSOLE_STYLE}</style><script src="${attr(basePath)}/console.js" defer></script></head><body>\n${BODY}\n</body></html>\n`;
   return {

@@ -38,7 +38,7 @@ export function addConsoleRoutes(router: Router<RouteHandler>, deps: ConsoleRout
   const open = { mutating: false, access: 'public' } as const;
 
   if (options.console) {
-    const page = consolePage(options.basePath, options.kvConfig !== null);
+    const page = consolePage(options.basePath, { kvConfig: options.kvConfig !== null, controller: options.controller !== null });
     router.add('GET', '/', open, () => ({ status: 200, text: page.html, contentType: 'text/html; charset=utf-8', headers: page.headers }));
     router.add('GET', '/console.js', open, async () => ({
       status: 200, text: await consoleScript(), contentType: 'text/javascript; charset=utf-8',

@@ -1,4 +1,4 @@
-/** The page's own addresses: `#/topic/NAME` and `#/broker/CLUSTER/ADDR`, each part percent-encoded. */
+/** The page's own addresses: `#/topic/NAME`, `#/broker/CLUSTER/ADDR` (each part percent-encoded) and `#/controller`. */
 
 /** The topic page of `topic`. */
 export function topicHref(topic: string): string {
@@ -14,7 +14,8 @@ export function brokerHref(cluster: string, addr: string): string {
 export type View =
   | { readonly kind: 'overview' }
   | { readonly kind: 'topic'; readonly topic: string }
-  | { readonly kind: 'broker'; readonly cluster: string; readonly addr: string };
+  | { readonly kind: 'broker'; readonly cluster: string; readonly addr: string }
+  | { readonly kind: 'controller' };
 
 function decode(part: string): string | null {
   try {
@@ -28,6 +29,7 @@ function decode(part: string): string | null {
 export function viewOf(hash: string): View {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const [kind, a, b] = parts;
+  if (kind === 'controller' && parts.length === 1) return { kind: 'controller' };
   if (kind === 'topic' && parts.length === 2 && a !== undefined) {
     const topic = decode(a);
     if (topic !== null) return { kind: 'topic', topic };

@@ -5,10 +5,11 @@
  */
 import { api, json, statusError } from './api.js';
 import { renderBrokers, renderClusters, tick } from './brokers.js';
+import { CONTROLLER_EVENTS, controllerEvent } from './controller-page.js';
 import { byId } from './dom.js';
 import { resetGraphs, startGraphs } from './graphs.js';
 import { loadKv, loadNamespace, renderKv } from './kv.js';
-import { MAX_GONE, S, later, liveKey, serverNow } from './state.js';
+import { HAS_CONTROLLER, MAX_GONE, S, later, liveKey, serverNow } from './state.js';
 import { follow } from './sse.js';
 import { applyFilter, forgetRoutes, groupChanged, loadTopics, renderTopics, routeChanged } from './topics.js';
 import type { BrokerEvent, ClusterInfo, LiveBroker } from './types.js';
@@ -16,6 +17,8 @@ import { currentView, refreshDetail, showView } from './views.js';
 
 const REASON: Readonly<Record<string, string>> = { unregister: 'unregistered', expired: 'expired', channelDestroyed: 'offline (connection closed)' };
 const BROKER_POLL_MS = 5_000;
+/** Heartbeats make replicas alive again without an event: the controller page re-reads this often. */
+const CONTROLLER_POLL_MS = 2_000;
 
 async function loadHealth(): Promise<void> {
   try {
@@ -74,6 +77,7 @@ function detailConcerns(type: string, ev: { topic?: string; brokerAddr?: string 
   const view = currentView();
   if (view.kind === 'topic') return type === 'topicRouteChanged' ? ev.topic === view.topic : type !== 'kvChanged';
   if (view.kind === 'broker') return type !== 'topicRouteChanged' && type !== 'kvChanged';
+  if (view.kind === 'controller') return CONTROLLER_EVENTS.has(type) || type === 'brokerRegistered' || type === 'brokerUnregistered';
   return false;
 }
 
@@ -98,6 +102,8 @@ function handle(type: string, data: string): void {
   } else if (type === 'kvChanged' && typeof ev.namespace === 'string') {
     const ns = ev.namespace;
     later(`kv:${ns}`, 100, () => void loadNamespace(ns));
+  } else if (CONTROLLER_EVENTS.has(type)) {
+    controllerEvent(type, ev);
   } else if (type === 'reset') {
     forgetRoutes();
     resetGraphs();
@@ -134,6 +140,10 @@ function start(): void {
     } else void loadAll();
   });
   window.setInterval(tick, 1000);
+  byId('controller-link').hidden = !HAS_CONTROLLER;
+  window.setInterval(() => {
+    if (S.loaded && currentView().kind === 'controller') void refreshDetail();
+  }, CONTROLLER_POLL_MS);
   window.setInterval(() => {
     if (!S.loaded) return;
     void loadBrokers().catch(() => undefined);

@@ -20,6 +20,7 @@ function meta(name: string): string {
 /** The page's settings, from its `<meta>` tags. */
 export const BASE = meta('namesrv-base');
 export const HAS_KV = meta('namesrv-kv') === '1';
+export const HAS_CONTROLLER = meta('namesrv-controller') === '1';
 
 /** Most departed addresses kept on the page. */
 export const MAX_GONE = 200;

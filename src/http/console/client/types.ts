@@ -104,3 +104,57 @@ export interface Requester {
   readonly lastAt: number;
   readonly found: boolean;
 }
+
+/** One replica of a group in `GET /controller`. */
+export interface ControllerReplica {
+  readonly brokerName: string;
+  readonly brokerId: number;
+  readonly brokerAddress: string;
+  readonly alive: boolean;
+  readonly inSync: boolean;
+}
+
+/** One broker group in `GET /controller`. */
+export interface ControllerGroup {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly masterBrokerId: number | null;
+  readonly masterAddress: string | null;
+  readonly masterEpoch: number;
+  readonly syncStateSetEpoch: number;
+  readonly syncStateSet: readonly number[];
+  readonly replicas: readonly ControllerReplica[];
+  readonly inactiveBrokerIds: readonly number[];
+}
+
+/** A broker heartbeating to the controller. */
+export interface ControllerLiveBroker {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly brokerAddr: string;
+  readonly brokerId: number;
+  readonly lastUpdateTimestamp: number;
+  readonly heartbeatTimeoutMillis: number;
+  readonly epoch: number;
+  readonly maxOffset: number;
+  readonly confirmOffset: number;
+  readonly electionPriority: number;
+}
+
+/** `GET /controller`. */
+export interface ControllerView {
+  readonly isLeader: boolean;
+  readonly leaderId: string | null;
+  readonly leaderAddress: string | null;
+  readonly peers: string;
+  readonly groups: readonly ControllerGroup[];
+  readonly liveBrokers: readonly ControllerLiveBroker[];
+}
+
+/** A controller event of `/events` (masterElected, syncStateSetChanged, brokerInactive), as the page keeps it. */
+export interface ControllerEventItem {
+  readonly type: string;
+  /** When the page saw it, on the server's clock. */
+  readonly at: number;
+  readonly text: string;
+}

@@ -1,8 +1,9 @@
 /**
  * Hash routing inside the one page: `#/` the overview (every card at once),
- * `#/topic/NAME` and `#/broker/CLUSTER/ADDR` a detail page in its place.
+ * `#/topic/NAME`, `#/broker/CLUSTER/ADDR` and `#/controller` a detail page in its place.
  */
 import { brokerPage } from './broker-page.js';
+import { controllerPage } from './controller-page.js';
 import { byId, clear, el } from './dom.js';
 import { viewOf, type View } from './links.js';
 import { topicPage } from './topic-page.js';
@@ -20,8 +21,21 @@ export function showView(): void {
   const detail = current.view.kind !== 'overview';
   byId('overview').hidden = detail;
   byId('detail').hidden = !detail;
+  byId('controller-link').classList.toggle('current', current.view.kind === 'controller');
   if (detail) void refreshDetail();
   else document.title = 'RocketMQ NameServer';
+}
+
+function load(view: Exclude<View, { kind: 'overview' }>): Promise<HTMLElement> {
+  if (view.kind === 'topic') return topicPage(view.topic);
+  if (view.kind === 'broker') return brokerPage(view.cluster, view.addr);
+  return controllerPage();
+}
+
+function titleOf(view: Exclude<View, { kind: 'overview' }>): string {
+  if (view.kind === 'topic') return view.topic;
+  if (view.kind === 'broker') return view.addr;
+  return 'Controller';
 }
 
 /** Draws the detail page again (after an event about what it shows). */
@@ -31,14 +45,14 @@ export async function refreshDetail(): Promise<void> {
   const generation = ++current.generation;
   let content: HTMLElement;
   try {
-    content = view.kind === 'topic' ? await topicPage(view.topic) : await brokerPage(view.cluster, view.addr);
+    content = await load(view);
   } catch {
     content = el('p', 'empty', 'Could not load this page; it will be retried when something changes.');
   }
   // A newer view (or refresh) started meanwhile: its content wins.
   if (generation !== current.generation) return;
-  byId('detail-kind').textContent = view.kind === 'topic' ? ' / topic' : ' / broker';
-  document.title = `${view.kind === 'topic' ? view.topic : view.addr} · RocketMQ NameServer`;
+  byId('detail-kind').textContent = ` / ${view.kind}`;
+  document.title = `${titleOf(view)} · RocketMQ NameServer`;
   const body = byId('detail-body');
   clear(body);
   body.appendChild(content);
