@@ -64,6 +64,14 @@ describe('loadSettings', () => {
     expect(() => settings(['--frame-deadline-ms', 'soon'])).toThrow(/frameDeadlineMillis/);
   });
 
+  it('passes the HTTP body memory cap on: default, flag and properties key', () => {
+    expect(settings([]).http.maxBodyMemoryBytes).toBe(64 * 1024 * 1024);
+    expect(settings(['--http-max-body-memory-bytes', '1048576']).http.maxBodyMemoryBytes).toBe(1_048_576);
+    const files = { '/srv/namesrv/h.properties': 'httpMaxBodyMemoryBytes=2097152' };
+    expect(settings(['-c', 'h.properties'], files).http.maxBodyMemoryBytes).toBe(2_097_152);
+    expect(() => settings(['--http-max-body-memory-bytes', '0'])).toThrow(/httpMaxBodyMemoryBytes/);
+  });
+
   it('has RocketMQ defaults and our limits', () => {
     const s = settings([]);
     expect(s).toMatchObject({

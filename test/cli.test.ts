@@ -320,6 +320,15 @@ describe('HTTP from the CLI', () => {
     expect((await httpGet(httpPort!, '/health/ready')).status).toBe(200);
   });
 
+  it('--http-max-body-memory-bytes caps the HTTP request bodies held at once: a body past it gets 503', async () => {
+    const { httpPort } = await started(['--http-port', '0', '--http-host', '127.0.0.1', '--http-max-body-memory-bytes', '1024']);
+    const put = (value: string) => fetch(`http://127.0.0.1:${httpPort}/kv/ns/key`, {
+      method: 'PUT', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ value }),
+    });
+    expect((await put('x'.repeat(2_000))).status).toBe(503);
+    expect((await put('small')).status).toBe(204);
+  });
+
   it('--no-console answers 404 at /; a token file guards the API', async () => {
     const dir = await scratch();
     const tokens = join(dir, 'tokens.yml');

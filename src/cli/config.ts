@@ -56,6 +56,8 @@ export interface HttpSettings {
   readonly headersTimeoutMillis: number;
   readonly requestTimeoutMillis: number;
   readonly keepAliveTimeoutMillis: number;
+  /** The handler's `maxBodyMemoryBytes`. */
+  readonly maxBodyMemoryBytes: number;
 }
 
 /** Everything the server starts with, read from {@link ServerSettings.namesrvConfig}. */
@@ -170,6 +172,7 @@ export function loadSettings(
       headersTimeoutMillis: cli('httpHeadersTimeoutMillis') as number,
       requestTimeoutMillis: cli('httpRequestTimeoutMillis') as number,
       keepAliveTimeoutMillis: cli('httpKeepAliveTimeoutMillis') as number,
+      maxBodyMemoryBytes: cli('httpMaxBodyMemoryBytes') as number,
     },
   };
 }

@@ -78,6 +78,7 @@ export const KEY_FLAGS: readonly KeyFlag[] = Object.freeze([
   { flag: 'http-max-connections', key: 'httpMaxConnections', arg: '<n>', help: `HTTP connections at most [${cliDefault('httpMaxConnections')}]` },
   { flag: 'http-headers-timeout-ms', key: 'httpHeadersTimeoutMillis', arg: '<ms>', help: `time to receive HTTP headers [${cliDefault('httpHeadersTimeoutMillis')}]` },
   { flag: 'http-request-timeout-ms', key: 'httpRequestTimeoutMillis', arg: '<ms>', help: `time to receive an HTTP request [${cliDefault('httpRequestTimeoutMillis')}]` },
+  { flag: 'http-max-body-memory-bytes', key: 'httpMaxBodyMemoryBytes', arg: '<n>', help: `HTTP request bodies held at once [${cliDefault('httpMaxBodyMemoryBytes')}]` },
   { flag: 'enable-controller', key: 'enableControllerInNamesrv', sets: 'true', help: 'also serve the RocketMQ 5 controller on the remoting port' },
   { flag: 'controller-only', key: 'controllerOnly', sets: 'true', help: 'serve only the RocketMQ 5 controller (Java\'s mqcontroller)' },
   { flag: 'http-keep-alive-timeout-ms', key: 'httpKeepAliveTimeoutMillis', arg: '<ms>', help: `idle keep-alive HTTP connections [${cliDefault('httpKeepAliveTimeoutMillis')}]` },

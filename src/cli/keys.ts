@@ -32,6 +32,7 @@ export const CLI_CONFIG_KEYS: ReadonlyMap<string, ConfigKeySpec> = rows([
   { key: 'httpMaxConnections', type: 'int', default: '2048', min: 1, max: INT_MAX, description: 'open HTTP connections at most' },
   { key: 'httpHeadersTimeoutMillis', type: 'int', default: '15000', min: 1, max: TIMER_MAX, description: "time to receive an HTTP request's headers" },
   { key: 'httpRequestTimeoutMillis', type: 'int', default: '60000', min: 1, max: TIMER_MAX, description: 'time to receive a whole HTTP request' },
+  { key: 'httpMaxBodyMemoryBytes', type: 'long', default: String(64 * 1024 * 1024), min: 1, max: Number.MAX_SAFE_INTEGER, description: 'bytes of HTTP request bodies held at once (past it: 503)' },
   { key: 'httpKeepAliveTimeoutMillis', type: 'int', default: '5000', min: 1, max: TIMER_MAX, description: 'idle keep-alive HTTP connections are closed after this' },
   { key: 'httpReadOnly', type: 'boolean', default: 'false', description: 'refuse every HTTP write (405)' },
   { key: 'httpConsole', type: 'boolean', default: 'true', description: 'serve the operator console at GET /' },

@@ -157,6 +157,7 @@ async function startHttp(
     headersTimeoutMillis: h.headersTimeoutMillis,
     requestTimeoutMillis: h.requestTimeoutMillis,
     keepAliveTimeoutMillis: h.keepAliveTimeoutMillis,
+    maxBodyMemoryBytes: h.maxBodyMemoryBytes,
     maxConnections: h.maxConnections,
     onError: (error, req) => log.error('HTTP request failed', { method: req.method, url: req.url, error: String(error) }),
     // The console's memory graph shows the remoting memory budget.
