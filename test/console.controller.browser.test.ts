@@ -123,6 +123,18 @@ describe.skipIf(!browserAvailable)('the console\'s controller page in Chromium',
     // The master's address opens its broker page.
     await row.locator('.master a').click();
     await expect.poll(() => page.locator('#detail .detail-title').textContent(), UI_WAIT).toBe(`Broker ${ADDRS[2]}`);
+    await page.locator('#controller-link').click();
+    await expect.poll(() => row.textContent(), UI_WAIT).toContain(`id 3 ${ADDRS[2]}`);
+
+    // The new master falls silent too, with no other member of its sync-state set alive: no master, said in text.
+    clock.advance(2_000);
+    heartbeat(controller, 2, 1);
+    clock.advance(2_000);
+    heartbeat(controller, 2, 1);
+    await controller.scanNotActiveBrokers();
+    await expect.poll(() => row.textContent(), UI_WAIT).toMatch(new RegExp(`^${CLUSTER}${GROUP}no master`));
+    expect(await row.locator('.replica.inactive').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { id: string } }).dataset.id)))
+      .toEqual(['1', '3']);
     expect(errors).toEqual([]);
     const origin = new URL(url).origin;
     expect(requests.filter((r) => new URL(r).origin !== origin)).toEqual([]);
