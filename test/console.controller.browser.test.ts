@@ -140,6 +140,53 @@ describe.skipIf(!browserAvailable)('the console\'s controller page in Chromium',
     expect(requests.filter((r) => new URL(r).origin !== origin)).toEqual([]);
   });
 
+  it('stays usable with 1,000 groups: bounded tables, troubled groups first, a filter that keeps its text and focus across redraws', async () => {
+    const clock = new FakeClock();
+    const controller = new Controller({ now: clock.now, scanNotActiveBrokerInterval: 3_600_000, scanInactiveMasterInterval: 3_600_000 });
+    await controller.start();
+    cleanups.push(() => controller.close());
+    const channels = new Map<string, object>();
+    for (let g = 0; g < 1_000; g++) {
+      const group = { clusterName: CLUSTER, brokerName: `group-${String(g).padStart(4, '0')}` };
+      for (const id of [1, 2, 3]) {
+        const addr = `10.${g >> 8}.${g & 255}.${id}:10911`;
+        const channel = {};
+        channels.set(`${group.brokerName}/${id}`, channel);
+        await controller.applyBrokerId({ ...group, appliedBrokerId: id, registerCheckCode: `${addr};1` });
+        controller.brokerHeartbeat({ ...group, brokerAddr: addr, brokerId: id, heartbeatTimeoutMillis: 600_000, epoch: 1,
+          maxOffset: 1, confirmOffset: 1, electionPriority: null, channel });
+      }
+      await controller.electMaster({ ...group, brokerId: 1, designateElect: false });
+    }
+    // The last group by name loses a replica: it is listed first.
+    controller.onChannelClose(channels.get('group-0999/3') as object);
+    const url = await serve(new RouteRegistry({ now: clock.now }), { controller });
+    const { page, errors } = await openConsole(`${url}/#/controller`, (c) => cleanups.push(c));
+    const groups = page.locator('.controller-groups tbody tr');
+    await expect.poll(() => groups.count(), UI_WAIT).toBe(300);
+    expect(await page.locator('#detail h3', { hasText: 'Broker groups' }).textContent()).toBe('Broker groups (300 of 1,000 shown)');
+    expect(await page.locator('#detail h3', { hasText: 'Brokers heartbeating' }).textContent()).toBe('Brokers heartbeating (300 of 2,999 shown)');
+    expect(await groups.first().getAttribute('data-group')).toBe('group-0999');
+    expect(await page.locator('#detail dl.facts').textContent()).toContain('1,000, 1 without a master or with an inactive replica');
+
+    const filter = page.locator('input.ctl-filter');
+    await filter.pressSequentially('group-0777');
+    await expect.poll(() => groups.count(), UI_WAIT).toBe(1);
+    expect(await groups.first().getAttribute('data-group')).toBe('group-0777');
+    expect(await page.locator('.controller-live tbody tr').count()).toBe(3);
+    expect(await page.locator('#detail h3', { hasText: 'Broker groups' }).textContent()).toBe('Broker groups (1 matching)');
+    // An event redraws the page: the filter keeps its text and the focus.
+    controller.onChannelClose(channels.get('group-0777/2') as object);
+    await expect.poll(() => page.locator('.controller-events').textContent(), UI_WAIT).toContain('group-0777: broker 2 10.3.9.2:10911 inactive');
+    await expect.poll(() => groups.first().textContent(), UI_WAIT).toMatch(/2 10\.3\.9\.2:10911 replica, inactive/);
+    expect(await filter.inputValue()).toBe('group-0777');
+    expect(await filter.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+    // An address finds its group too.
+    await filter.fill('10.1.44.');
+    await expect.poll(() => groups.first().getAttribute('data-group'), UI_WAIT).toBe('group-0300');
+    expect(errors).toEqual([]);
+  });
+
   it('without a controller: no link in the header, and #/controller says it is not enabled', async () => {
     const registry = new RouteRegistry();
     const url = await serve(registry, {});

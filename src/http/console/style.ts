@@ -61,6 +61,7 @@ tr.tl-refused td,tr.tl-ignored td{color:var(--warn)}
 header a.tab{padding:2px 10px;border:1px solid var(--line);border-radius:6px;color:var(--fg)}header a.tab.current{border-color:var(--accent);color:var(--accent)}
 .replicas{display:flex;flex-wrap:wrap;gap:4px 14px}.replica b{font-variant-numeric:tabular-nums}.replica.inactive .mono{text-decoration:line-through;color:var(--muted)}
 .controller-groups td:nth-child(-n+5),.controller-live td{white-space:nowrap;word-break:normal}
+input.ctl-filter{width:min(340px,100%);margin:6px 0 0}tr.troubled td:nth-child(2){font-weight:600}
 tr.ctl-masterElected td{color:var(--ok)}tr.ctl-brokerInactive td{color:var(--bad)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;display:flex;flex-direction:column;min-height:0;overflow:hidden}
 .card h2{font-size:13px;margin:0;padding:8px 12px;border-bottom:1px solid var(--line);display:flex;align-items:center;gap:8px;font-weight:600}

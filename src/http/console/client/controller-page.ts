@@ -3,122 +3,45 @@
  * master, epochs, sync-state set and replicas (alive or not, in sync or
  * not), the brokers heartbeating, and the elections and inactive brokers
  * seen since the page opened. Read from `GET /controller`; `/events` brings
- * the controller's events, which redraw it at once.
+ * the controller's events, which redraw it at once. One page element lives
+ * across redraws, so the filter keeps its text and focus.
  */
 import { json, statusOf } from './api.js';
-import { el, link, row, table } from './dom.js';
-import { ago, clockTime, duration, fmt } from './format.js';
-import { brokerHref } from './links.js';
-import { HAS_CONTROLLER, serverNow } from './state.js';
-import type { ControllerEventItem, ControllerGroup, ControllerLiveBroker, ControllerView } from './types.js';
+import { recentControllerEvents } from './controller-events.js';
+import { eventsSection, groupsSection, liveSection } from './controller-tables.js';
+import { clear, el } from './dom.js';
+import { fmt } from './format.js';
+import { HAS_CONTROLLER } from './state.js';
+import type { ControllerView } from './types.js';
 
-/** Most controller events the page keeps. */
-const MAX_EVENTS = 50;
-const events: ControllerEventItem[] = [];
+/** Re-reads of `GET /controller` come at most this often, and less often the larger the view (it costs the server per broker). */
+const POLL_MIN_MS = 2_000;
+const POLL_MAX_MS = 30_000;
+const POLL_MS_PER_BROKER = 5;
 
-/** The controller's `/events` types. */
-export const CONTROLLER_EVENTS: ReadonlySet<string> = new Set(['masterElected', 'syncStateSetChanged', 'brokerInactive']);
-
-interface ControllerEventData {
-  readonly clusterName?: string;
-  readonly brokerName?: string;
-  readonly brokerId?: number;
-  readonly brokerAddr?: string;
-  readonly reason?: string;
-  readonly masterBrokerId?: number;
-  readonly masterAddress?: string | null;
-  readonly masterEpoch?: number;
-  readonly syncStateSet?: readonly number[];
-  readonly syncStateSetEpoch?: number;
-  readonly trigger?: string;
+interface PageParts {
+  readonly root: HTMLElement;
+  readonly facts: HTMLElement;
+  readonly sections: HTMLElement;
 }
 
-function eventText(type: string, e: ControllerEventData): string {
-  const group = `${e.brokerName ?? '?'}`;
-  if (type === 'masterElected') {
-    return `${group}: master elected, id ${e.masterBrokerId ?? '?'} ${e.masterAddress ?? '(no address)'}, epoch ${e.masterEpoch ?? '?'} (by ${e.trigger ?? '?'})`;
-  }
-  if (type === 'syncStateSetChanged') {
-    return `${group}: sync-state set {${(e.syncStateSet ?? []).join(', ')}}, epoch ${e.syncStateSetEpoch ?? '?'}`;
-  }
-  const why = e.reason === 'channelClosed' ? 'connection closed' : e.reason === 'expired' ? 'heartbeats stopped' : e.reason ?? '?';
-  return `${group}: broker ${e.brokerId ?? '?'} ${e.brokerAddr ?? ''} inactive (${why})`;
-}
+const state = {
+  parts: null as PageParts | null,
+  view: null as ControllerView | null,
+  filter: '',
+  /** Replicas and heartbeating brokers in the last view. */
+  size: 0,
+};
 
-/** Keeps one controller event of `/events` for the page's list (newest first). */
-export function controllerEvent(type: string, data: unknown): void {
-  const e = (typeof data === 'object' && data !== null ? data : {}) as ControllerEventData;
-  events.unshift({ type, at: serverNow(), text: eventText(type, e) });
-  if (events.length > MAX_EVENTS) events.length = MAX_EVENTS;
+/** How long to wait before re-reading the view, by its size: 2 s for a few hundred brokers, up to 30 s for thousands. */
+export function controllerPollMillis(): number {
+  return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, state.size * POLL_MS_PER_BROKER));
 }
 
 function facts(pairs: ReadonlyArray<readonly [string, string]>): HTMLElement {
   const dl = el('dl', 'facts');
   for (const [k, v] of pairs) dl.append(el('dt', '', k), el('dd', '', v));
   return dl;
-}
-
-function section(title: string, ...content: Node[]): HTMLElement {
-  const s = el('section', 'detail-section');
-  s.append(el('h3', '', title), ...content);
-  return s;
-}
-
-/** The master cell: id and address (a link to the broker's page), or that there is none. */
-function masterCell(g: ControllerGroup): Node {
-  if (g.masterBrokerId === null) return el('span', 'pill bad', 'no master');
-  const cell = el('span', 'master', `id ${g.masterBrokerId} `);
-  if (g.masterAddress !== null) cell.appendChild(link(brokerHref(g.clusterName, g.masterAddress), g.masterAddress, 'mono'));
-  return cell;
-}
-
-/** Each replica: id, address, alive or inactive, in the sync-state set or not, in text. */
-function replicasCell(g: ControllerGroup): Node {
-  const cell = el('span', 'replicas');
-  for (const r of g.replicas) {
-    const item = el('span', `replica ${r.alive ? 'alive' : 'inactive'}`);
-    item.dataset.id = String(r.brokerId);
-    const role = r.brokerId === g.masterBrokerId ? 'master' : 'replica';
-    item.append(el('b', '', `${r.brokerId}`), el('span', 'mono', ` ${r.brokerAddress} `));
-    item.appendChild(el('span', `pill ${r.alive ? 'ok' : 'bad'}`, `${role}, ${r.alive ? 'alive' : 'inactive'}${r.inSync ? ', in sync' : ''}`));
-    cell.appendChild(item);
-  }
-  return cell;
-}
-
-function groupsSection(view: ControllerView): HTMLElement {
-  if (view.groups.length === 0) return section('Broker groups', el('p', 'muted', 'No broker group has registered with the controller yet.'));
-  const rows = view.groups.map((g) => {
-    const tr = row([
-      g.clusterName, g.brokerName, masterCell(g), fmt(g.masterEpoch),
-      `{${g.syncStateSet.join(', ')}} (epoch ${fmt(g.syncStateSetEpoch)})`, replicasCell(g),
-      g.inactiveBrokerIds.length === 0 ? 'none' : g.inactiveBrokerIds.join(', '),
-    ], 'ctl-group');
-    tr.dataset.group = g.brokerName;
-    return tr;
-  });
-  return section('Broker groups', table(['Cluster', 'Group', 'Master', 'Master epoch', 'Sync-state set', 'Replicas', 'Inactive'], rows,
-    'detail-table controller-groups'));
-}
-
-function liveSection(live: readonly ControllerLiveBroker[]): HTMLElement {
-  if (live.length === 0) return section('Brokers heartbeating', el('p', 'muted', 'None heartbeats to this instance.'));
-  const now = serverNow();
-  const rows = [...live].sort((a, b) => (a.brokerName < b.brokerName ? -1 : a.brokerName > b.brokerName ? 1 : a.brokerId - b.brokerId))
-    .map((b) => row([
-      b.clusterName, b.brokerName, String(b.brokerId), link(brokerHref(b.clusterName, b.brokerAddr), b.brokerAddr, 'mono'),
-      `${ago(now - b.lastUpdateTimestamp)} (${clockTime(b.lastUpdateTimestamp)})`, duration(b.heartbeatTimeoutMillis),
-      fmt(b.epoch), fmt(b.maxOffset), fmt(b.confirmOffset), String(b.electionPriority),
-    ]));
-  return section(`Brokers heartbeating (${fmt(live.length)})`, table(
-    ['Cluster', 'Group', 'Id', 'Address', 'Last heartbeat', 'Timeout', 'Epoch', 'Max offset', 'Confirm offset', 'Election priority'], rows,
-    'detail-table controller-live'));
-}
-
-function eventsSection(): HTMLElement {
-  if (events.length === 0) return section('Controller events', el('p', 'muted', 'None since this page opened.'));
-  const rows = events.map((e) => row([clockTime(e.at), e.text], `ctl-${e.type}`));
-  return section('Controller events (newest first)', table(['Time', 'Event'], rows, 'detail-table timeline controller-events'));
 }
 
 /** `id:address;id:address;` (Java's form) as `id at address, …`; an instance that knows no address yet shows its id. */
@@ -146,7 +69,50 @@ function notEnabled(): HTMLElement {
   return page;
 }
 
-/** Builds the controller page's content. */
+/** Whether any of `texts` holds the filter (case-insensitive). */
+function matches(filter: string, ...texts: string[]): boolean {
+  return texts.some((t) => t.toLowerCase().includes(filter));
+}
+
+/** Fills the page from the last view, filtered. */
+function draw(parts: PageParts, view: ControllerView): void {
+  const troubled = view.groups.filter((g) => g.masterBrokerId === null || g.inactiveBrokerIds.length > 0).length;
+  clear(parts.facts);
+  parts.facts.appendChild(facts([
+    ['This instance', view.isLeader ? 'leader (answers brokers)' : 'follower (brokers go to the leader)'],
+    ['Leader', leaderText(view)],
+    ['Peers', peersText(view.peers)],
+    ['Broker groups', `${fmt(view.groups.length)}${troubled > 0 ? `, ${fmt(troubled)} without a master or with an inactive replica` : ''}`],
+  ]));
+  const f = state.filter.trim().toLowerCase();
+  const groups = f === '' ? view.groups
+    : view.groups.filter((g) => matches(f, g.clusterName, g.brokerName, ...g.replicas.map((r) => r.brokerAddress)));
+  const live = f === '' ? view.liveBrokers : view.liveBrokers.filter((b) => matches(f, b.clusterName, b.brokerName, b.brokerAddr));
+  clear(parts.sections);
+  parts.sections.append(groupsSection(groups, f !== ''), liveSection(live, f !== ''), eventsSection(recentControllerEvents()));
+}
+
+function build(): PageParts {
+  const root = el('div', 'detail-page controller');
+  const factsBox = el('div');
+  const input = el('input', 'ctl-filter');
+  input.type = 'search';
+  input.placeholder = 'Filter groups and addresses…';
+  input.setAttribute('aria-label', 'Filter broker groups and addresses');
+  input.autocomplete = 'off';
+  input.spellcheck = false;
+  input.value = state.filter;
+  const sections = el('div');
+  root.append(el('h2', 'detail-title', 'Controller'), factsBox, input, sections);
+  const parts = { root, facts: factsBox, sections };
+  input.addEventListener('input', () => {
+    state.filter = input.value;
+    if (state.view !== null) draw(parts, state.view);
+  });
+  return parts;
+}
+
+/** Builds (or refreshes) the controller page's content. */
 export async function controllerPage(): Promise<HTMLElement> {
   if (!HAS_CONTROLLER) return notEnabled();
   let view: ControllerView;
@@ -156,14 +122,9 @@ export async function controllerPage(): Promise<HTMLElement> {
     if (statusOf(e) === 404) return notEnabled();
     throw e;
   }
-  const page = el('div', 'detail-page controller');
-  page.appendChild(el('h2', 'detail-title', 'Controller'));
-  page.appendChild(facts([
-    ['This instance', view.isLeader ? 'leader (answers brokers)' : 'follower (brokers go to the leader)'],
-    ['Leader', leaderText(view)],
-    ['Peers', peersText(view.peers)],
-    ['Broker groups', fmt(view.groups.length)],
-  ]));
-  page.append(groupsSection(view), liveSection(view.liveBrokers), eventsSection());
-  return page;
+  state.view = view;
+  state.size = view.liveBrokers.length + view.groups.reduce((n, g) => n + g.replicas.length, 0);
+  state.parts ??= build();
+  draw(state.parts, view);
+  return state.parts.root;
 }

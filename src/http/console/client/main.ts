@@ -5,7 +5,8 @@
  */
 import { api, json, statusError } from './api.js';
 import { renderBrokers, renderClusters, tick } from './brokers.js';
-import { CONTROLLER_EVENTS, controllerEvent } from './controller-page.js';
+import { CONTROLLER_EVENTS, controllerEvent } from './controller-events.js';
+import { controllerPollMillis } from './controller-page.js';
 import { byId } from './dom.js';
 import { resetGraphs, startGraphs } from './graphs.js';
 import { loadKv, loadNamespace, renderKv } from './kv.js';
@@ -17,8 +18,6 @@ import { currentView, refreshDetail, showView } from './views.js';
 
 const REASON: Readonly<Record<string, string>> = { unregister: 'unregistered', expired: 'expired', channelDestroyed: 'offline (connection closed)' };
 const BROKER_POLL_MS = 5_000;
-/** Heartbeats make replicas alive again without an event: the controller page re-reads this often. */
-const CONTROLLER_POLL_MS = 2_000;
 
 async function loadHealth(): Promise<void> {
   try {
@@ -112,6 +111,14 @@ function handle(type: string, data: string): void {
   if (detailConcerns(type, ev)) later('detail', 150, () => void refreshDetail());
 }
 
+/** Heartbeats make replicas alive again without an event: the controller page re-reads its view while shown. */
+function pollController(): void {
+  window.setTimeout(() => {
+    if (S.loaded && currentView().kind === 'controller') void refreshDetail();
+    pollController();
+  }, controllerPollMillis());
+}
+
 function start(): void {
   const q = byId<HTMLInputElement>('q');
   q.addEventListener('input', () => {
@@ -141,9 +148,7 @@ function start(): void {
   });
   window.setInterval(tick, 1000);
   byId('controller-link').hidden = !HAS_CONTROLLER;
-  window.setInterval(() => {
-    if (S.loaded && currentView().kind === 'controller') void refreshDetail();
-  }, CONTROLLER_POLL_MS);
+  pollController();
   window.setInterval(() => {
     if (!S.loaded) return;
     void loadBrokers().catch(() => undefined);

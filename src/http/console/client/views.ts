@@ -54,6 +54,8 @@ export async function refreshDetail(): Promise<void> {
   byId('detail-kind').textContent = ` / ${view.kind}`;
   document.title = `${titleOf(view)} · RocketMQ NameServer`;
   const body = byId('detail-body');
+  // A page that keeps its element across refreshes (the controller's) keeps its inputs' focus too.
+  if (body.firstChild === content && body.childNodes.length === 1) return;
   clear(body);
   body.appendChild(content);
 }
