@@ -206,6 +206,12 @@ describe.skipIf(!browserAvailable)('operator console in Chromium', BROWSER_TEST,
     expect(seen.registrations).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
     expect(await page.locator('#graph-refused .legend').textContent()).toMatch(/refused.*ignored/);
+    // The latest refused address is named, linked to its page (whose timeline gives every reason).
+    const note = page.locator('#graph-refused .note');
+    await expect.poll(() => note.textContent(), UI_WAIT).toBe('last: 10.9.1.11:10911 refused 1×');
+    expect(await note.getAttribute('title')).toMatch(/^r-11 \(id 0\), .*exactly one topic/);
+    await note.locator('a').click();
+    await expect.poll(() => page.locator('#detail').textContent(), UI_WAIT).toMatch(/registration refused \(id 0\): .*exactly one topic/);
     const legend = await page.locator('#graph-registrations .legend').textContent();
     expect(legend).toMatch(/new.*heartbeat.*changed.*left/);
     expect(await page.locator('#graph-memory figcaption').textContent()).toMatch(/in use/);

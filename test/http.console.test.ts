@@ -11,6 +11,7 @@ import { RouteRegistry } from '../src/index.js';
 import { CONSOLE_HISTORY_DEFAULTS } from '../src/http/index.js';
 import { resolveConsoleHistoryOptions } from '../src/http/console/history-options.js';
 import { ConsoleHistory } from '../src/http/console/history.js';
+import { RecentNotApplied } from '../src/http/console/not-applied.js';
 import { RecentRequesters } from '../src/http/console/requesters.js';
 import { BrokerTimelines } from '../src/http/console/timeline.js';
 import { httpFixtures } from './helpers/http.js';
@@ -206,6 +207,13 @@ describe('the sampler', () => {
       const refused = history.timelines.of(brokerB.brokerAddr, 'C1')[0]?.entries ?? [];
       expect(refused.map((e) => e.kind)).toEqual(['refused', 'refused']);
       expect(refused[0]).toMatchObject({ brokerId: 0, reason: expect.stringMatching(/exactly one topic/) });
+      // Who was refused or ignored lately, most recent first, with how often and the last reason.
+      expect(history.reply(0).notApplied).toEqual([
+        { clusterName: 'C1', brokerAddr: stale.brokerAddr, brokerName: 'broker-a', brokerId: 0, outcome: 'ignored',
+          reason: expect.stringMatching(/stateVersion 5/), count: 1, lastAt: clock.now() - 4_000 },
+        { clusterName: 'C1', brokerAddr: brokerB.brokerAddr, brokerName: 'broker-b', brokerId: 0, outcome: 'refused',
+          reason: expect.stringMatching(/exactly one topic/), count: 2, lastAt: clock.now() - 4_000 },
+      ]);
       expect(history.timelines.of(stale.brokerAddr, 'C1')[0]?.entries).toEqual([
         { kind: 'ignored', at: clock.now() - 4_000, brokerId: 0, reason: expect.stringMatching(/stateVersion 5/) },
       ]);
@@ -243,6 +251,16 @@ describe('bounded records', () => {
     expect(t.of('a', 'C')).toEqual([]);
     expect(t.of('__proto__', null)).toHaveLength(1);
     expect(t.of('a', null).map((x) => x.clusterName)).toEqual(['D']);
+  });
+
+  it('refused and ignored addresses are bounded, the least recent forgotten first', () => {
+    const r = new RecentNotApplied(2);
+    const e = (addr: string) => ({ clusterName: 'C', brokerName: 'g', brokerAddr: addr, brokerId: 0, reason: `no ${addr}` });
+    r.record(e('a'), 'refused', 1);
+    r.record(e('b'), 'refused', 2);
+    r.record(e('a'), 'ignored', 3);
+    r.record(e('c'), 'refused', 4);
+    expect(r.list().map((x) => [x.brokerAddr, x.outcome, x.count, x.lastAt, x.reason])).toEqual([['c', 'refused', 1, 4, 'no c'], ['a', 'ignored', 2, 3, 'no a']]);
   });
 
   it('requesters are bounded per topic and in topics, most recent first', () => {

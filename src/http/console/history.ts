@@ -17,6 +17,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { RouteRegistry } from '../../core/registry.js';
 import type { BrokerRegisteredEvent, BrokerUnregisteredEvent, LiveBrokerInfo, RegistrationNotAppliedEvent } from '../../core/types.js';
 import type { ConsoleMemoryStats, ResolvedConsoleHistoryOptions } from './history-options.js';
+import { RecentNotApplied, type NotAppliedEntry } from './not-applied.js';
 import { RecentRequesters } from './requesters.js';
 import { BrokerTimelines } from './timeline.js';
 
@@ -49,7 +50,12 @@ export interface ConsoleHistoryReply {
   /** `budget` when the memory figure is the embedder's (`memoryStats`), `heap` for the V8 heap. */
   readonly memory: 'budget' | 'heap';
   readonly samples: readonly ConsoleSample[];
+  /** The addresses whose registrations were refused or ignored lately, most recent first (at most {@link RECENT_NOT_APPLIED}). */
+  readonly notApplied: readonly NotAppliedEntry[];
 }
+
+/** Most addresses {@link ConsoleHistoryReply.notApplied} lists: the graph names the latest, the rest are for tools. */
+export const RECENT_NOT_APPLIED = 16;
 
 /** Counters between two samples. */
 interface Counts {
@@ -70,6 +76,7 @@ interface Seen {
 export class ConsoleHistory {
   readonly timelines: BrokerTimelines;
   readonly requesters: RecentRequesters;
+  readonly #notApplied = new RecentNotApplied(RECENT_NOT_APPLIED);
   readonly #registry: RouteRegistry;
   readonly #o: ResolvedConsoleHistoryOptions;
   readonly #ring: ConsoleSample[] = [];
@@ -94,12 +101,16 @@ export class ConsoleHistory {
 
   readonly #onRefused = (e: RegistrationNotAppliedEvent): void => {
     this.#counts.refused++;
-    this.timelines.add(e, { kind: 'refused', at: this.#registry.options.now(), brokerId: e.brokerId, reason: e.reason });
+    const at = this.#registry.options.now();
+    this.#notApplied.record(e, 'refused', at);
+    this.timelines.add(e, { kind: 'refused', at, brokerId: e.brokerId, reason: e.reason });
   };
 
   readonly #onIgnored = (e: RegistrationNotAppliedEvent): void => {
     this.#counts.ignored++;
-    this.timelines.add(e, { kind: 'ignored', at: this.#registry.options.now(), brokerId: e.brokerId, reason: e.reason });
+    const at = this.#registry.options.now();
+    this.#notApplied.record(e, 'ignored', at);
+    this.timelines.add(e, { kind: 'ignored', at, brokerId: e.brokerId, reason: e.reason });
   };
 
   constructor(registry: RouteRegistry, options: ResolvedConsoleHistoryOptions) {
@@ -133,6 +144,7 @@ export class ConsoleHistory {
       capacity: this.#o.samples,
       memory: this.#o.memoryStats === null ? 'heap' : 'budget',
       samples: this.#ring.filter((s) => s.seq > afterSeq),
+      notApplied: this.#notApplied.list(),
     };
   }
 

@@ -40,6 +40,7 @@ grid-template-rows:minmax(0,1fr) minmax(0,1.25fr);grid-template-areas:"clusters 
 .graph .legend b{color:var(--fg);font-weight:600;font-variant-numeric:tabular-nums}
 .graph .swatch{display:inline-block;width:12px;height:0;border-top:2px solid;margin-right:4px;vertical-align:middle}
 .graph .swatch.dashed{border-top-style:dashed}
+.graph .legend .note{flex-basis:100%;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .graph .plot{min-width:0;overflow:hidden;margin-top:auto}
 .u-wrap{position:relative;user-select:none}.u-over,.u-under{position:absolute}.u-under{overflow:hidden}
 .uplot canvas{display:block;position:relative;width:100%;height:100%}.u-axis{position:absolute}

@@ -7,8 +7,9 @@
  */
 import uPlot from 'uplot';
 import { json, statusOf } from './api.js';
-import { byId, clear, el } from './dom.js';
-import { bytes, short } from './format.js';
+import { byId, clear, el, link } from './dom.js';
+import { bytes, clockTime, fmt, short } from './format.js';
+import { brokerHref } from './links.js';
 import type { HistoryReply, Sample } from './types.js';
 
 /** One line of a graph. */
@@ -28,6 +29,8 @@ interface GraphDef {
   readonly series: readonly SeriesDef[];
   /** The current value as text. */
   readonly text: (v: number, s: Sample) => string;
+  /** Names the latest address refused or ignored, linked to its page (the refused graph). */
+  readonly namesNotApplied?: true;
 }
 
 const BLUE = '#3b82f6';
@@ -60,6 +63,7 @@ const GRAPHS: readonly GraphDef[] = [
       { label: 'ignored', color: AMBER, value: (s) => s.ignored },
     ],
     text: (v) => short(v),
+    namesNotApplied: true,
   },
   { id: 'brokers', title: () => 'Live brokers', series: [{ label: 'live', color: GREEN, value: (s) => s.liveBrokers }], text: (v) => short(v) },
   {
@@ -89,6 +93,8 @@ interface Graph {
   readonly caption: HTMLElement;
   readonly values: HTMLElement[];
   readonly plot: uPlot;
+  /** Where the latest refused address goes, for a graph that names it. */
+  readonly note: HTMLElement | null;
 }
 
 const state = {
@@ -97,6 +103,7 @@ const state = {
   capacity: 450,
   intervalMillis: 2_000,
   memory: 'heap' as HistoryReply['memory'],
+  notApplied: [] as NonNullable<HistoryReply['notApplied']>,
   graphs: [] as Graph[],
   stopped: false,
 };
@@ -181,20 +188,32 @@ function build(container: HTMLElement): void {
       legend.appendChild(item);
       return value;
     });
+    const note = def.namesNotApplied === true ? el('span', 'note') : null;
+    if (note !== null) legend.appendChild(note);
     const target = el('div', 'plot');
     figure.append(caption, legend, target);
     container.appendChild(figure);
     const plot = new uPlot(options(def, plotWidth(figure)), data(def), target);
-    return { def, figure, caption, values, plot };
+    return { def, figure, caption, values, plot, note };
   });
   new ResizeObserver(() => {
     for (const g of state.graphs) g.plot.setSize({ width: plotWidth(g.figure), height: HEIGHT });
   }).observe(container);
 }
 
+/** `last: ADDR refused 3×` (the reason in its title), linked to the address's page, whose timeline has every reason. */
+function noteNotApplied(note: HTMLElement): void {
+  clear(note);
+  const last = state.notApplied[0];
+  if (last === undefined) return;
+  note.append('last: ', link(brokerHref(last.clusterName, last.brokerAddr), last.brokerAddr, 'mono'), ` ${last.outcome} ${fmt(last.count)}×`);
+  note.title = `${last.brokerName} (id ${last.brokerId}), ${clockTime(last.lastAt)}: ${last.reason}`;
+}
+
 function update(): void {
   const latest = state.samples[state.samples.length - 1];
   for (const g of state.graphs) {
+    if (g.note !== null) noteNotApplied(g.note);
     const d = data(g.def);
     g.caption.textContent = g.def.title(state.memory);
     g.plot.setData(d);
@@ -216,6 +235,7 @@ async function poll(): Promise<void> {
     state.capacity = reply.capacity;
     state.intervalMillis = reply.intervalMillis;
     state.memory = reply.memory;
+    state.notApplied = reply.notApplied ?? [];
     for (const s of reply.samples) {
       if (s.seq <= state.lastSeq) continue;
       state.samples.push(s);

@@ -82,6 +82,19 @@ export interface HistoryReply {
   readonly capacity: number;
   readonly memory: 'budget' | 'heap';
   readonly samples: readonly Sample[];
+  /** Addresses whose registrations were refused or ignored lately, most recent first. */
+  readonly notApplied?: readonly NotApplied[];
+}
+
+export interface NotApplied {
+  readonly clusterName: string;
+  readonly brokerAddr: string;
+  readonly brokerName: string;
+  readonly brokerId: number;
+  readonly outcome: 'refused' | 'ignored';
+  readonly reason: string;
+  readonly count: number;
+  readonly lastAt: number;
 }
 
 export type TimelineEntry =
