@@ -141,6 +141,7 @@ describe('console history over HTTP', () => {
   it('validates its options', async () => {
     expect(() => resolveConsoleHistoryOptions({ intervalMillis: 10 })).toThrow(/intervalMillis/);
     expect(() => resolveConsoleHistoryOptions({ samples: 1 })).toThrow(/samples/);
+    expect(() => resolveConsoleHistoryOptions({ notAppliedAddresses: 0 })).toThrow(/notAppliedAddresses/);
     expect(() => resolveConsoleHistoryOptions({ nope: 1 } as never)).toThrow(/nope/);
     expect(() => resolveConsoleHistoryOptions({ memoryStats: 5 as never })).toThrow(/memoryStats/);
   });

@@ -45,6 +45,12 @@ export interface ConsoleHistoryOptions {
    */
   readonly requestersPerTopic?: number;
   /**
+   * Most broker addresses whose registrations were refused or ignored kept
+   * (for the refused graph's note and `/stats/history`'s `notApplied`); the least recent is forgotten.
+   * @default 16
+   */
+  readonly notAppliedAddresses?: number;
+  /**
    * The memory graph's figure, e.g. `() => remotingServer.memoryStats()`.
    * @default the process's V8 heap in use out of its limit
    */
@@ -65,6 +71,7 @@ export const CONSOLE_HISTORY_DEFAULTS = Object.freeze({
   timelineBrokers: 1_024,
   requesterTopics: 1_024,
   requestersPerTopic: 16,
+  notAppliedAddresses: 16,
 });
 
 /** {@link ConsoleHistoryOptions} with every default applied. */
@@ -75,13 +82,14 @@ export interface ResolvedConsoleHistoryOptions {
   readonly timelineBrokers: number;
   readonly requesterTopics: number;
   readonly requestersPerTopic: number;
+  readonly notAppliedAddresses: number;
   readonly memoryStats: (() => ConsoleMemoryStats) | null;
   readonly routeRequests: (() => number) | null;
 }
 
 const KEYS: ReadonlySet<string> = new Set([
   'intervalMillis', 'samples', 'timelineEntries', 'timelineBrokers', 'requesterTopics', 'requestersPerTopic',
-  'memoryStats', 'routeRequests',
+  'notAppliedAddresses', 'memoryStats', 'routeRequests',
 ]);
 
 /** Applies defaults and validates; `false` (history off) stays `null`. Throws `InvalidOptionError`. */
@@ -97,6 +105,7 @@ export function resolveConsoleHistoryOptions(options: ConsoleHistoryOptions | fa
     timelineBrokers: checkPositiveInteger(o.timelineBrokers, d.timelineBrokers, 'consoleHistory.timelineBrokers'),
     requesterTopics: checkPositiveInteger(o.requesterTopics, d.requesterTopics, 'consoleHistory.requesterTopics'),
     requestersPerTopic: checkPositiveInteger(o.requestersPerTopic, d.requestersPerTopic, 'consoleHistory.requestersPerTopic'),
+    notAppliedAddresses: checkPositiveInteger(o.notAppliedAddresses, d.notAppliedAddresses, 'consoleHistory.notAppliedAddresses'),
     memoryStats: checkFunction(o.memoryStats, 'consoleHistory.memoryStats'),
     routeRequests: checkFunction(o.routeRequests, 'consoleHistory.routeRequests'),
   };

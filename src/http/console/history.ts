@@ -50,12 +50,9 @@ export interface ConsoleHistoryReply {
   /** `budget` when the memory figure is the embedder's (`memoryStats`), `heap` for the V8 heap. */
   readonly memory: 'budget' | 'heap';
   readonly samples: readonly ConsoleSample[];
-  /** The addresses whose registrations were refused or ignored lately, most recent first (at most {@link RECENT_NOT_APPLIED}). */
+  /** The addresses whose registrations were refused or ignored lately, most recent first (at most `notAppliedAddresses`). */
   readonly notApplied: readonly NotAppliedEntry[];
 }
-
-/** Most addresses {@link ConsoleHistoryReply.notApplied} lists: the graph names the latest, the rest are for tools. */
-export const RECENT_NOT_APPLIED = 16;
 
 /** Counters between two samples. */
 interface Counts {
@@ -76,7 +73,7 @@ interface Seen {
 export class ConsoleHistory {
   readonly timelines: BrokerTimelines;
   readonly requesters: RecentRequesters;
-  readonly #notApplied = new RecentNotApplied(RECENT_NOT_APPLIED);
+  readonly #notApplied: RecentNotApplied;
   readonly #registry: RouteRegistry;
   readonly #o: ResolvedConsoleHistoryOptions;
   readonly #ring: ConsoleSample[] = [];
@@ -118,6 +115,7 @@ export class ConsoleHistory {
     this.#o = options;
     this.timelines = new BrokerTimelines(options.timelineEntries, options.timelineBrokers);
     this.requesters = new RecentRequesters(options.requesterTopics, options.requestersPerTopic);
+    this.#notApplied = new RecentNotApplied(options.notAppliedAddresses);
     this.#lastExternal = this.#external();
     this.#lastAt = registry.options.now();
     registry.on('brokerRegistered', this.#onRegistered);
