@@ -65,6 +65,28 @@ describe('a new data version, whatever order its table comes in', () => {
   });
 });
 
+describe('entries of topics the group holds', () => {
+  it.each([
+    ['a new', 2, false], ['an equal', 1, false], ['a new', 2, true], ['an equal', 1, true],
+  ] as const)('are still validated at %s data version (counter %i, acting master %s)', (_, counter, actingMaster) => {
+    for (const bad of [{ perm: 6.5 }, { readQueueNums: '8' }, { topicSysFlag: -1 }, { writeQueueNums: 2 ** 60 }]) {
+      const r = new RouteRegistry({ supportActingMaster: true });
+      const req = (config: Record<string, unknown>, c: number): RegisterBrokerRequest => ({
+        clusterName: 'c', brokerName: 'b', brokerId: actingMaster ? 1 : 0, brokerAddr: '10.0.0.1:10911', enableActingMaster: actingMaster,
+        topicConfigWrapper: {
+          topicConfigTable: new Map<string, TopicConfig>([
+            ['A', { topicName: 'A', readQueueNums: 8, writeQueueNums: 8, perm: 6, topicSysFlag: 0, ...config }],
+            ['B', { topicName: 'B', readQueueNums: 8, writeQueueNums: 8, perm: 6, topicSysFlag: 0 }],
+          ]),
+          dataVersion: { timestamp: 1, counter: c },
+        },
+      });
+      r.registerBroker(req({}, 1));
+      expect(() => r.registerBroker(req(bad, counter)), JSON.stringify(bad)).toThrow(/topicConfigTable\["A"\]/);
+    }
+  });
+});
+
 describe('InOrderLookup', () => {
   const qd = (n: number): QueueData => ({ brokerName: 'b', readQueueNums: n, writeQueueNums: n, perm: 6, topicSysFlag: 0 });
 

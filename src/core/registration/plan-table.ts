@@ -54,9 +54,9 @@ function classify(value: unknown, lookup: InOrderLookup | null, onlyMissing: boo
   const name = config.topicName;
   const qd = lookup === null || typeof name !== 'string' ? undefined : lookup.get(name);
   if (qd === undefined) return isValidTopicConfig(value) ? CHANGED : INVALID;
-  // The usual case of a new data version: every figure as the group holds it. The group's
-  // figures are valid, so figures equal to them are too: no separate check is needed.
-  if (!onlyMissing && !wipeWrite && qd.readQueueNums === config.readQueueNums && qd.writeQueueNums === config.writeQueueNums
+  // The usual case: every figure as the group holds it. The group's figures are valid, so figures
+  // equal to them are too: no separate check is needed. (Wiping write, equal figures may still change perm.)
+  if ((onlyMissing || !wipeWrite) && qd.readQueueNums === config.readQueueNums && qd.writeQueueNums === config.writeQueueNums
     && qd.perm === config.perm && qd.topicSysFlag === config.topicSysFlag) {
     return SAME;
   }
