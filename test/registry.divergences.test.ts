@@ -123,6 +123,17 @@ describe('PERM_PRIORITY (issue 22)', () => {
     expect(r.getRouteInfoByTopic('T9')?.queueDatas[0]?.perm).toBe(15);
     expect(() => r.registerBroker(reg('A0', 'b0', 0, { T0: 16, T1: 6 }, { counter: 3 }))).toThrow(/from 0 to 15, got 16/);
   });
+
+  it('a topic with the priority bit keeps its own queue counts beside one whose figures differ by one write queue', () => {
+    const r = new RouteRegistry();
+    const table = new Map<string, TopicConfig>([
+      ['A', { topicName: 'A', readQueueNums: 8, writeQueueNums: 9, perm: 0 }],
+      ['B', { topicName: 'B', readQueueNums: 8, writeQueueNums: 8, perm: 8 }],
+    ]);
+    r.registerBroker({ ...reg('A0', 'b0', 0, {}), topicConfigWrapper: { topicConfigTable: table, dataVersion: { timestamp: 1, counter: 1 } } });
+    expect(r.getRouteInfoByTopic('A')?.queueDatas[0]).toMatchObject({ writeQueueNums: 9, perm: 0 });
+    expect(r.getRouteInfoByTopic('B')?.queueDatas[0]).toMatchObject({ writeQueueNums: 8, perm: 8 });
+  });
 });
 
 describe('issue 16 divergences', () => {

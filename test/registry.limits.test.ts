@@ -69,6 +69,22 @@ describe('maxRouteEntries', () => {
     expect(r.routeEntryCount).toBe(6);
   });
 
+  it('counts a topic two keys of a table name once: it fits exactly, and a refusal reports what it would really add', () => {
+    const twice = (addr: string, brokerName: string): RegisterBrokerRequest => {
+      const req = reg(addr, brokerName, names('T', 3));
+      const table = req.topicConfigWrapper?.topicConfigTable as unknown as Map<string, { topicName: string }>;
+      table.set('alias', { topicName: 'T0' });
+      return req;
+    };
+    // 3 topics + the address = 4 entries, though the table has 4 keys.
+    const r = new RouteRegistry({ maxRouteEntries: 4 });
+    r.registerBroker(twice('A', 'a'));
+    expect(r.routeEntryCount).toBe(4);
+    const full = new RouteRegistry({ maxRouteEntries: 3 });
+    expect(() => full.registerBroker(twice('A', 'a'))).toThrow(expect.objectContaining({ held: 0, adding: 4, limit: 3 }));
+    expect(full.routeEntryCount).toBe(0);
+  });
+
   it('refuses registerTopic past it, and deleted topics free room', () => {
     const r = new RouteRegistry({ maxRouteEntries: 4 });
     r.registerBroker(reg('A', 'a', ['T0', 'T1']));

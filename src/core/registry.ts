@@ -188,8 +188,10 @@ export class RouteRegistry extends EventEmitter<RouteRegistryEvents> {
     const live = this.#live(r.clusterName, r.brokerAddr);
     // Decides everything (and validates the table) before anything changes.
     const plan = planRegistration(r, group, live, (addr) => this.#live(r.clusterName, addr));
-    const adding = plan.outcome === 'apply' ? registrationEntries(plan, group, live === undefined) : 0;
-    if (adding > 0) checkRoom(`registration of ${r.brokerName} at ${r.brokerAddr}`, this.routeEntryCount, adding, this.#options.maxRouteEntries);
+    const held = this.routeEntryCount;
+    const max = this.#options.maxRouteEntries;
+    const adding = plan.outcome === 'apply' ? registrationEntries(plan, group, live === undefined, max - held) : 0;
+    if (adding > 0) checkRoom(`registration of ${r.brokerName} at ${r.brokerAddr}`, held, adding, max);
     const epoch = this.#topicQueueTable.epoch;
 
     const cs = this.#begin();

@@ -8,10 +8,8 @@
  */
 import { MASTER_ID, type BrokerGroup, type LastApplied, type LiveBroker } from '../tables/records.js';
 import { isSealedTopicTable, tableHasExactlyOne, type UncheckedTopicTable } from './topic-table.js';
-import {
-  isValidTopicConfig, normalizeTopicConfig, permOf, readQueueNumsOf, sysFlagOf, writeQueueNumsOf,
-} from './topic-config.js';
-import type { QueueData, TopicConfig } from '../types.js';
+import { planTable } from './plan-table.js';
+import type { TopicConfig } from '../types.js';
 import { dataVersionEquals, type NormalizedRegistration } from './validate.js';
 
 const NO_CHANGES: readonly TopicConfig[] = Object.freeze([]);
@@ -133,62 +131,4 @@ function isHeld(table: UncheckedTopicTable, group: BrokerGroup | undefined, mode
   const last = group?.lastApplied;
   if (last == null || last.sealedTable !== table || last.topicsVersion !== group?.topicsVersion) return false;
   return mode === 'missing' || (last.exact && last.wipeWrite === wipeWrite);
-}
-
-/**
- * The entries of a topic table that change the group's queues (or, with
- * `onlyMissing`, that it lacks), validating every entry on the way. This is
- * the hot loop of a registration with a new data version: no closures, no
- * allocation for unchanged topics.
- */
-function planTable(
-  table: UncheckedTopicTable, existing: ReadonlyMap<string, QueueData> | undefined, onlyMissing: boolean, wipeWrite: boolean,
-): TopicConfig[] {
-  const changes: TopicConfig[] = [];
-  if (table instanceof Map) {
-    for (const value of table.values()) {
-      const verdict = classify(value, existing, onlyMissing, wipeWrite);
-      if (verdict === INVALID) checkMapEntry(table, value);
-      if (verdict !== SAME) changes.push(value as TopicConfig);
-    }
-  } else {
-    const record = table as Record<string, unknown>;
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
-      const value = record[key];
-      const verdict = classify(value, existing, onlyMissing, wipeWrite);
-      if (verdict === INVALID) normalizeTopicConfig(value, key);
-      if (verdict !== SAME) changes.push(value as TopicConfig);
-    }
-  }
-  return changes;
-}
-
-const SAME = 0;
-const CHANGED = 1;
-/** Not valid at a glance: {@link normalizeTopicConfig} decides (and throws if it really is invalid). */
-const INVALID = 2;
-
-/** Validates and compares one entry, reading each field once. */
-function classify(
-  value: unknown, existing: ReadonlyMap<string, QueueData> | undefined, onlyMissing: boolean, wipeWrite: boolean,
-): number {
-  if (!isValidTopicConfig(value)) return INVALID;
-  const config = value as TopicConfig;
-  const qd = existing?.get(config.topicName);
-  if (qd === undefined) return CHANGED;
-  if (onlyMissing) return SAME;
-  return qd.readQueueNums !== readQueueNumsOf(config) || qd.writeQueueNums !== writeQueueNumsOf(config)
-    || qd.perm !== permOf(config, wipeWrite) || qd.topicSysFlag !== sysFlagOf(config)
-    ? CHANGED : SAME;
-}
-
-/** Slow path: finds the entry's key so an invalid entry's error names it. */
-function checkMapEntry(table: ReadonlyMap<string, unknown>, value: unknown): void {
-  for (const [key, v] of table) {
-    if (v === value) {
-      normalizeTopicConfig(v, key);
-      return;
-    }
-  }
 }

@@ -20,18 +20,23 @@ export function checkRoom(what: string, held: number, adding: number, limit: num
  * Route entries applying `plan` adds: each topic of its changes the group
  * lacks (once, however many keys name it), plus the address when it is not
  * live yet. Topics a `deleteTopicWithBrokerRegistration` removes are not
- * subtracted: the check errs on the safe side.
+ * subtracted: the check errs on the safe side. While even counting a topic
+ * named twice twice stays within `room`, that count is returned: the check
+ * passes either way, and the set that counts each topic once is not built.
  */
 export function registrationEntries(
-  plan: Extract<RegistrationPlan, { outcome: 'apply' }>, group: BrokerGroup | undefined, becomesLive: boolean,
+  plan: Extract<RegistrationPlan, { outcome: 'apply' }>, group: BrokerGroup | undefined, becomesLive: boolean, room: number,
 ): number {
   let added = becomesLive ? 1 : 0;
-  let seen: Set<string> | null = null;
+  for (const config of plan.changes) {
+    if (group?.topics.has(config.topicName) !== true) added++;
+  }
+  if (added <= room) return added;
+  added = becomesLive ? 1 : 0;
+  const seen = new Set<string>();
   for (const config of plan.changes) {
     const topic = config.topicName;
-    if (group?.topics.has(topic) === true) continue;
-    seen ??= new Set();
-    if (seen.has(topic)) continue;
+    if (group?.topics.has(topic) === true || seen.has(topic)) continue;
     seen.add(topic);
     added++;
   }

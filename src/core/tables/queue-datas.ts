@@ -14,8 +14,8 @@ export function internQueueData(
   g: BrokerGroup, readQueueNums: number, writeQueueNums: number, perm: number, topicSysFlag: number,
 ): QueueData {
   const internable = readQueueNums < 0x10000 && writeQueueNums < 0x10000 && topicSysFlag < 0x100;
-  // perm < 8, so the key stays below 2^51: exact in a double.
-  const key = internable ? ((readQueueNums * 0x10000 + writeQueueNums) * 8 + perm) * 0x100 + topicSysFlag : -1;
+  // perm takes 4 bits (PERM_PRIORITY is 8), so the key stays below 2^44: exact in a double, one key per figures.
+  const key = internable ? ((readQueueNums * 0x10000 + writeQueueNums) * 0x10 + perm) * 0x100 + topicSysFlag : -1;
   if (internable) {
     const cached = g.queueDataIntern.get(key);
     if (cached !== undefined) return cached;

@@ -62,8 +62,10 @@ export class TopicQueueTable {
       topic = entry.name;
       entry.queueDatas = withQueueData(entry.queueDatas, qd);
     }
-    if (!g.topics.has(topic)) this.#queueEntries++;
+    const held = g.topics.size;
     g.topics.set(topic, qd);
+    // A new key grows the Map: one lookup instead of has() then set().
+    if (g.topics.size !== held) this.#queueEntries++;
     g.topicsVersion++;
     this.invalidate(cs, topic, entry);
   }
