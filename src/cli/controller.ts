@@ -78,7 +78,8 @@ function buildLog(config: NamesrvConfiguration, homeDir: string, selfId: string)
   }
   const dir = config.get('controllerStorePath');
   const base = dir === undefined || dir.trim() === '' ? join(homeDir, 'namesrv', 'controller') : dir.replace(/^~(?=$|\/)/, homeDir);
-  return new FileEventLog({ path: join(base, 'events.log'), selfId });
+  const group = config.get('controllerDLegerGroup');
+  return new FileEventLog({ path: join(base, 'events.log'), selfId, ...(group === undefined ? {} : { group }) });
 }
 
 function flag(config: NamesrvConfiguration, key: string, fallback: boolean): boolean {
