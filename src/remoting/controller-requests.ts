@@ -124,9 +124,9 @@ function watchChannel(ctx: RequestContext, controller: Controller, channel: obje
   if (seen.has(channel)) return;
   seen.add(channel);
   const emitter = channel as { once?: unknown };
-  if (typeof emitter.once === 'function') (emitter.once as (event: string, listener: () => void) => void).call(channel, 'close', () => {
-      controller.onChannelClose(channel, { elect: ctx.serverClosing?.() !== true });
-    });
+  if (typeof emitter.once !== 'function') return;
+  const once = emitter.once as (event: string, listener: () => void) => void;
+  once.call(channel, 'close', () => controller.onChannelClose(channel, { elect: ctx.serverClosing?.() !== true }));
 }
 
 /** CONTROLLER_GET_SYNC_STATE_DATA: the body lists broker names; without one Java answers its "not set" default. */
