@@ -78,6 +78,9 @@ describe('rocketmq-namesrv as a controller', () => {
     const second = await startBin(['-c', config, '--controller-only']);
     const again = await RemotingClient.connect(second.port);
     expect((await again.invoke(1012, { clusterName: 'c', brokerName: 'broker-a' })).extFields).toMatchObject({ nextBrokerId: '2' });
+    // mqadmin getControllerConfig prints the store folder the key names (it printed the events.log inside).
+    const printed = (await again.invoke(1010)).body?.toString() ?? '';
+    expect(printed.split('\n')).toContain(`controllerStorePath=${join(dir, 'store')}`);
     await again.close();
     const res = await fetch(`http://127.0.0.1:${second.httpPort}/controller`);
     const view = await res.json() as { isLeader: boolean; groups: { brokerName: string; replicas: { brokerAddress: string }[] }[] };
