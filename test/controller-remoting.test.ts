@@ -139,6 +139,36 @@ describe('controller codes on the remoting port', () => {
     expect(info.extFields).toMatchObject({ masterBrokerId: '2', masterEpoch: '2' });
   });
 
+  it('a master whose connection closes with no replica left is recorded gone (a new epoch): a restarted master takes a newer one', async () => {
+    // A real 5.3.3 group killed whole and restarted: its master came back under the same epoch,
+    // rewrote its epoch file, and its slaves found no consistent point ("truncate log failed").
+    const { port, controller } = await start({ leaderGraceMillis: 0, scanInactiveMasterInterval: 600_000, scanNotActiveBrokerInterval: 600_000 });
+    const b1 = await joinBroker(port, 1);
+    const b2 = await joinBroker(port, 2);
+    await b1.client.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
+    await b1.client.invoke(1001, { brokerName: GROUP, masterBrokerId: 1, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2],"syncStateSetEpoch":1}'));
+    await b2.client.close();
+    await until(() => !controller.isBrokerActive(CLUSTER, GROUP, 2), 'broker 2 inactive');
+    await b1.client.close();
+    let header: Record<string, unknown> = {};
+    for (let i = 0; i < 200 && header.masterBrokerId !== null; i++) {
+      header = (await controller.getReplicaInfo(GROUP)).header;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(header.masterBrokerId).toBeNull();
+    const gone = Number(header.masterEpoch);
+    expect(gone).toBeGreaterThan(1);
+    // Broker 1 starts again: registered, no master, it asks for an election and wins a newer epoch.
+    const again = await RemotingClient.connect(port);
+    closers.push(() => again.close());
+    const registered = await again.invoke(1003, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, brokerAddress: b1.addr });
+    expect(registered.extFields.masterBrokerId).toBeUndefined();
+    await again.invoke(904, { clusterName: CLUSTER, brokerName: GROUP, brokerAddr: b1.addr, brokerId: 1, heartbeatTimeoutMills: 10_000, epoch: 1, maxOffset: 100, confirmOffset: 0, electionPriority: 0 });
+    const elected = await again.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
+    expect(elected.code).toBe(0);
+    expect(Number(elected.extFields.masterEpoch)).toBeGreaterThan(gone);
+  });
+
   it('a server shutting down (every connection closing) does not elect: nobody is alive to take over', async () => {
     const { port, controller, server } = await start({ leaderGraceMillis: 0, scanInactiveMasterInterval: 600_000, scanNotActiveBrokerInterval: 600_000 });
     await joinBroker(port, 1);

@@ -193,9 +193,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /**
    * A connection closed: the brokers whose heartbeats came on it are
-   * inactive at once and, where one was its group's master and another
-   * replica is alive, a new master is elected at once (Java's
-   * `BrokerHousekeepingService` → `onBrokerInactive`). `elect: false` when
+   * inactive at once and, where one was its group's master, a new master is
+   * elected at once (Java's `BrokerHousekeepingService` → `onBrokerInactive`). `elect: false` when
    * the connection closed because this side is shutting down: every
    * connection closes then, and that is not the masters failing.
    */
@@ -252,11 +251,16 @@ export class Controller extends EventEmitter<ControllerEvents> {
     await this.#triggerElect(brokerName);
   }
 
-  /** Elects at once when the closed broker was its group's master and another replica is alive (else the scans decide). */
+  /**
+   * Elects at once when the closed broker was its group's master. With no
+   * candidate left the election records "no master" (a new master epoch, as
+   * Java's does): a restarted 5.3.3 master must then take a new epoch, since
+   * reusing the old one rewrites its epoch file so that its slaves find no
+   * consistent point and never rejoin the sync-state set.
+   */
   async #masterChannelClosed(brokerName: string, brokerId: number): Promise<void> {
     if (this.#closed || !this.isLeader) return;
     if (this.#state.syncStates.get(brokerName)?.masterBrokerId !== brokerId) return;
-    if (!requests.needsReelect(this.#state, this.#alive, brokerName)) return;
     await this.#triggerElect(brokerName);
   }
 
