@@ -62,11 +62,14 @@ describe('rocketmq-namesrv as a controller', () => {
   it('--controller-only answers the controller codes, keeps its log across a restart, and shows /controller', { timeout: 60_000 }, async () => {
     const dir = await scratch();
     const config = join(dir, 'controller.properties');
-    await writeFile(config, `controllerStorePath=${join(dir, 'store')}\nkvConfigPath=${join(dir, 'kv.json')}\n`);
+    await writeFile(config, `controllerStorePath=${join(dir, 'store')}\nkvConfigPath=${join(dir, 'kv.json')}\ncontrollerDLegerGroup=g1\n`);
     const first = await startBin(['-c', config, '--controller-only']);
     const client = await RemotingClient.connect(first.port);
     expect((await client.invoke(1013, { clusterName: 'c', brokerName: 'broker-a', appliedBrokerId: 1, registerCheckCode: '10.0.0.1:10911;1' })).code).toBe(0);
-    expect((await client.invoke(1005)).extFields).toMatchObject({ isLeader: 'true', controllerLeaderId: 'n0' });
+    // mqadmin getControllerMetaData prints group and each `id:address` peer (it printed "null" and "n0:" before).
+    expect((await client.invoke(1005)).extFields).toMatchObject({
+      isLeader: 'true', controllerLeaderId: 'n0', group: 'g1', peers: `n0:127.0.0.1:${first.port};`, controllerLeaderAddress: `127.0.0.1:${first.port}`,
+    });
     // Not a name server.
     expect(await client.invoke(105, { topic: 'TopicTest' })).toMatchObject({ code: 3, remark: ' request type 105 not supported' });
     await client.close();
@@ -75,6 +78,9 @@ describe('rocketmq-namesrv as a controller', () => {
     const second = await startBin(['-c', config, '--controller-only']);
     const again = await RemotingClient.connect(second.port);
     expect((await again.invoke(1012, { clusterName: 'c', brokerName: 'broker-a' })).extFields).toMatchObject({ nextBrokerId: '2' });
+    // mqadmin getControllerConfig prints the store folder the key names (it printed the events.log inside).
+    const printed = (await again.invoke(1010)).body?.toString() ?? '';
+    expect(printed.split('\n')).toContain(`controllerStorePath=${join(dir, 'store')}`);
     await again.close();
     const res = await fetch(`http://127.0.0.1:${second.httpPort}/controller`);
     const view = await res.json() as { isLeader: boolean; groups: { brokerName: string; replicas: { brokerAddress: string }[] }[] };

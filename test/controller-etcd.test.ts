@@ -117,6 +117,28 @@ describe.skipIf(!available)('controller log on etcd', () => {
     }
   });
 
+  it('every instance lists every live peer as id:address (mqadmin getControllerMetaData\'s #Peer lines); a closed one drops out', { timeout: 60_000 }, async () => {
+    const group = await instances(`/test/${Date.now()}-peers`, 3);
+    try {
+      const all = group.map((i) => `${i.id}:127.0.0.1:${i.port};`).join('');
+      for (const i of group) await until(() => (i.log.peers() === all ? true : null), `${i.id} listing ${all} (has ${i.log.peers()})`);
+      const [first, ...rest] = group;
+      if (first === undefined) throw new Error('no instance');
+      await closeAll([first]);
+      const left = rest.map((i) => `${i.id}:127.0.0.1:${i.port};`).join('');
+      for (const i of rest) await until(() => (i.log.peers() === left ? true : null), `${i.id} listing ${left} (has ${i.log.peers()})`);
+      const leader = await until(() => leaderOf(rest), 'a leader');
+      const client = await RemotingClient.connect(leader.port);
+      try {
+        expect((await client.invoke(1005)).extFields).toMatchObject({ peers: left });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await closeAll(group.slice(1));
+    }
+  });
+
   it('a leader whose lease lapsed cannot write: its append is refused, nothing is applied', { timeout: 60_000 }, async () => {
     const prefix = `/test/${Date.now()}-b`;
     const [solo] = await instances(prefix, 1);

@@ -125,30 +125,64 @@ describe('controller codes on the remoting port', () => {
     expect(table[GROUP]?.notInSyncReplicas.map((r) => [r.brokerId, r.alive])).toEqual([[1, false], [2, true]]);
   });
 
-  it('a master whose connection closes is replaced at the next inactive-master scan', async () => {
-    const { port, controller } = await start({ leaderGraceMillis: 0 });
+  it('a master whose connection closes is replaced at once, not at the next scan (Java\'s BrokerHousekeepingService)', async () => {
+    // Scans far apart: only the closed connection can trigger this election (a real 5.3.3 group waited up to 5 s).
+    const { port, controller } = await start({ leaderGraceMillis: 0, scanInactiveMasterInterval: 600_000, scanNotActiveBrokerInterval: 600_000 });
     const b1 = await joinBroker(port, 1);
     const b2 = await joinBroker(port, 2);
     await b1.client.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
     await b1.client.invoke(1001, { brokerName: GROUP, masterBrokerId: 1, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2],"syncStateSetEpoch":1}'));
     await b1.client.close();
     await until(() => !controller.isBrokerActive(CLUSTER, GROUP, 1), 'broker 1 inactive');
-    await controller.scanInactiveMasters();
     await until(() => b2.roleChanges.some((r) => r.extFields.masterBrokerId === '2'), 'broker 2 told it is master');
     const info = await b2.client.invoke(1004, { brokerName: GROUP });
     expect(info.extFields).toMatchObject({ masterBrokerId: '2', masterEpoch: '2' });
   });
 
-  it('a server shutting down (every connection closing) does not elect: nobody is alive to take over', async () => {
-    const { port, controller, server } = await start({ leaderGraceMillis: 0 });
+  it('a master whose connection closes with no replica left is recorded gone (a new epoch): a restarted master takes a newer one', async () => {
+    // A real 5.3.3 group killed whole and restarted: its master came back under the same epoch,
+    // rewrote its epoch file, and its slaves found no consistent point ("truncate log failed").
+    const { port, controller } = await start({ leaderGraceMillis: 0, scanInactiveMasterInterval: 600_000, scanNotActiveBrokerInterval: 600_000 });
     const b1 = await joinBroker(port, 1);
-    await joinBroker(port, 2);
+    const b2 = await joinBroker(port, 2);
     await b1.client.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
     await b1.client.invoke(1001, { brokerName: GROUP, masterBrokerId: 1, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2],"syncStateSetEpoch":1}'));
+    await b2.client.close();
+    await until(() => !controller.isBrokerActive(CLUSTER, GROUP, 2), 'broker 2 inactive');
+    await b1.client.close();
+    let header: Record<string, unknown> = {};
+    for (let i = 0; i < 200 && header.masterBrokerId !== null; i++) {
+      header = (await controller.getReplicaInfo(GROUP)).header;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(header.masterBrokerId).toBeNull();
+    const gone = Number(header.masterEpoch);
+    expect(gone).toBeGreaterThan(1);
+    // Broker 1 starts again: registered, no master, it asks for an election and wins a newer epoch.
+    const again = await RemotingClient.connect(port);
+    closers.push(() => again.close());
+    const registered = await again.invoke(1003, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, brokerAddress: b1.addr });
+    expect(registered.extFields.masterBrokerId).toBeUndefined();
+    await again.invoke(904, { clusterName: CLUSTER, brokerName: GROUP, brokerAddr: b1.addr, brokerId: 1, heartbeatTimeoutMills: 10_000, epoch: 1, maxOffset: 100, confirmOffset: 0, electionPriority: 0 });
+    const elected = await again.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 1, designateElect: false });
+    expect(elected.code).toBe(0);
+    expect(Number(elected.extFields.masterEpoch)).toBeGreaterThan(gone);
+  });
+
+  it('a server shutting down (every connection closing) does not elect: nobody is alive to take over', async () => {
+    const { port, controller, server } = await start({ leaderGraceMillis: 0, scanInactiveMasterInterval: 600_000, scanNotActiveBrokerInterval: 600_000 });
+    await joinBroker(port, 1);
+    const b2 = await joinBroker(port, 2);
+    // The master is the broker that joined last: its connection is the first to close (so broker 1 still looks alive then).
+    await b2.client.invoke(1002, { clusterName: CLUSTER, brokerName: GROUP, brokerId: 2, designateElect: false });
+    await b2.client.invoke(1001, { brokerName: GROUP, masterBrokerId: 2, masterEpoch: 1 }, Buffer.from('{"syncStateSet":[1,2],"syncStateSetEpoch":1}'));
+    const elected: number[] = [];
+    controller.on('masterElected', (e) => elected.push(e.masterBrokerId));
     await server.close();
     await until(() => controller.liveBrokers().length === 0, 'every broker inactive');
     await controller.scanInactiveMasters();
-    expect((await controller.getReplicaInfo(GROUP)).header).toMatchObject({ masterBrokerId: 1, masterEpoch: 1 });
+    expect(elected).toEqual([]);
+    expect((await controller.getReplicaInfo(GROUP)).header).toMatchObject({ masterBrokerId: 2, masterEpoch: 1 });
   });
 
   it('admin codes: config (1010, 1009), clean (1011), errors as Java answers them', async () => {

@@ -5,7 +5,7 @@
  * events logged. Returns null when the controller is not enabled.
  * @module
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Controller } from '../controller/controller.js';
 import type { ControllerEventLog } from '../controller/event-log.js';
 import { EtcdEventLog } from '../controller/etcd/etcd-event-log.js';
@@ -51,7 +51,8 @@ export async function startController(
   cleanups.push(() => controller.close());
   const advertised = config.get('controllerAdvertisedAddress');
   if (advertised !== undefined && advertised !== '') controller.setAdvertisedAddress(advertised);
-  controller.config.setInfo('controllerStorePath', eventLog instanceof FileEventLog ? eventLog.path : '');
+  // The folder, as the key names it (Java prints its store folder too), not the events.log inside.
+  controller.config.setInfo('controllerStorePath', eventLog instanceof FileEventLog ? dirname(eventLog.path) : '');
   controller.config.setInfo('controllerType', eventLog instanceof FileEventLog ? 'file' : 'etcd');
   controller.on('masterElected', (e) => log.info(`controller: ${e.brokerName} master is ${e.masterBrokerId} (${e.masterAddress ?? '?'})`, {
     cluster: e.clusterName, masterEpoch: e.masterEpoch, trigger: e.trigger, notified: e.notifyTargets.length,
@@ -78,7 +79,8 @@ function buildLog(config: NamesrvConfiguration, homeDir: string, selfId: string)
   }
   const dir = config.get('controllerStorePath');
   const base = dir === undefined || dir.trim() === '' ? join(homeDir, 'namesrv', 'controller') : dir.replace(/^~(?=$|\/)/, homeDir);
-  return new FileEventLog({ path: join(base, 'events.log'), selfId });
+  const group = config.get('controllerDLegerGroup');
+  return new FileEventLog({ path: join(base, 'events.log'), selfId, ...(group === undefined ? {} : { group }) });
 }
 
 function flag(config: NamesrvConfiguration, key: string, fallback: boolean): boolean {

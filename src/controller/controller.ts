@@ -193,14 +193,15 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /**
    * A connection closed: the brokers whose heartbeats came on it are
-   * inactive at once (Java's `BrokerHousekeepingService`). Unlike Java, the
-   * election waits for the inactive-master scan, which elects only while
-   * another replica is alive: a server shutting down closes every
-   * connection, and that must not read as the masters failing.
+   * inactive at once and, where one was its group's master, a new master is
+   * elected at once (Java's `BrokerHousekeepingService` → `onBrokerInactive`). `elect: false` when
+   * the connection closed because this side is shutting down: every
+   * connection closes then, and that is not the masters failing.
    */
-  onChannelClose(channel: object): void {
+  onChannelClose(channel: object, options: { readonly elect?: boolean } = {}): void {
     for (const { clusterName, brokerName, brokerId, brokerAddr } of this.#heartbeats.onChannelClose(channel)) {
       this.emit('brokerInactive', { clusterName, brokerName, brokerId, brokerAddr, reason: 'channelClosed' });
+      if (options.elect !== false) this.#scheduled(this.#masterChannelClosed(brokerName, brokerId));
     }
   }
 
@@ -246,6 +247,19 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.emit('brokerInactive', { clusterName, brokerName, brokerId, brokerAddr, reason });
     if (!this.isLeader) return;
     // Only the master's loss needs an election (Java's onBrokerInactive).
+    if (this.#state.syncStates.get(brokerName)?.masterBrokerId !== brokerId) return;
+    await this.#triggerElect(brokerName);
+  }
+
+  /**
+   * Elects at once when the closed broker was its group's master. With no
+   * candidate left the election records "no master" (a new master epoch, as
+   * Java's does): a restarted 5.3.3 master must then take a new epoch, since
+   * reusing the old one rewrites its epoch file so that its slaves find no
+   * consistent point and never rejoin the sync-state set.
+   */
+  async #masterChannelClosed(brokerName: string, brokerId: number): Promise<void> {
+    if (this.#closed || !this.isLeader) return;
     if (this.#state.syncStates.get(brokerName)?.masterBrokerId !== brokerId) return;
     await this.#triggerElect(brokerName);
   }

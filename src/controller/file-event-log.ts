@@ -27,12 +27,18 @@ export interface FileEventLogOptions {
   readonly path: string;
   /** How GET_METADATA_INFO names this instance. @default 'n0' */
   readonly selfId?: string;
+  /** GET_METADATA_INFO's `group` (Java's `controllerDLegerGroup`, which has no default there either). */
+  readonly group?: string;
 }
 
 /** A durable, single-instance {@link ControllerEventLog}: always the leader. */
 export class FileEventLog implements ControllerEventLog {
   readonly #path: string;
   readonly #selfId: string;
+  /** GET_METADATA_INFO's `group`, when configured. */
+  readonly group?: string;
+  /** Where brokers reach this instance, once the remoting server says (GET_METADATA_INFO's peers). */
+  #address: string | null = null;
   #file: FileHandle | null = null;
   #size = 0;
   #apply: ((event: ControllerLogEvent) => void) | null = null;
@@ -45,6 +51,7 @@ export class FileEventLog implements ControllerEventLog {
   constructor(options: FileEventLogOptions) {
     this.#path = options.path;
     this.#selfId = options.selfId ?? 'n0';
+    if (options.group !== undefined) this.group = options.group;
   }
 
   /** The file. */
@@ -111,11 +118,16 @@ export class FileEventLog implements ControllerEventLog {
   }
 
   leader(): ControllerLeaderInfo | null {
-    return this.isLeader() ? { id: this.#selfId, address: null } : null;
+    return this.isLeader() ? { id: this.#selfId, address: this.#address } : null;
   }
 
   peers(): string {
-    return `${this.#selfId}:;`;
+    // Java's form, `id:address;` (mqadmin getControllerMetaData prints each).
+    return `${this.#selfId}:${this.#address ?? ''};`;
+  }
+
+  advertise(address: string): void {
+    this.#address = address;
   }
 
   async close(): Promise<void> {

@@ -280,12 +280,14 @@ function parseIds(text: string | null): number[] | null {
 
 /** Groups whose master is inactive while another replica is alive (Java's `scanNeedReelectBrokerSets`). */
 export function scanNeedReelectBrokerSets(state: ReplicasState, alive: BrokerValidPredicate): string[] {
-  const names: string[] = [];
-  for (const [brokerName, sync] of state.syncStates) {
-    const master = sync.masterBrokerId;
-    if (master === null || alive(sync.clusterName, brokerName, master)) continue;
-    const ids = state.replicas.get(brokerName)?.ids.keys() ?? [];
-    if ([...ids].some((id) => alive(sync.clusterName, brokerName, id))) names.push(brokerName);
-  }
-  return names;
+  return [...state.syncStates.keys()].filter((brokerName) => needsReelect(state, alive, brokerName));
+}
+
+/** Whether `brokerName`'s master is inactive while another of its replicas is alive. */
+export function needsReelect(state: ReplicasState, alive: BrokerValidPredicate, brokerName: string): boolean {
+  const sync = state.syncStates.get(brokerName);
+  const master = sync?.masterBrokerId ?? null;
+  if (sync === undefined || master === null || alive(sync.clusterName, brokerName, master)) return false;
+  const ids = state.replicas.get(brokerName)?.ids.keys() ?? [];
+  return [...ids].some((id) => alive(sync.clusterName, brokerName, id));
 }

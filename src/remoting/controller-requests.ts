@@ -102,7 +102,7 @@ function heartbeat(ctx: RequestContext, controller: Controller, request: Remotin
   const header = readControllerHeartbeatHeader(request.extFields);
   if (header === null) return fail(ControllerResponseCode.CONTROLLER_INVALID_REQUEST, 'Heart beat with empty brokerId');
   controller.brokerHeartbeat({ ...header, channel: peer.channel });
-  watchChannel(controller, peer.channel);
+  watchChannel(ctx, controller, peer.channel);
   if (ctx.controllerOnly !== true) brokerHeartbeat(ctx, request);
   return { code: ResponseCode.SUCCESS, remark: 'Heart beat success', extFields: null, body: null };
 }
@@ -110,8 +110,12 @@ function heartbeat(ctx: RequestContext, controller: Controller, request: Remotin
 /** Channels whose close each controller already listens for. */
 const watched = new WeakMap<Controller, WeakSet<object>>();
 
-/** A broker's connection closing makes it inactive at once (Java's `BrokerHousekeepingService`). */
-function watchChannel(controller: Controller, channel: object): void {
+/**
+ * A broker's connection closing makes it inactive at once and, when it was a
+ * master, elects another (Java's `BrokerHousekeepingService`), unless this
+ * server is the one closing it.
+ */
+function watchChannel(ctx: RequestContext, controller: Controller, channel: object): void {
   let seen = watched.get(controller);
   if (seen === undefined) {
     seen = new WeakSet();
@@ -120,7 +124,9 @@ function watchChannel(controller: Controller, channel: object): void {
   if (seen.has(channel)) return;
   seen.add(channel);
   const emitter = channel as { once?: unknown };
-  if (typeof emitter.once === 'function') (emitter.once as (event: string, listener: () => void) => void).call(channel, 'close', () => controller.onChannelClose(channel));
+  if (typeof emitter.once !== 'function') return;
+  const once = emitter.once as (event: string, listener: () => void) => void;
+  once.call(channel, 'close', () => controller.onChannelClose(channel, { elect: ctx.serverClosing?.() !== true }));
 }
 
 /** CONTROLLER_GET_SYNC_STATE_DATA: the body lists broker names; without one Java answers its "not set" default. */

@@ -42,6 +42,8 @@ export interface RequestContext {
   readonly controller?: Controller | null;
   /** Serve only the controller's codes (`--controller-only`, Java's `mqcontroller`). */
   readonly controllerOnly?: boolean;
+  /** Whether the server is shutting down: the connections it closes then are not brokers failing. */
+  readonly serverClosing?: () => boolean;
 }
 
 /** The connection a request came on, as handlers see it. */

@@ -110,6 +110,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         namesrvConfig: o.namesrvConfig ?? defaultNamesrvConfiguration(registry, o),
         controller: o.controller,
         controllerOnly: o.controllerOnly,
+        serverClosing: () => this.#closing !== null,
       },
       limits: { maxFrameBytes: o.maxFrameBytes, maxHeaderBytes: o.maxHeaderBytes, maxExtFields: o.maxExtFields },
       idleTimeoutMillis: o.idleTimeoutMillis,

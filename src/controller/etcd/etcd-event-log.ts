@@ -13,6 +13,7 @@
  */
 import { ControllerNotLeaderError } from '../errors.js';
 import type { ControllerEventLog, ControllerLeaderInfo } from '../event-log.js';
+import { EtcdMembers } from './etcd-members.js';
 import { parseLogEvents } from '../log-event-codec.js';
 import type { ControllerLogEvent } from '../types.js';
 import { EtcdClient, prefixEnd, type EtcdKeyValue, type EtcdWatchEvent } from './etcd-client.js';
@@ -57,6 +58,8 @@ export class EtcdEventLog implements ControllerEventLog {
   readonly #abort = new AbortController();
   #timer: ReturnType<typeof setInterval> | null = null;
   #watching: Promise<void> | null = null;
+  /** Every instance of the group (GET_METADATA_INFO's peers). */
+  readonly #members: EtcdMembers;
   /** One campaign or keep-alive at a time. */
   #ticking: Promise<void> | null = null;
 
@@ -67,6 +70,7 @@ export class EtcdEventLog implements ControllerEventLog {
     this.#address = options.advertisedAddress;
     this.#prefix = (options.prefix ?? `/rocketmq-controller/${this.group}`).replace(/\/+$/, '');
     this.#leaseSeconds = options.leaseSeconds ?? 5;
+    this.#members = new EtcdMembers(this.#etcd, `${this.#prefix}/members/`, this.#selfId, this.#leaseSeconds);
   }
 
   get #logPrefix(): string {
@@ -90,6 +94,7 @@ export class EtcdEventLog implements ControllerEventLog {
     this.#apply = apply;
     const revision = await this.#catchUp(0);
     await this.#readLeader();
+    await this.#members.join(this.#selfValue);
     this.#watching = this.#watchLoop(revision + 1);
     await this.#tick();
     // Campaign and keep-alive at a third of the lease: a lease is refreshed twice before it could lapse.
@@ -119,6 +124,7 @@ export class EtcdEventLog implements ControllerEventLog {
   advertise(address: string): void {
     if (this.#address !== null) return;
     this.#address = address;
+    void this.#members.update(this.#selfValue);
     if (!this.#leading || this.#lease === null) return;
     this.#leader = { id: this.#selfId, address };
     // Same key, same lease: its create revision (what appends check) stays.
@@ -135,6 +141,8 @@ export class EtcdEventLog implements ControllerEventLog {
   }
 
   peers(): string {
+    const members = this.#members.peers();
+    if (members !== '') return members;
     return this.#leader === null ? '' : `${this.#leader.id}:${this.#leader.address ?? ''};`;
   }
 
@@ -147,6 +155,7 @@ export class EtcdEventLog implements ControllerEventLog {
     this.#stepDown();
     // Giving the lease back hands leadership over at once instead of after the TTL.
     if (lease !== null) await this.#etcd.revoke(lease).catch(() => undefined);
+    await this.#members.leave();
     this.#abort.abort();
     await this.#watching;
     this.#etcd.close();
@@ -155,6 +164,7 @@ export class EtcdEventLog implements ControllerEventLog {
   /** Campaigns when there is no leader; keeps our lease alive when we lead. Errors only log nothing: the next tick retries. */
   #tick(): Promise<void> {
     if (this.#ticking !== null || this.#closed) return this.#ticking ?? Promise.resolve();
+    void this.#members.keepAlive();
     this.#ticking = (this.#leading ? this.#keepAlive() : this.#campaign()).catch(() => {
       if (this.#leading) this.#stepDown();
     }).finally(() => {
@@ -225,6 +235,7 @@ export class EtcdEventLog implements ControllerEventLog {
       try {
         from = (await this.#catchUp(0)) + 1;
         await this.#readLeader();
+        await this.#members.refresh();
       } catch {
         from = last + 1;
       }
@@ -232,6 +243,7 @@ export class EtcdEventLog implements ControllerEventLog {
   }
 
   #onWatchEvent(event: EtcdWatchEvent): void {
+    if (this.#members.onWatchEvent(event)) return;
     if (event.kv.key === this.#leaderKey) {
       this.#leader = event.type === 'DELETE' ? null : leaderOf(event.kv);
       if (event.type === 'DELETE' && this.#leading) this.#stepDown();
