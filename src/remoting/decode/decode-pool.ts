@@ -25,6 +25,7 @@ import type { Worker } from 'node:worker_threads';
 import { InvalidOptionError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { sealTopicTable } from '../../core/registration/topic-table.js';
+import { PackableTopicTable } from '../../core/registration/packed-table.js';
 import { MQVersion } from '../codes.js';
 import { BodyDecodeError } from '../errors.js';
 import type { MemoryBudget } from '../memory-budget.js';
@@ -390,7 +391,7 @@ export class DecodePool {
     if (job === undefined) return;
     if (answer.kind === 'part') {
       this.#charge(job, answer.scan, null, answer.topics);
-      const stream = (job.stream ??= new UnpackStream(this.#names));
+      const stream = (job.stream ??= new UnpackStream(this.#names, tableFor(job)));
       // Parts and bodies share one lane: in the order they came, one slice at a time.
       this.#lane = this.#lane.then(() => stream.part(answer.scan, answer.topics, job.body)).then(() => undefined, () => undefined);
       return;
@@ -423,7 +424,7 @@ export class DecodePool {
       const stream = job.stream;
       // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
       rebuilt = this.#lane.then(() => (stream === null
-        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
+        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names, tableFor(job))
         : stream.finish(scan, src)));
     }
     this.#lane = rebuilt.then(() => undefined, () => undefined);
@@ -475,6 +476,16 @@ export class DecodePool {
     }
     this.#pump();
   }
+}
+
+/**
+ * The Map a job's table is rebuilt into: a keyed one may come back sealed
+ * (see `#resolve`), so it is one the registry can pack once applied, holding
+ * a few bytes per topic instead of the decoded objects while it only needs
+ * the table's identity.
+ */
+function tableFor(job: Job): Map<string, TopicConfig> {
+  return job.key === NO_KEY ? new Map() : new PackableTopicTable();
 }
 
 function checkCount(value: number, name: string): number {
