@@ -34,6 +34,9 @@ const RAW_SERVER = fileURLToPath(new URL('./fleet-raw-server.mjs', import.meta.u
 /** File descriptors the server and generators may open: 12 000 sockets at the default size, with room. */
 const FD_LIMIT = 20_000;
 
+/** The file-descriptor limit a run asks for: {@link FD_LIMIT}, or more for a fleet past it (every socket, a quarter more). */
+export const fdLimitFor = (brokers, clients) => Math.max(FD_LIMIT, Math.ceil((brokers + clients) * 1.25) + 1_000);
+
 /** The sizes: BENCH.md's R5, and a quick one for CI-like runs. */
 export const FLEET_SIZES = Object.freeze({
   default: { brokers: 2_000, clients: 10_000, seconds: 90 },
@@ -55,19 +58,20 @@ function freePort() {
 }
 
 /** `node …` through a shell that first raises the file-descriptor limit (the process keeps the shell's pid: exec). */
-function spawnNode(args, { ipc = false, env = process.env } = {}) {
+function spawnNode(args, { ipc = false, env = process.env, fdLimit = FD_LIMIT } = {}) {
   const quoted = args.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const script = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec '${process.execPath}' ${quoted}`;
+  // Raising the hard limit needs root (or a hard limit already that high); otherwise the hard limit is what there is.
+  const script = `ulimit -n ${fdLimit} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec '${process.execPath}' ${quoted}`;
   return spawn('sh', ['-c', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
 }
 
 /** The CLI with default options on `port`, HOME in a scratch folder so its KV file is its own; resolves once it boots. */
-async function startServer(port, { cpuProfDir, serverArgs, serverLog, raw }) {
+async function startServer(port, { cpuProfDir, serverArgs, serverLog, raw, fdLimit }) {
   const home = mkdtempSync(join(os.tmpdir(), 'fleet-namesrv-'));
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
   const main = raw ? [RAW_SERVER] : ['bin/rocketmq-namesrv.mjs', ...serverArgs];
   const child = spawnNode([...nodeArgs, ...main, '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, HOME: home },
+    env: { ...process.env, HOME: home }, fdLimit,
   });
   const lines = [];
   let startLine = null;
@@ -159,7 +163,7 @@ async function brokersInClusterInfo(port) {
 /** Two generator processes, each with every other pair of brokers (so each has plain and compressed ones) and half the clients. */
 async function startGenerators(port, o) {
   const generators = [0, 1].map((half) => {
-    const child = spawnNode([GENERATOR], { ipc: true });
+    const child = spawnNode([GENERATOR], { ipc: true, fdLimit: o.fdLimit });
     child.stdout.pipe(process.stderr);
     child.stderr.pipe(process.stderr);
     const brokerIds = Array.from({ length: o.brokers }, (_, g) => g).filter((g) => (g >> 1) % 2 === half);
@@ -225,6 +229,7 @@ function summary(lists) {
 export async function fleet(options) {
   const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], serverLog: null, raw: false, ...options };
   const log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
+  o.fdLimit = fdLimitFor(o.brokers, o.clients);
   const port = await freePort();
   const server = await startServer(port, o);
   let gens = null;
@@ -232,7 +237,7 @@ export async function fleet(options) {
     log(`  server: ${server.startLine.replace(/^\S+\s+/, '')}`);
     gens = await startGenerators(port, {
       brokers: o.brokers, clients: o.clients, topicsPerBroker: o.topicsPerBroker, intervalMillis: o.intervalMillis,
-      spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll,
+      spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll, fdLimit: o.fdLimit,
     });
     log(`  ${o.brokers} brokers and ${o.clients} clients connected; first registrations over ${o.spreadMillis / 1000} s`);
     const started = performance.now();

@@ -37,8 +37,8 @@ interface Packed {
   /** Per entry, its template, or {@link KEPT}. */
   readonly shapes: Uint8Array;
   readonly templates: readonly Template[];
-  /** Entries no template describes, by position, kept as they are. */
-  readonly kept: ReadonlyMap<number, TopicConfig>;
+  /** Entries no template describes, by position, kept as they are; null when there are none (most tables). */
+  readonly kept: ReadonlyMap<number, TopicConfig> | null;
 }
 
 /**
@@ -122,7 +122,7 @@ export class PackableTopicTable extends Map<string, TopicConfig> {
       const name = names[i] as string;
       const shape = shapes[i] as number;
       const template = templates[shape];
-      super.set(name, template === undefined ? kept.get(i) as TopicConfig : build(template, name));
+      super.set(name, template === undefined ? kept?.get(i) as TopicConfig : build(template, name));
     }
   }
 }
@@ -151,7 +151,7 @@ function packEntries(entries: Iterable<[string, TopicConfig]>, count: number): P
     }
     i++;
   }
-  return kept.size * 2 > count ? null : { names, shapes, templates, kept };
+  return kept.size * 2 > count ? null : { names, shapes, templates, kept: kept.size === 0 ? null : kept };
 }
 
 function findTemplate(templates: readonly Template[], name: string, config: unknown): number {
