@@ -34,6 +34,12 @@ const RAW_SERVER = fileURLToPath(new URL('./fleet-raw-server.mjs', import.meta.u
 /** File descriptors the server and generators may open: 12 000 sockets at the default size, with room. */
 const FD_LIMIT = 20_000;
 
+/** The CLI's default `maxRouteEntries`. */
+const DEFAULT_MAX_ROUTE_ENTRIES = 4_000_000;
+
+/** Route entries a fleet holds: one per topic per broker (its user topics plus 8 system ones), one per live broker. */
+const routeEntriesOf = (brokers, topicsPerBroker) => brokers * (topicsPerBroker + 8) + brokers;
+
 /** The file-descriptor limit a run asks for: {@link FD_LIMIT}, or more for a fleet past it (every socket, a quarter more). */
 export const fdLimitFor = (brokers, clients) => Math.max(FD_LIMIT, Math.ceil((brokers + clients) * 1.25) + 1_000);
 
@@ -230,11 +236,23 @@ export async function fleet(options) {
   const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], serverLog: null, raw: false, ...options };
   const log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
   o.fdLimit = fdLimitFor(o.brokers, o.clients);
+  const entries = routeEntriesOf(o.brokers, o.topicsPerBroker);
+  if (!o.raw && entries > DEFAULT_MAX_ROUTE_ENTRIES && !o.serverArgs.some((a) => a.startsWith('--max-route-entries'))) {
+    // R5 measures the fleet, not the cap: past the default an operator raises it too (README "Limits").
+    o.serverArgs = [...o.serverArgs, '--max-route-entries', String(Math.ceil(entries * 1.1))];
+    log(`  ${entries} route entries are past the default maxRouteEntries (${DEFAULT_MAX_ROUTE_ENTRIES}): the server runs with --max-route-entries ${Math.ceil(entries * 1.1)}`);
+  }
   const port = await freePort();
   const server = await startServer(port, o);
   let gens = null;
   try {
     log(`  server: ${server.startLine.replace(/^\S+\s+/, '')}`);
+    // The server derives its connection cap from its descriptor limit: a fleet past it would be refused at accept.
+    const cap = Number(/maxConnections=(\d+)/.exec(server.startLine)?.[1] ?? Infinity);
+    if (!o.raw && cap < o.brokers + o.clients + 1) {
+      throw new Error(`the server takes ${cap} connections (its descriptor limit; \`ulimit -Hn\` here is the ceiling without root's `
+        + `CAP_SYS_RESOURCE) but this fleet opens ${o.brokers + o.clients}: use fewer clients or raise the hard limit`);
+    }
     gens = await startGenerators(port, {
       brokers: o.brokers, clients: o.clients, topicsPerBroker: o.topicsPerBroker, intervalMillis: o.intervalMillis,
       spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll, fdLimit: o.fdLimit,
