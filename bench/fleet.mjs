@@ -15,6 +15,11 @@
 // --server-log FILE keeps its log; --interval-seconds shortens the 30 s period
 // to try the bench out (not R5).
 //
+// Larger fleets run unattended too (npm run bench:fleet -- --brokers 5000 --clients 10000):
+// the descriptor limit asked for grows with the fleet (a run past the server's
+// connection cap stops with the reason), and past 4 000 000 route entries the
+// server gets --max-route-entries raised.
+//
 // Prints one table and merges the figures into bench/results.json under R5 keys.
 // Server CPU and RSS are read from /proc (Linux; elsewhere they are not reported).
 import { execFileSync, spawn } from 'node:child_process';
