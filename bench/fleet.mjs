@@ -15,6 +15,11 @@
 // --server-log FILE keeps its log; --interval-seconds shortens the 30 s period
 // to try the bench out (not R5).
 //
+// Larger fleets run unattended too (npm run bench:fleet -- --brokers 5000 --clients 10000):
+// the descriptor limit asked for grows with the fleet (a run past the server's
+// connection cap stops with the reason), and past 4 000 000 route entries the
+// server gets --max-route-entries raised.
+//
 // Prints one table and merges the figures into bench/results.json under R5 keys.
 // Server CPU and RSS are read from /proc (Linux; elsewhere they are not reported).
 import { execFileSync, spawn } from 'node:child_process';
@@ -33,6 +38,15 @@ const GENERATOR = fileURLToPath(new URL('./fleet-generator.mjs', import.meta.url
 const RAW_SERVER = fileURLToPath(new URL('./fleet-raw-server.mjs', import.meta.url));
 /** File descriptors the server and generators may open: 12 000 sockets at the default size, with room. */
 const FD_LIMIT = 20_000;
+
+/** The CLI's default `maxRouteEntries`. */
+const DEFAULT_MAX_ROUTE_ENTRIES = 4_000_000;
+
+/** Route entries a fleet holds: one per topic per broker (its user topics plus 8 system ones), one per live broker. */
+const routeEntriesOf = (brokers, topicsPerBroker) => brokers * (topicsPerBroker + 8) + brokers;
+
+/** The file-descriptor limit a run asks for: {@link FD_LIMIT}, or more for a fleet past it (every socket, a quarter more). */
+export const fdLimitFor = (brokers, clients) => Math.max(FD_LIMIT, Math.ceil((brokers + clients) * 1.25) + 1_000);
 
 /** The sizes: BENCH.md's R5, and a quick one for CI-like runs. */
 export const FLEET_SIZES = Object.freeze({
@@ -55,19 +69,20 @@ function freePort() {
 }
 
 /** `node …` through a shell that first raises the file-descriptor limit (the process keeps the shell's pid: exec). */
-function spawnNode(args, { ipc = false, env = process.env } = {}) {
+function spawnNode(args, { ipc = false, env = process.env, fdLimit = FD_LIMIT } = {}) {
   const quoted = args.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const script = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec '${process.execPath}' ${quoted}`;
+  // Raising the hard limit needs root (or a hard limit already that high); otherwise the hard limit is what there is.
+  const script = `ulimit -n ${fdLimit} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec '${process.execPath}' ${quoted}`;
   return spawn('sh', ['-c', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
 }
 
 /** The CLI with default options on `port`, HOME in a scratch folder so its KV file is its own; resolves once it boots. */
-async function startServer(port, { cpuProfDir, serverArgs, serverLog, raw }) {
+async function startServer(port, { cpuProfDir, serverArgs, serverLog, raw, fdLimit }) {
   const home = mkdtempSync(join(os.tmpdir(), 'fleet-namesrv-'));
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
   const main = raw ? [RAW_SERVER] : ['bin/rocketmq-namesrv.mjs', ...serverArgs];
   const child = spawnNode([...nodeArgs, ...main, '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, HOME: home },
+    env: { ...process.env, HOME: home }, fdLimit,
   });
   const lines = [];
   let startLine = null;
@@ -159,7 +174,7 @@ async function brokersInClusterInfo(port) {
 /** Two generator processes, each with every other pair of brokers (so each has plain and compressed ones) and half the clients. */
 async function startGenerators(port, o) {
   const generators = [0, 1].map((half) => {
-    const child = spawnNode([GENERATOR], { ipc: true });
+    const child = spawnNode([GENERATOR], { ipc: true, fdLimit: o.fdLimit });
     child.stdout.pipe(process.stderr);
     child.stderr.pipe(process.stderr);
     const brokerIds = Array.from({ length: o.brokers }, (_, g) => g).filter((g) => (g >> 1) % 2 === half);
@@ -225,14 +240,27 @@ function summary(lists) {
 export async function fleet(options) {
   const o = { topicsPerBroker: 1_000, intervalMillis: 30_000, spreadMillis: 30_000, routesPerPoll: 10, cpuProfDir: null, serverArgs: [], serverLog: null, raw: false, ...options };
   const log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
+  o.fdLimit = fdLimitFor(o.brokers, o.clients);
+  const entries = routeEntriesOf(o.brokers, o.topicsPerBroker);
+  if (!o.raw && entries > DEFAULT_MAX_ROUTE_ENTRIES && !o.serverArgs.some((a) => a.startsWith('--max-route-entries'))) {
+    // R5 measures the fleet, not the cap: past the default an operator raises it too (README "Limits").
+    o.serverArgs = [...o.serverArgs, '--max-route-entries', String(Math.ceil(entries * 1.1))];
+    log(`  ${entries} route entries are past the default maxRouteEntries (${DEFAULT_MAX_ROUTE_ENTRIES}): the server runs with --max-route-entries ${Math.ceil(entries * 1.1)}`);
+  }
   const port = await freePort();
   const server = await startServer(port, o);
   let gens = null;
   try {
     log(`  server: ${server.startLine.replace(/^\S+\s+/, '')}`);
+    // The server derives its connection cap from its descriptor limit: a fleet past it would be refused at accept.
+    const cap = Number(/maxConnections=(\d+)/.exec(server.startLine)?.[1] ?? Infinity);
+    if (!o.raw && cap < o.brokers + o.clients + 1) {
+      throw new Error(`the server takes ${cap} connections (its descriptor limit; \`ulimit -Hn\` here is the ceiling without root's `
+        + `CAP_SYS_RESOURCE) but this fleet opens ${o.brokers + o.clients}: use fewer clients or raise the hard limit`);
+    }
     gens = await startGenerators(port, {
       brokers: o.brokers, clients: o.clients, topicsPerBroker: o.topicsPerBroker, intervalMillis: o.intervalMillis,
-      spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll,
+      spreadMillis: o.spreadMillis, routesPerPoll: o.routesPerPoll, fdLimit: o.fdLimit,
     });
     log(`  ${o.brokers} brokers and ${o.clients} clients connected; first registrations over ${o.spreadMillis / 1000} s`);
     const started = performance.now();

@@ -6,12 +6,12 @@
 // `--turn-ms` of other work (what thousands of sockets' reads and answers
 // take in a fleet). If the pool hands back about one body per turn, its
 // throughput is 1000 / turn-ms bodies/s, whatever the CPU left.
-//   npm run build && node scripts/decode-lane-probe.mjs [--keys 200] [--turn-ms 0,5,20,50]
+//   npm run build && node scripts/decode-lane-probe.mjs [--keys 200] [--turn-ms 0,5,20,50] [--jobs-per-worker 4]
 import { parseArgs } from 'node:util';
 import { DecodePool } from '../dist/experimental/codec.js';
 import { brokerTopics, fleetShape, registerBody } from '../bench/fleet-topology.mjs';
 
-const { values } = parseArgs({ options: { keys: { type: 'string' }, 'turn-ms': { type: 'string' } } });
+const { values } = parseArgs({ options: { keys: { type: 'string' }, 'turn-ms': { type: 'string' }, 'jobs-per-worker': { type: 'string' } } });
 const KEYS = Number(values.keys ?? 200);
 const TURNS = (values['turn-ms'] ?? '0,5,20,50').split(',').map(Number);
 const shape = fleetShape(2000);
@@ -33,7 +33,7 @@ function loadTurns(ms) {
   };
 }
 
-const pool = new DecodePool();
+const pool = new DecodePool(values['jobs-per-worker'] === undefined ? {} : { jobsPerWorker: Number(values['jobs-per-worker']) });
 const keys = bodies.map(() => ({}));
 // Each key's first body: a whole new table (scan and rebuild); not measured.
 await Promise.all(bodies.map((body, k) => pool.decode(body, { ...options, key: keys[k] })));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RouteRegistry, type RegisterBrokerRequest, type RegisterBrokerStatus, type TopicConfig } from '../src/index.js';
 import { sealTopicTable } from '../src/core/registration/topic-table.js';
+import { PackableTopicTable } from '../src/core/registration/packed-table.js';
 import { topicConfig } from './helpers/registry.js';
 
 // A decode pool hands a broker's unchanged table back as the same sealed Map.
@@ -108,10 +109,12 @@ describe('sealTopicTable', () => {
 });
 
 describe('sealed tables against fresh copies of them, Maps against plain objects (differential fuzz)', () => {
-  // Three registries get the same operations: one is handed each table as one
-  // sealed instance, again and again; one a fresh Map every time; one a fresh
-  // plain object every time (what JSON.parse gives). Whatever the container,
-  // a registration applies what RocketMQ applies: they must never differ.
+  // Four registries get the same operations: one is handed each table as one
+  // sealed instance, again and again; one the same but packable (the decode
+  // pool's kind, which the registry packs once applied and which is rebuilt
+  // when walked again); one a fresh Map every time; one a fresh plain object
+  // every time (what JSON.parse gives). Whatever the container, a
+  // registration applies what RocketMQ applies: they must never differ.
   const TOPICS = ['t0', 't1', 't2', 't3', 't4'];
   const ADDRS = ['10.0.0.1:1', '10.0.0.2:1', '10.0.0.3:1'];
   const NAMES = ['broker-a', 'broker-b'];
@@ -145,17 +148,24 @@ describe('sealed tables against fresh copies of them, Maps against plain objects
       (variants, ops, supportActingMaster, deleteTopicWithBrokerRegistration) => {
         const options = { supportActingMaster, deleteTopicWithBrokerRegistration };
         const trusting = new RouteRegistry(options);
+        const packing = new RouteRegistry(options);
         const walking = new RouteRegistry(options);
         const objects = new RouteRegistry(options);
-        const registries = [[trusting, 'sealed'], [walking, 'map'], [objects, 'object']] as const;
+        const registries = [[trusting, 'sealed'], [packing, 'packable'], [walking, 'map'], [objects, 'object']] as const;
         const entries = variants.map((v) => v.map((t) => [TOPICS[t.topic] as string, topicConfig(TOPICS[t.topic] as string, t.queues, t.perm)] as const));
         const sealedTables = entries.map((e) => sealTopicTable(new Map(e)));
+        const packableTables = entries.map((e) => {
+          const table = new PackableTopicTable();
+          for (const [name, config] of e) table.set(name, { ...config });
+          return sealTopicTable(table);
+        });
         for (const [step, o] of ops.entries()) {
           for (const [registry, kind] of registries) {
             if (o.kind === 'register') {
               const e = entries[o.table] ?? [];
               const table = kind === 'sealed' ? sealedTables[o.table] as Map<string, TopicConfig>
-                : kind === 'map' ? new Map(e) : Object.fromEntries(e);
+                : kind === 'packable' ? packableTables[o.table] as Map<string, TopicConfig>
+                  : kind === 'map' ? new Map(e) : Object.fromEntries(e);
               registry.registerBroker({
                 clusterName: 'c1', brokerName: NAMES[o.name] as string, brokerId: o.id, brokerAddr: ADDRS[o.addr] as string,
                 enableActingMaster: o.acting, topicConfigWrapper: { topicConfigTable: table, dataVersion: { stateVersion: 0, timestamp: 1, counter: o.counter } },
@@ -172,6 +182,7 @@ describe('sealed tables against fresh copies of them, Maps against plain objects
           }
           const expected = state(objects);
           if (state(trusting) !== expected) throw new Error(`step ${step} (${JSON.stringify(o)}): sealed tables differ from plain objects`);
+          if (state(packing) !== expected) throw new Error(`step ${step} (${JSON.stringify(o)}): packable tables differ from plain objects`);
           if (state(walking) !== expected) throw new Error(`step ${step} (${JSON.stringify(o)}): Maps differ from plain objects`);
         }
       },

@@ -9,6 +9,7 @@
 import { MASTER_ID, type BrokerGroup, type LastApplied, type LiveBroker } from '../tables/records.js';
 import { isSealedTopicTable, tableHasExactlyOne, type UncheckedTopicTable } from './topic-table.js';
 import { planTable } from './plan-table.js';
+import { PackableTopicTable } from './packed-table.js';
 import type { TopicConfig } from '../types.js';
 import { dataVersionEquals, type NormalizedRegistration } from './validate.js';
 
@@ -96,12 +97,16 @@ export function planRegistration(
 
 /**
  * What the group is known to hold once `plan` applied `table` (read by
- * {@link isHeld} next time); null unless the table is sealed.
+ * {@link isHeld} next time); null unless the table is sealed. From now on
+ * the registry needs the table's identity only, so a packable one (the
+ * decode pool's) is packed: a re-sent table that is skipped stays packed, one
+ * that must be walked is rebuilt by the walk.
  */
 export function lastAppliedAfter(
   plan: Extract<RegistrationPlan, { outcome: 'apply' }>, table: UncheckedTopicTable | null, g: BrokerGroup,
 ): LastApplied | null {
   if (table === null || !isSealedTopicTable(table)) return null;
+  if (table instanceof PackableTopicTable) table.pack();
   const topicsVersion = g.topicsVersion;
   if (plan.mode === 'all') return { sealedTable: table, exact: true, wipeWrite: plan.wipeWrite, topicsVersion };
   // An equal version skipped: what the last walk knew still holds (only topics outside the table may have gone).

@@ -44,13 +44,14 @@ export function unpackRegisterBody(scan: BodyScan, src: Buffer, names: NameCache
 /**
  * {@link unpackRegisterBody} in slices of `sliceTopics` topics, yielding to
  * the event loop (`setImmediate`) between slices: I/O, timers and other
- * requests run in between. The same result; `src` must not change meanwhile
- * (frame bodies never do).
+ * requests run in between. The same result, rebuilt into `table` (an empty
+ * Map); `src` must not change meanwhile (frame bodies never do).
  */
 export async function unpackRegisterBodySliced(
   scan: BodyScan, src: Buffer, sliceTopics: number = UNPACK_SLICE_TOPICS, names: NameCache | null = null,
+  table: Map<string, TopicConfig> = new Map(),
 ): Promise<MappedRegisterBrokerBody> {
-  const cursor = new UnpackCursor(scan, src, names);
+  const cursor = new UnpackCursor(scan, src, names, table);
   while (!cursor.run(sliceTopics)) await nextTurn();
   return cursor.result();
 }
@@ -74,12 +75,14 @@ function nextTurn(): Promise<void> {
  * {@link unpackRegisterBodySliced} of the whole scan.
  */
 export class UnpackStream {
-  readonly #table = new Map<string, TopicConfig>();
+  readonly #table: Map<string, TopicConfig>;
   readonly #names: NameCache | null;
   #voided = false;
 
-  constructor(names: NameCache | null = null) {
+  /** `table`: the empty Map to rebuild into. */
+  constructor(names: NameCache | null = null, table: Map<string, TopicConfig> = new Map()) {
     this.#names = names;
+    this.#table = table;
   }
 
   /** Stops rebuilding parts still to come (the body is decoded another way). */

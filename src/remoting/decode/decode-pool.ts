@@ -4,11 +4,13 @@
  *
  * 1. `decode()`: a small plain body (or any body, without workers) is
  *    decoded here; any other is queued under its key (its connection).
- * 2. `#pump()`: each idle worker takes the next key's oldest body, round
- *    robin between keys, one body per key on the workers at a time; so one
- *    peer's backlog of zlib bombs never sits in front of another's
- *    registration, and nothing is refused for want of room (a connection's
- *    own in-flight limit bounds its queue).
+ * 2. `#pump()`: each worker with room takes the next key's oldest body,
+ *    round robin between keys, one body per key on the workers at a time;
+ *    so one peer's backlog of zlib bombs never sits in front of another's
+ *    registration (a body given to a worker waits behind at most
+ *    `jobsPerWorker - 1` others: room for a few, so a worker never idles
+ *    until the event loop takes its last answer), and nothing is refused
+ *    for want of room (a connection's own in-flight limit bounds its queue).
  * 3. The worker (`worker-job.ts`) checks the CRC, inflates, refuses past
  *    `maxTopics`, scans into a compact form and answers it, typed arrays
  *    transferred; a body the scanners leave is decoded by the general
@@ -25,6 +27,7 @@ import type { Worker } from 'node:worker_threads';
 import { InvalidOptionError } from '../../core/errors.js';
 import type { TopicConfig } from '../../core/types.js';
 import { sealTopicTable } from '../../core/registration/topic-table.js';
+import { PackableTopicTable } from '../../core/registration/packed-table.js';
 import { MQVersion } from '../codes.js';
 import { BodyDecodeError } from '../errors.js';
 import type { MemoryBudget } from '../memory-budget.js';
@@ -71,6 +74,14 @@ export interface DecodePoolOptions {
    * @default 500_000
    */
   readonly maxTopics?: number;
+  /**
+   * Bodies (of different keys) one worker is given at once: it decodes them
+   * in turn, so it starts the next as soon as it answered one, not when the
+   * event loop has taken that answer (a turn of the loop later, which under
+   * a fleet's load is what bounded the pool's rate). 1 gives one at a time.
+   * @default 4
+   */
+  readonly jobsPerWorker?: number;
   /** Charged for what a body's rebuild holds until its table is built (see the module documentation). */
   readonly budget?: MemoryBudget;
 }
@@ -148,7 +159,8 @@ interface KeptTable {
 
 interface Thread {
   readonly worker: Worker;
-  job: Job | null;
+  /** Jobs sent to it and not answered yet (of different keys): it decodes them in the order sent. */
+  readonly jobs: Set<Job>;
   /** The worker runs (its start takes a few milliseconds; from TypeScript sources, under tests, seconds). */
   online: boolean;
 }
@@ -170,6 +182,7 @@ export class DecodePool {
   readonly #inlineBelowBytes: number;
   readonly #partTopics: number;
   readonly #maxTopics: number;
+  readonly #jobsPerWorker: number;
   readonly #budget: MemoryBudget | null;
   readonly #threads: Thread[] = [];
   readonly #jobs = new Map<number, Job>();
@@ -197,12 +210,18 @@ export class DecodePool {
     this.#inlineBelowBytes = checkCount(options.inlineBelowBytes ?? 65_536, 'inlineBelowBytes');
     this.#partTopics = checkCount(options.partTopics ?? 1_000, 'partTopics');
     this.#maxTopics = checkCount(options.maxTopics ?? DEFAULT_MAX_TOPICS_PER_REGISTRATION, 'maxTopics');
+    this.#jobsPerWorker = Math.max(1, checkCount(options.jobsPerWorker ?? 4, 'jobsPerWorker'));
     this.#budget = options.budget ?? null;
   }
 
   /** Bodies queued or on a worker, not answered yet. */
   get pending(): number {
     return this.#jobs.size + this.#queue.size;
+  }
+
+  /** Bodies given to the workers and not answered yet (at most `size × jobsPerWorker`, one per key). */
+  get onWorkers(): number {
+    return this.#jobs.size;
   }
 
   /** Counts of decodes by where they ran. */
@@ -261,7 +280,7 @@ export class DecodePool {
     const stopped = new BodyDecodeError('the decode pool closed before the body was decoded');
     for (const job of this.#queue.drain()) job.reject(stopped);
     const threads = this.#threads.splice(0);
-    for (const thread of threads) if (thread.job !== null) this.#fail(thread.job, stopped);
+    for (const thread of threads) for (const job of thread.jobs) this.#fail(job, stopped);
     this.#jobs.clear();
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
@@ -283,10 +302,10 @@ export class DecodePool {
     });
   }
 
-  /** Hands the next keys' bodies to idle workers (starting workers up to the size). */
+  /** Hands the next keys' bodies to workers with room: an idle one first, then a new one (up to the size), then the least busy. */
   #pump(): void {
     for (;;) {
-      let thread = this.#threads.find((t) => t.job === null);
+      let thread = this.#threads.find((t) => t.jobs.size === 0);
       if (thread === undefined && this.#threads.length < this.#size && this.#queue.size > 0) {
         const started = this.#tryStartThread();
         if (started instanceof Error) {
@@ -295,11 +314,21 @@ export class DecodePool {
         }
         thread = started;
       }
+      thread ??= this.#leastBusy();
       if (thread === undefined) return;
       const next = this.#queue.take((key) => !this.#busy.has(key));
       if (next === null) return;
       this.#send(thread, next.item);
     }
+  }
+
+  /** The worker with the fewest jobs, if one has room for another. */
+  #leastBusy(): Thread | undefined {
+    let best: Thread | undefined;
+    for (const t of this.#threads) {
+      if (t.jobs.size < this.#jobsPerWorker && (best === undefined || t.jobs.size < best.jobs.size)) best = t;
+    }
+    return best;
   }
 
   #send(thread: Thread, job: Job): void {
@@ -318,7 +347,7 @@ export class DecodePool {
       bytes.set(body);
     }
     job.expected = this.#keptTable(key);
-    thread.job = job;
+    thread.jobs.add(job);
     this.#busy.add(key);
     this.#jobs.set(job.id, job);
     thread.worker.ref();
@@ -348,7 +377,7 @@ export class DecodePool {
 
   #startThread(): Thread {
     this.#entry ??= findDecodeWorker(import.meta.url);
-    const thread: Thread = { worker: startDecodeWorker(this.#entry), job: null, online: false };
+    const thread: Thread = { worker: startDecodeWorker(this.#entry), jobs: new Set(), online: false };
     thread.worker.once('online', () => (thread.online = true));
     thread.worker.on('message', (answer: DecodeAnswer) => this.#answer(thread, answer));
     // A worker that fails takes its body with it (refused), not the pool: the next body starts a new one.
@@ -374,14 +403,14 @@ export class DecodePool {
   /** The worker is done with `job`: free it for the next key's body. */
   #release(thread: Thread, job: Job): void {
     this.#jobs.delete(job.id);
-    if (thread.job === job) thread.job = null;
+    thread.jobs.delete(job);
     this.#busy.delete(job.key);
     if (job.shared !== null && this.#spareBytes + job.shared.byteLength <= MAX_SPARE_BYTES) {
       this.#spare.push(job.shared);
       this.#spareBytes += job.shared.byteLength;
     }
     job.shared = null;
-    if (this.#threads.every((t) => t.job === null)) for (const t of this.#threads) t.worker.unref();
+    if (this.#threads.every((t) => t.jobs.size === 0)) for (const t of this.#threads) t.worker.unref();
     this.#pump();
   }
 
@@ -390,7 +419,7 @@ export class DecodePool {
     if (job === undefined) return;
     if (answer.kind === 'part') {
       this.#charge(job, answer.scan, null, answer.topics);
-      const stream = (job.stream ??= new UnpackStream(this.#names));
+      const stream = (job.stream ??= new UnpackStream(this.#names, tableFor(job)));
       // Parts and bodies share one lane: in the order they came, one slice at a time.
       this.#lane = this.#lane.then(() => stream.part(answer.scan, answer.topics, job.body)).then(() => undefined, () => undefined);
       return;
@@ -423,7 +452,7 @@ export class DecodePool {
       const stream = job.stream;
       // Rebuilt in slices, one body at a time: a route request arriving meanwhile waits for one slice, not for whole tables.
       rebuilt = this.#lane.then(() => (stream === null
-        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names)
+        ? unpackRegisterBodySliced(scan, src, UNPACK_SLICE_TOPICS, this.#names, tableFor(job))
         : stream.finish(scan, src)));
     }
     this.#lane = rebuilt.then(() => undefined, () => undefined);
@@ -468,13 +497,22 @@ export class DecodePool {
     const index = this.#threads.indexOf(thread);
     if (index < 0) return;
     this.#threads.splice(index, 1);
-    const job = thread.job;
-    if (job !== null) {
+    for (const job of [...thread.jobs]) {
       this.#release(thread, job);
       this.#fail(job, new BodyDecodeError('the decode worker stopped while decoding the body'));
     }
     this.#pump();
   }
+}
+
+/**
+ * The Map a job's table is rebuilt into: a keyed one may come back sealed
+ * (see `#resolve`), so it is one the registry can pack once applied, holding
+ * a few bytes per topic instead of the decoded objects while it only needs
+ * the table's identity.
+ */
+function tableFor(job: Job): Map<string, TopicConfig> {
+  return job.key === NO_KEY ? new Map() : new PackableTopicTable();
 }
 
 function checkCount(value: number, name: string): number {
