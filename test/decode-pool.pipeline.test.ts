@@ -57,6 +57,10 @@ describe('jobsPerWorker', () => {
     expect(counters).toStrictEqual([5, 6, 7]);
   });
 
+  it('refuses 0', () => {
+    expect(() => new DecodePool({ jobsPerWorker: 0 })).toThrow(/jobsPerWorker/);
+  });
+
   it('is one body at a time with 1, and 4 by default', () => {
     const one = pool(1);
     const byDefault = pool();

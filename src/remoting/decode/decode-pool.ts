@@ -210,7 +210,8 @@ export class DecodePool {
     this.#inlineBelowBytes = checkCount(options.inlineBelowBytes ?? 65_536, 'inlineBelowBytes');
     this.#partTopics = checkCount(options.partTopics ?? 1_000, 'partTopics');
     this.#maxTopics = checkCount(options.maxTopics ?? DEFAULT_MAX_TOPICS_PER_REGISTRATION, 'maxTopics');
-    this.#jobsPerWorker = Math.max(1, checkCount(options.jobsPerWorker ?? 4, 'jobsPerWorker'));
+    this.#jobsPerWorker = checkCount(options.jobsPerWorker ?? 4, 'jobsPerWorker');
+    if (this.#jobsPerWorker === 0) throw new InvalidOptionError('options.jobsPerWorker', 'must be an integer >= 1, got 0');
     this.#budget = options.budget ?? null;
   }
 
