@@ -2,6 +2,10 @@
  * The JSON the console reads, as the HTTP adapter sends it (RocketMQ's field
  * names). Only what the page uses; everything from the server is data, never markup.
  */
+// The controller's view is the server's own type (type-only imports vanish
+// from the bundle), so the page cannot drift from what `GET /controller` sends.
+import type { ControllerGroupView, ControllerView } from '../../../controller/view.js';
+import type { BrokerLiveInfo } from '../../../controller/types.js';
 
 export interface DataVersion {
   readonly stateVersion?: number;
@@ -118,51 +122,15 @@ export interface Requester {
   readonly found: boolean;
 }
 
-/** One replica of a group in `GET /controller`. */
-export interface ControllerReplica {
-  readonly brokerName: string;
-  readonly brokerId: number;
-  readonly brokerAddress: string;
-  readonly alive: boolean;
-  readonly inSync: boolean;
-}
-
-/** One broker group in `GET /controller`. */
-export interface ControllerGroup {
-  readonly clusterName: string;
-  readonly brokerName: string;
-  readonly masterBrokerId: number | null;
-  readonly masterAddress: string | null;
-  readonly masterEpoch: number;
-  readonly syncStateSetEpoch: number;
-  readonly syncStateSet: readonly number[];
-  readonly replicas: readonly ControllerReplica[];
-  readonly inactiveBrokerIds: readonly number[];
-}
-
-/** A broker heartbeating to the controller. */
-export interface ControllerLiveBroker {
-  readonly clusterName: string;
-  readonly brokerName: string;
-  readonly brokerAddr: string;
-  readonly brokerId: number;
-  readonly lastUpdateTimestamp: number;
-  readonly heartbeatTimeoutMillis: number;
-  readonly epoch: number;
-  readonly maxOffset: number;
-  readonly confirmOffset: number;
-  readonly electionPriority: number;
-}
 
 /** `GET /controller`. */
-export interface ControllerView {
-  readonly isLeader: boolean;
-  readonly leaderId: string | null;
-  readonly leaderAddress: string | null;
-  readonly peers: string;
-  readonly groups: readonly ControllerGroup[];
-  readonly liveBrokers: readonly ControllerLiveBroker[];
-}
+export type { ControllerView };
+/** One broker group in `GET /controller`. */
+export type ControllerGroup = ControllerGroupView;
+/** One replica of a group in `GET /controller`. */
+export type ControllerReplica = ControllerGroupView['replicas'][number];
+/** A broker heartbeating to the controller. */
+export type ControllerLiveBroker = BrokerLiveInfo;
 
 /** A controller event of `/events` (masterElected, syncStateSetChanged, brokerInactive), as the page keeps it. */
 export interface ControllerEventItem {
