@@ -2,10 +2,22 @@
  * The JSON the console reads, as the HTTP adapter sends it (RocketMQ's field
  * names). Only what the page uses; everything from the server is data, never markup.
  */
-// The controller's view is the server's own type (type-only imports vanish
-// from the bundle), so the page cannot drift from what `GET /controller` sends.
+// What the server's own types describe is imported from them (type-only
+// imports vanish from the bundle), so the page cannot drift from what it is sent.
 import type { ControllerGroupView, ControllerView } from '../../../controller/view.js';
 import type { BrokerLiveInfo } from '../../../controller/types.js';
+import type { QueueData } from '../../../core/types.js';
+import type { ConsoleHistoryReply, ConsoleSample } from '../history-reply.js';
+import type { NotAppliedEntry } from '../not-applied.js';
+import type { BrokerTimeline, TimelineEntry } from '../timeline.js';
+
+export type { QueueData, BrokerTimeline, TimelineEntry };
+/** `GET /stats/history`. */
+export type HistoryReply = ConsoleHistoryReply;
+/** One graph sample of `GET /stats/history`: rates per second. */
+export type Sample = ConsoleSample;
+/** An address whose registrations were refused or ignored lately. */
+export type NotApplied = NotAppliedEntry;
 
 export interface DataVersion {
   readonly stateVersion?: number;
@@ -38,14 +50,6 @@ export interface LiveBroker {
   readonly dataVersion: DataVersion;
 }
 
-export interface QueueData {
-  readonly brokerName: string;
-  readonly readQueueNums: number;
-  readonly writeQueueNums: number;
-  readonly perm: number;
-  readonly topicSysFlag: number;
-}
-
 export interface TopicRouteData {
   readonly orderTopicConf?: string;
   readonly queueDatas: readonly QueueData[];
@@ -61,57 +65,6 @@ export interface BrokerEvent {
   readonly brokerAddr: string;
   readonly brokerId: number;
   readonly reason?: string;
-}
-
-/** One graph sample of `GET /stats/history`: rates per second. */
-export interface Sample {
-  readonly seq: number;
-  readonly at: number;
-  readonly routeRequests: number;
-  readonly registered: number;
-  readonly heartbeats: number;
-  readonly updated: number;
-  readonly left: number;
-  readonly refused: number;
-  readonly ignored: number;
-  readonly liveBrokers: number;
-  readonly loopDelayP99Millis: number;
-  readonly loopDelayMaxMillis: number;
-  readonly memoryUsedBytes: number;
-  readonly memoryLimitBytes: number;
-}
-
-export interface HistoryReply {
-  readonly intervalMillis: number;
-  readonly capacity: number;
-  readonly memory: 'budget' | 'heap';
-  readonly samples: readonly Sample[];
-  /** Addresses whose registrations were refused or ignored lately, most recent first. */
-  readonly notApplied?: readonly NotApplied[];
-}
-
-export interface NotApplied {
-  readonly clusterName: string;
-  readonly brokerAddr: string;
-  readonly brokerName: string;
-  readonly brokerId: number;
-  readonly outcome: 'refused' | 'ignored';
-  readonly reason: string;
-  readonly count: number;
-  readonly lastAt: number;
-}
-
-export type TimelineEntry =
-  | { readonly kind: 'registered'; readonly at: number; readonly brokerName: string; readonly brokerId: number }
-  | { readonly kind: 'heartbeats'; readonly at: number; readonly until: number; readonly count: number }
-  | { readonly kind: 'updated'; readonly at: number; readonly counter: number }
-  | { readonly kind: 'left'; readonly at: number; readonly reason: string }
-  | { readonly kind: 'refused' | 'ignored'; readonly at: number; readonly brokerId: number; readonly reason: string };
-
-export interface BrokerTimeline {
-  readonly clusterName: string;
-  readonly brokerAddr: string;
-  readonly entries: readonly TimelineEntry[];
 }
 
 export interface Requester {
