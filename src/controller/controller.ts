@@ -199,9 +199,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
    * connection closes then, and that is not the masters failing.
    */
   onChannelClose(channel: object, options: { readonly elect?: boolean } = {}): void {
-    for (const { clusterName, brokerName, brokerId, brokerAddr } of this.#heartbeats.onChannelClose(channel)) {
-      this.emit('brokerInactive', { clusterName, brokerName, brokerId, brokerAddr, reason: 'channelClosed' });
-      if (options.elect !== false) this.#scheduled(this.#masterChannelClosed(brokerName, brokerId));
+    for (const info of this.#heartbeats.onChannelClose(channel)) {
+      this.#scheduled(this.#inactive(info, 'channelClosed', options.elect !== false));
     }
   }
 
@@ -241,25 +240,19 @@ export class Controller extends EventEmitter<ControllerEvents> {
     for (const brokerName of requests.scanNeedReelectBrokerSets(this.#state, this.#alive)) await this.#triggerElect(brokerName);
   }
 
-  /** Tells listeners; elects a new master when it was one. Resolves once that election is done. */
-  async #inactive(info: BrokerLiveInfo, reason: BrokerInactiveEvent['reason']): Promise<void> {
-    const { clusterName, brokerName, brokerId, brokerAddr } = info;
-    this.emit('brokerInactive', { clusterName, brokerName, brokerId, brokerAddr, reason });
-    if (!this.isLeader) return;
-    // Only the master's loss needs an election (Java's onBrokerInactive).
-    if (this.#state.syncStates.get(brokerName)?.masterBrokerId !== brokerId) return;
-    await this.#triggerElect(brokerName);
-  }
-
   /**
-   * Elects at once when the closed broker was its group's master. With no
+   * Tells listeners (at once, before any await); elects a new master when it
+   * was one and `elect` holds. Resolves once that election is done. With no
    * candidate left the election records "no master" (a new master epoch, as
    * Java's does): a restarted 5.3.3 master must then take a new epoch, since
    * reusing the old one rewrites its epoch file so that its slaves find no
    * consistent point and never rejoin the sync-state set.
    */
-  async #masterChannelClosed(brokerName: string, brokerId: number): Promise<void> {
-    if (this.#closed || !this.isLeader) return;
+  async #inactive(info: BrokerLiveInfo, reason: BrokerInactiveEvent['reason'], elect = true): Promise<void> {
+    const { clusterName, brokerName, brokerId, brokerAddr } = info;
+    this.emit('brokerInactive', { clusterName, brokerName, brokerId, brokerAddr, reason });
+    if (!elect || !this.isLeader) return;
+    // Only the master's loss needs an election (Java's onBrokerInactive).
     if (this.#state.syncStates.get(brokerName)?.masterBrokerId !== brokerId) return;
     await this.#triggerElect(brokerName);
   }
