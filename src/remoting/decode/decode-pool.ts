@@ -24,7 +24,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { InvalidOptionError } from '../../core/errors.js';
+import { checkNumber, checkPositiveInteger } from '../../core/option-checks.js';
 import type { TopicConfig } from '../../core/types.js';
 import { sealTopicTable } from '../../core/registration/topic-table.js';
 import { PackableTopicTable } from '../../core/registration/packed-table.js';
@@ -206,12 +206,11 @@ export class DecodePool {
 
   /** @throws {@link InvalidOptionError} when an option is invalid. */
   constructor(options: DecodePoolOptions = {}) {
-    this.#size = checkCount(options.size ?? Math.min(2, Math.max(1, availableParallelism() - 1)), 'size');
-    this.#inlineBelowBytes = checkCount(options.inlineBelowBytes ?? 65_536, 'inlineBelowBytes');
-    this.#partTopics = checkCount(options.partTopics ?? 1_000, 'partTopics');
-    this.#maxTopics = checkCount(options.maxTopics ?? DEFAULT_MAX_TOPICS_PER_REGISTRATION, 'maxTopics');
-    this.#jobsPerWorker = checkCount(options.jobsPerWorker ?? 4, 'jobsPerWorker');
-    if (this.#jobsPerWorker === 0) throw new InvalidOptionError('options.jobsPerWorker', 'must be an integer >= 1, got 0');
+    this.#size = checkCount(options.size, Math.min(2, Math.max(1, availableParallelism() - 1)), 'size');
+    this.#inlineBelowBytes = checkCount(options.inlineBelowBytes, 65_536, 'inlineBelowBytes');
+    this.#partTopics = checkCount(options.partTopics, 1_000, 'partTopics');
+    this.#maxTopics = checkCount(options.maxTopics, DEFAULT_MAX_TOPICS_PER_REGISTRATION, 'maxTopics');
+    this.#jobsPerWorker = checkPositiveInteger(options.jobsPerWorker, 4, 'jobsPerWorker');
     this.#budget = options.budget ?? null;
   }
 
@@ -516,9 +515,9 @@ function tableFor(job: Job): Map<string, TopicConfig> {
   return job.key === NO_KEY ? new Map() : new PackableTopicTable();
 }
 
-function checkCount(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 0) throw new InvalidOptionError(`options.${name}`, `must be an integer >= 0, got ${String(value)}`);
-  return value;
+/** A count of at least 0. */
+function checkCount(value: unknown, fallback: number, name: string): number {
+  return checkNumber(value, fallback, name, { integer: true, min: 0 });
 }
 
 /** Decodes on the calling thread: the scanner when it applies, the general decoder otherwise. */
